@@ -1,0 +1,24 @@
+"""symnet: derive, compile and check the mathematics of neural networks.
+
+The whole pipeline:
+
+>>> import symnet
+>>> g = symnet.mlp((2, 3, 1), activation="tanh", loss="mse", l2=0.01)
+>>> grads = symnet.derive(g)
+>>> f = symnet.compile_graph(g, grads)
+>>> report = symnet.check_grads(f, seed=0)
+>>> report.passed
+True
+"""
+from .blocks import dense, linear_regression, mlp, neuron
+from .check import CheckReport, check_grads
+from .compile import CompiledGraph, compile_graph
+from .derive import Gradients, derive
+from .errors import GradientMismatch, GraphError, NoRuleError, SymnetError
+from .graph import Assignment, Graph, GraphBuilder
+
+__all__ = [
+    "Assignment", "CheckReport", "CompiledGraph", "Graph", "GraphBuilder", "Gradients", "GradientMismatch", "GraphError", "NoRuleError",
+    "SymnetError", "check_grads", "compile_graph", "derive", "dense", "linear_regression", "mlp", "neuron",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,177 @@
+"""The ``symnet`` command: each subcommand parses options, calls the library, renders, returns its exit code.
+
+User errors print one line ``symnet: error: …`` and exit 2; a failed gradient check exits 1.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Sequence
+
+import click
+import numpy as np
+
+from .blocks import ACTIVATIONS, LOSSES
+from .check import METHODS, check_grads, random_point
+from .compile import compile_graph
+from .derive import derive as derive_gradients
+from .errors import SymnetError
+from .models import BUILTINS, build_model
+from .render import FORMATS, render
+
+
+def _model_options(f):
+    options = [
+        click.option("--sizes", help="layer sizes, inputs first: 2,3,1 (mlp; IN,OUT for dense)"),
+        click.option("--inputs", type=int, help="number of inputs of a neuron"),
+        click.option("--activation", type=click.Choice(list(ACTIVATIONS)), help="hidden (mlp) or unit activation"),
+        click.option("--output-activation", type=click.Choice(list(ACTIVATIONS)), help="mlp output activation"),
+        click.option("--loss", type=click.Choice(LOSSES), help="loss function"),
+        click.option("--l1", type=float, help="L1 penalty λ Σ|w|"),
+        click.option("--l2", type=float, help="L2 penalty λ Σw²"),
+        click.option("--penalize", help="what the penalties cover: weights (default), all, or names like W1,b1"),
+        click.option("--alpha", type=float, help="leaky ReLU slope for x < 0"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+_MODEL_KEYS = ("sizes", "inputs", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha")
+
+
+def _graph(model: str, kwargs: dict):
+    return build_model(model, {k: kwargs.pop(k) for k in _MODEL_KEYS})
+
+
+def _wrt(values: Sequence[str]) -> list[str] | None:
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    return names or None
+
+
+MODEL_HELP = f"MODEL is one of {', '.join(BUILTINS)}, or path/to/file.py:function returning a graph."
+
+
+@click.group()
+@click.version_option(package_name="symnet")
+def cli() -> None:
+    """Derive, compile and check the mathematics of neural networks."""
+
+
+@cli.command(help=f"Print closed-form gradients of MODEL. {MODEL_HELP}")
+@click.argument("model")
+@_model_options
+@click.option("--wrt", multiple=True, help="parameters or groups to differentiate for (W1, b2, w); default all")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="latex", show_default=True)
+@click.option("--steps", is_flag=True, help="show the chain rule node by node, naming reused adjoints")
+@click.option("--expanded/--no-expanded", default=None,
+              help="also write gradients out in inputs and parameters (default: for small graphs)")
+def derive(model: str, wrt, fmt: str, steps: bool, expanded, **kwargs) -> int:
+    g = _graph(model, kwargs)
+    grads = derive_gradients(g, wrt=_wrt(wrt))
+    source = compile_graph(g, grads).source if fmt == "python" else None
+    click.echo(render(grads, fmt, steps=steps, expanded=expanded, source=source))
+    return 0
+
+
+def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
+    out = {}
+    for item in values:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise SymnetError(f"--{what} {item!r}: expected NAME=VALUE")
+        try:
+            numbers = [float(t) for t in text.split(",")]
+        except ValueError:
+            raise SymnetError(f"--{what} {item!r}: {text!r} is not a number (or comma-separated numbers)") from None
+        out[name.strip()] = np.array(numbers)
+    return out
+
+
+@cli.command("eval", help=f"Evaluate MODEL's loss and gradients at given or seeded values. {MODEL_HELP}")
+@click.argument("model")
+@_model_options
+@click.option("--param", "params", multiple=True, help="NAME=VALUE for a parameter (others are seeded)")
+@click.option("--input", "inputs", multiple=True, help="NAME=VALUE[,VALUE…] for an input (a batch if several)")
+@click.option("--wrt", multiple=True, help="parameters or groups to report gradients for; default all")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--batch", type=int, default=1, show_default=True, help="examples drawn for inputs not given")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_command(model: str, params, inputs, wrt, seed: int, batch: int, fmt: str, **kwargs) -> int:
+    g = _graph(model, kwargs)
+    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)))
+    given_params, given_inputs = _assignments(params, "param"), _assignments(inputs, "input")
+    for name, value in given_params.items():
+        if name not in [p.name for p in g.parameters]:
+            raise SymnetError(f"--param {name}: the model has no parameter {name!r}")
+        if value.size != 1:
+            raise SymnetError(f"--param {name}: a parameter takes one value")
+    for name in given_inputs:
+        if name not in f.input_names:
+            raise SymnetError(f"--input {name}: the model's inputs are {', '.join(f.input_names)}")
+    sizes = {v.size for v in given_inputs.values()}
+    if len(sizes) > 1:
+        raise SymnetError("every --input needs the same number of values")
+    n = sizes.pop() if sizes else batch
+    theta, data = random_point(f, seed, n)
+    values = dict(zip((p.name for p in g.parameters), theta)) | {k: float(v[0]) for k, v in given_params.items()}
+    data |= given_inputs
+    loss, grad = f.loss_and_gradient(values, data)
+    if fmt == "json":
+        click.echo(json.dumps({"loss": float(loss), "gradient": dict(zip(f.parameter_names, map(float, grad))),
+                               "parameters": {k: float(v) for k, v in values.items()},
+                               "inputs": {k: v.tolist() for k, v in data.items()}}, indent=2))
+        return 0
+    click.echo(f"{g.name}: {g.description}")
+    click.echo("inputs:     " + ", ".join(f"{k}={_fmt(v)}" for k, v in data.items()))
+    click.echo("parameters: " + ", ".join(f"{k}={v:.6g}" for k, v in values.items()))
+    click.echo(f"loss {g.loss} = {float(loss):.10g}")
+    for name, value in zip(f.parameter_names, grad):
+        click.echo(f"  d{g.loss}/d{name} = {float(value):.10g}")
+    return 0
+
+
+def _fmt(v: np.ndarray) -> str:
+    return ",".join(f"{x:.6g}" for x in np.atleast_1d(v))
+
+
+@cli.command(help=f"Check MODEL's gradients against finite differences and complex step. {MODEL_HELP}")
+@click.argument("model")
+@_model_options
+@click.option("--wrt", multiple=True, help="parameters or groups to check; default all")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--batch", type=int, default=4, show_default=True)
+@click.option("--method", "methods", multiple=True, type=click.Choice(METHODS), help="default: all three")
+@click.option("--max-parameters", type=int, default=64, show_default=True,
+              help="per-parameter checks look at a seeded random subset beyond this")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, fmt: str, **kwargs) -> int:
+    if batch < 1 or max_parameters < 1:
+        raise SymnetError("--batch and --max-parameters must be at least 1")
+    g = _graph(model, kwargs)
+    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)))
+    report = check_grads(f, seed=seed, batch=batch, methods=methods or METHODS, max_parameters=max_parameters)
+    click.echo(report.to_json() if fmt == "json" else str(report))
+    return 0 if report.passed else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return its exit code instead of raising (``symnet`` calls this)."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="symnet", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("symnet: aborted", err=True)
+        return 1
+    except click.ClickException as e:
+        click.echo(f"symnet: error: {e.format_message()}", err=True)
+        return 2 if isinstance(e, click.UsageError) else e.exit_code
+    except SymnetError as e:
+        click.echo(f"symnet: error: {e}", err=True)
+        return e.exit_code
+    return code if isinstance(code, int) else 0
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Reverse mode: walk the graph's program backwards once, giving each node one adjoint ``∂L/∂v``.
+
+The adjoint of a node is the sum, over the nodes ``c`` that use it, of ``∂L/∂c · ∂c/∂v``. It is assigned
+once to its own name and every later use refers to that name — the cached partials of backprop. The local
+partials ``∂c/∂v`` come from :data:`symnet.rules.RULES`; the driver never calls ``sympy.diff``.
+
+>>> from symnet.blocks import linear_regression
+>>> grads = derive(linear_regression())
+>>> grads.expanded(grads.graph.symbol("w"))
+2*distance*(b + distance*w - price)
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable, Mapping
+
+import sympy as sp
+
+from .errors import GraphError, NoRuleError
+from .graph import Assignment, Graph, parameters_named, to_latex
+from .rules import RULES, Rule
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the chain rule: ``∂L/∂v = Σ_c ∂L/∂c · ∂c/∂v``."""
+
+    node: sp.Symbol
+    adjoint: sp.Expr                              # the name that holds ∂L/∂v (or its value when trivial)
+    terms: tuple[tuple[sp.Symbol, sp.Expr], ...]  # (c, ∂c/∂v) for each node c that uses v
+    value: sp.Expr                                # Σ_c ∂L/∂c · ∂c/∂v in the program's names
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Closed-form gradients of a graph's loss, as a program and (on request) expanded."""
+
+    graph: Graph
+    program: tuple[Assignment, ...]
+    adjoints: Mapping[sp.Symbol, sp.Expr]
+    steps: tuple[Step, ...]
+    wrt: tuple[sp.Symbol, ...]
+    latex_names: Mapping[sp.Symbol, str] = field(repr=False)
+
+    def __getitem__(self, parameter: sp.Symbol | str) -> sp.Expr:
+        """``∂L/∂parameter`` in the program's names (an adjoint name, or 0 when the loss does not use it)."""
+        p = self.graph.symbol(parameter) if isinstance(parameter, str) else parameter
+        return self.adjoints.get(p, sp.S.Zero)
+
+    @cached_property
+    def _adjoints_in_nodes(self) -> dict[sp.Symbol, sp.Expr]:
+        # each adjoint written in node, input and parameter names (adjoints referring to earlier adjoints)
+        out: dict[sp.Symbol, sp.Expr] = {}
+        for a in self.program:
+            out[a.target] = a.expression.xreplace(out)
+        return out
+
+    @cached_property
+    def _nodes_expanded(self) -> dict[sp.Symbol, sp.Expr]:
+        return self.graph.expanded()
+
+    def expanded(self, parameter: sp.Symbol | str) -> sp.Expr:
+        """``∂L/∂parameter`` written out in inputs, parameters and constants (can swell for deep networks)."""
+        return self[parameter].xreplace(self._adjoints_in_nodes).xreplace(self._nodes_expanded)
+
+    def latex(self, expr: sp.Expr) -> str:
+        return to_latex(expr, self.latex_names)
+
+    @property
+    def operation_count(self) -> int:
+        """Operations in the gradient program (``sympy.count_ops`` summed over its assignments)."""
+        return sum(sp.count_ops(a.expression) for a in self.program)
+
+
+def local_partials(expression: sp.Expr, value: sp.Expr, wanted: set[sp.Symbol],
+                   rules: Mapping[type, Rule] = RULES) -> dict[sp.Symbol, sp.Expr]:
+    """``{u: ∂expression/∂u}`` for the wanted symbols in one node's expression, by the rules table.
+
+    ``value`` stands for the whole expression (the node's own name), so rules can reuse it.
+
+    >>> x, a = sp.symbols("x a")
+    >>> local_partials(sp.tanh(x), a, {x})
+    {x: 1 - a**2}
+    """
+    acc: dict[sp.Symbol, list[sp.Expr]] = defaultdict(list)
+
+    def visit(e: sp.Expr, seed: sp.Expr, y: sp.Expr) -> None:
+        if e.is_Symbol:
+            acc[e].append(seed)
+            return
+        rule = _rule_for(e, rules)
+        partials = rule(y, *e.args)
+        for arg, p in zip(e.args, partials):
+            if arg.free_symbols & wanted:
+                visit(arg, seed * p, arg)
+
+    if expression.free_symbols & wanted:
+        visit(expression, sp.S.One, value)
+    return {u: sp.Add(*terms) for u, terms in acc.items() if u in wanted}
+
+
+def _rule_for(e: sp.Expr, rules: Mapping[type, Rule]) -> Rule:
+    for cls in type(e).__mro__:
+        if cls in rules:
+            return rules[cls]
+    raise NoRuleError(f"no derivative rule for {type(e).__name__} (in {e}); add one to the rules table")
+
+
+def adjoint_name(graph: Graph, v: sp.Symbol) -> tuple[str, str]:
+    """Python and LaTeX names of ``∂L/∂v``."""
+    L = graph.loss
+    python = f"d{L.name}_d{v.name}"
+    latex = r"\frac{\partial %s}{\partial %s}" % (graph.latex(L), graph.latex(v))
+    return python, latex
+
+
+def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
+           rules: Mapping[type, Rule] = RULES) -> Gradients:
+    """Reverse-mode closed-form gradients of ``graph.loss`` with respect to ``wrt`` (default: all parameters).
+
+    ``rules`` replaces the rules table (the tests pass a deliberately wrong one as a negative control).
+    """
+    if wrt is None:
+        targets = graph.parameters
+    else:
+        names = [w.name if isinstance(w, sp.Symbol) else w for w in wrt]
+        targets = tuple(parameters_named(graph, names))
+    # forward pass: which nodes depend on the chosen parameters (only those need an adjoint)
+    live: set[sp.Symbol] = set(targets)
+    for a in graph.assignments:
+        if a.expression.free_symbols & live:
+            live.add(a.target)
+    if graph.loss not in live:
+        raise GraphError(f"the loss {graph.loss} does not depend on {', '.join(t.name for t in targets)}")
+
+    contributions: dict[sp.Symbol, list[tuple[sp.Symbol, sp.Expr]]] = defaultdict(list)
+    adjoints: dict[sp.Symbol, sp.Expr] = {}
+    latex_names = dict(graph.latex_map)
+    program: list[Assignment] = []
+    steps: list[Step] = []
+
+    def settle(v: sp.Symbol) -> sp.Expr | None:
+        """Sum the contributions to ∂L/∂v once; name the sum unless it is already a name or a number."""
+        terms = contributions.pop(v, None)
+        if v == graph.loss:
+            adj: sp.Expr = sp.S.One
+            steps.append(Step(v, adj, (), adj))
+        elif not terms:
+            return None
+        else:
+            # ∂L/∂v = Σ_c ∂L/∂c · ∂c/∂v over every node c that uses v
+            value = sp.Add(*[adjoints[c] * p for c, p in terms])
+            if value.is_Symbol or value.is_Number:
+                adj = value
+            else:
+                python, latex = adjoint_name(graph, v)
+                adj = sp.Symbol(python, real=True)
+                latex_names[adj] = latex
+                program.append(Assignment(adj, value, "adjoint"))
+            steps.append(Step(v, adj, tuple(terms), value))
+        adjoints[v] = adj
+        return adj
+
+    # a partial that recomputes a forward node (softmax's exp(z_j − s) is the output p_j) reuses its name
+    reuse = {a.expression: a.target for a in graph.assignments if not a.expression.is_Atom}
+    for a in reversed(graph.assignments):
+        if a.target not in live or settle(a.target) is None:
+            continue
+        for u, p in local_partials(a.expression, a.target, live, rules).items():
+            contributions[u].append((a.target, p.xreplace(reuse)))
+    for p in targets:
+        if settle(p) is None:
+            adjoints[p] = sp.S.Zero
+    return Gradients(graph, tuple(program), adjoints, tuple(steps), tuple(targets), latex_names)

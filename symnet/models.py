@@ -1,0 +1,96 @@
+"""Resolve a MODEL argument: a built-in block name with options, or ``path/to/file.py:function``.
+
+A model file is Python the user chose to run, like a pytest conftest: it is imported and the named
+function is called with no arguments; it must return a :class:`symnet.Graph`.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from typing import Callable, Mapping
+
+from .blocks import dense, linear_regression, mlp, neuron
+from .errors import SymnetError
+from .graph import Graph
+
+#: Built-in models and the options each accepts.
+BUILTINS: Mapping[str, tuple[Callable[..., Graph], tuple[str, ...]]] = {
+    "neuron": (neuron, ("inputs", "activation", "loss", "l1", "l2", "penalize", "alpha")),
+    "linear-regression": (linear_regression, ("l1", "l2")),
+    "dense": (dense, ("sizes", "activation", "loss", "l1", "l2", "penalize", "alpha")),
+    "mlp": (mlp, ("sizes", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha")),
+}
+
+_SIZES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)+$")
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """``"2,3,1"`` -> ``(2, 3, 1)``, with a clear error for anything else.
+
+    >>> parse_sizes("2, 3,1")
+    (2, 3, 1)
+    """
+    if not _SIZES.match(text):
+        raise SymnetError(f"malformed --sizes {text!r}: expected comma-separated whole numbers such as 2,3,1")
+    sizes = tuple(int(s) for s in text.split(","))
+    if any(s < 1 for s in sizes):
+        raise SymnetError(f"malformed --sizes {text!r}: every layer needs at least one unit")
+    return sizes
+
+
+def build_model(model: str, options: Mapping[str, object]) -> Graph:
+    """The graph for a CLI MODEL argument; ``options`` holds the CLI's block options (``None`` = not given)."""
+    given = {k: v for k, v in options.items() if v is not None}
+    if model in BUILTINS:
+        build, accepted = BUILTINS[model]
+        extra = sorted(set(given) - set(accepted))
+        if extra:
+            flag = "--" + extra[0].replace("_", "-")
+            raise SymnetError(f"option {flag} does not apply to model {model!r} (it takes "
+                              f"{', '.join('--' + a.replace('_', '-') for a in accepted)})")
+        if "sizes" in given:
+            sizes = parse_sizes(str(given["sizes"]))
+            if model == "dense":
+                if len(sizes) != 2:
+                    raise SymnetError(f"a dense layer takes --sizes IN,OUT, got {given['sizes']!r}")
+                given.pop("sizes")
+                given["inputs"], given["outputs"] = sizes
+            else:
+                given["sizes"] = sizes
+        elif model == "mlp":
+            raise SymnetError("model 'mlp' needs --sizes, for example --sizes 2,3,1")
+        return build(**given)
+    if ":" in model and model.rsplit(":", 1)[0].endswith(".py"):
+        if given:
+            flag = "--" + sorted(given)[0].replace("_", "-")
+            raise SymnetError(f"option {flag} applies to built-in models only; {model} builds its own graph")
+        return load_model_file(model)
+    raise SymnetError(f"unknown model {model!r}; choose one of {', '.join(BUILTINS)} or give path/to/file.py:function")
+
+
+def load_model_file(spec: str) -> Graph:
+    """Import ``path.py`` and call ``function()`` from a ``path.py:function`` spec."""
+    path_text, _, function = spec.rpartition(":")
+    path = Path(path_text)
+    if not path.is_file():
+        raise SymnetError(f"{path_text}: no such model file")
+    if not function.isidentifier():
+        raise SymnetError(f"{spec}: {function!r} is not a function name")
+    module_name = f"symnet_model_{abs(hash(str(path.resolve())))}"
+    try:
+        loader_spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(loader_spec)
+        sys.modules[module_name] = module
+        loader_spec.loader.exec_module(module)
+        if not hasattr(module, function):
+            raise SymnetError(f"{path_text}: defines no function {function!r}")
+        result = getattr(module, function)()
+    except SymnetError:
+        raise
+    except Exception as exc:  # the user's own code failed: one line, with where
+        raise SymnetError(f"{spec}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(result, Graph):
+        raise SymnetError(f"{spec} returned {type(result).__name__}, not a symnet Graph")
+    return result

@@ -1,0 +1,167 @@
+"""Render derivations as LaTeX, Markdown, plain text, Python or JSON.
+
+The closed form of each gradient is shown two ways: as the program (``∂L/∂W = ∂L/∂z · x``, in the names of
+cached adjoints) and expanded into inputs and parameters (only for small graphs unless asked). The steps
+view prints the chain rule node by node, naming the adjoints each line reuses.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+import sympy as sp
+
+from .derive import Gradients, Step
+
+FORMATS = ("latex", "markdown", "text", "python", "json")
+
+#: Expanded closed forms are printed by default only for graphs with at most this many parameters.
+EXPAND_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """One parameter's gradient: in program names, and expanded (``None`` when not requested)."""
+
+    parameter: sp.Symbol
+    program: sp.Expr
+    expanded: sp.Expr | None
+
+
+def closed_forms(grads: Gradients, expanded: bool | None = None) -> list[ClosedForm]:
+    """The gradient of every derived parameter; expanded forms are simplified by pulling out common factors."""
+    if expanded is None:
+        expanded = len(grads.wrt) <= EXPAND_LIMIT
+    definitions = {a.target: a.expression for a in grads.program}
+    out = []
+    for p in grads.wrt:
+        e = sp.factor_terms(grads.expanded(p)) if expanded else None
+        # a named adjoint is shown by its definition (dL/dW = dL/dz · x); an alias stays a name (dL/db = dL/dz)
+        out.append(ClosedForm(p, definitions.get(grads[p], grads[p]), e))
+    return out
+
+
+def _d(grads: Gradients, v: sp.Symbol, latex: bool) -> str:
+    L = grads.graph.loss
+    if latex:
+        return r"\frac{\partial %s}{\partial %s}" % (grads.latex(L), grads.latex(v))
+    return f"d{L}/d{v}"
+
+
+def _text(e: sp.Expr) -> str:
+    return sp.sstr(e)
+
+
+def _step_terms(grads: Gradients, s: Step, latex: bool) -> str:
+    """``∂L/∂c · ∂c/∂v + …`` with each reused adjoint by name."""
+    parts = []
+    for c, partial in s.terms:
+        partial = sp.factor_terms(partial)
+        left = grads.latex(grads.adjoints[c]) if latex else _text(grads.adjoints[c])
+        right = grads.latex(partial) if latex else _text(partial)
+        parts.append(r"%s \cdot \left(%s\right)" % (left, right) if latex else f"{left} * ({right})")
+    return " + ".join(parts)
+
+
+def step_lines(grads: Gradients, latex: bool) -> list[str]:
+    """One line of the chain rule per node, in the order reverse mode computes them."""
+    lines = []
+    for s in grads.steps:
+        lhs = _d(grads, s.node, latex)
+        if not s.terms:
+            lines.append(f"{lhs} = 1")
+            continue
+        chain = _step_terms(grads, s, latex)
+        value = sp.factor_terms(s.value)
+        value = grads.latex(value) if latex else _text(value)
+        reused = list(dict.fromkeys(grads.adjoints[c] for c, _ in s.terms if grads.adjoints[c].is_Symbol))
+        line = f"{lhs} = {chain}" if chain == value else f"{lhs} = {chain} = {value}"
+        if reused and not latex:
+            line += "    [reuses " + ", ".join(map(str, reused)) + "]"
+        lines.append(line)
+    return lines
+
+
+def _gradient_lines(grads: Gradients, forms: Sequence[ClosedForm], latex: bool) -> list[str]:
+    lines = []
+    for f in forms:
+        lhs = _d(grads, f.parameter, latex)
+        show = grads.latex if latex else _text
+        program = show(f.program)
+        if f.expanded is not None and f.expanded != f.program:
+            lines.append(f"{lhs} = {program} = {show(f.expanded)}")
+        else:
+            lines.append(f"{lhs} = {program}")
+    return lines
+
+
+def _adjoint_lines(grads: Gradients, latex: bool) -> list[str]:
+    if latex:
+        return [f"{grads.latex(a.target)} = {grads.latex(a.expression)}" for a in grads.program]
+    return [f"{a.target} = {_text(a.expression)}" for a in grads.program]
+
+
+def render(grads: Gradients, fmt: str = "latex", steps: bool = False, expanded: bool | None = None,
+           source: str | None = None) -> str:
+    """The derivation of ``grads`` in one of :data:`FORMATS` (``python`` needs the compiled ``source``)."""
+    g = grads.graph
+    forms = closed_forms(grads, expanded)
+    if fmt == "python":
+        if source is None:
+            raise ValueError("the python format needs the compiled source")
+        return source
+    if fmt == "json":
+        data = {
+            "model": g.name,
+            "description": g.description,
+            "loss": g.loss.name,
+            "forward": [{"name": a.target.name, "latex": g.latex(a.expression), "text": _text(a.expression)}
+                        for a in g.assignments],
+            "adjoints": [{"name": a.target.name, "latex": grads.latex(a.expression), "text": _text(a.expression)}
+                         for a in grads.program],
+            "parameters": {
+                f.parameter.name: {
+                    "latex": grads.latex(f.expanded if f.expanded is not None else f.program),
+                    "text": _text(f.expanded if f.expanded is not None else f.program),
+                    "program_latex": grads.latex(f.program),
+                    "program_text": _text(f.program),
+                    "expanded": f.expanded is not None,
+                } for f in forms},
+        }
+        if steps:
+            data["steps"] = step_lines(grads, latex=True)
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if fmt == "text":
+        out = [f"# {g.name}: {g.description}", "", "forward:"]
+        out += [f"  {a.target} = {_text(a.expression)}" for a in g.assignments]
+        if steps:
+            out += ["", "chain rule, node by node (reverse mode):"] + [f"  {s}" for s in step_lines(grads, False)]
+        out += ["", "gradients:"] + [f"  {s}" for s in _gradient_lines(grads, forms, False)]
+        return "\n".join(out)
+    if fmt == "latex":
+        blocks = [g.to_latex()]
+        if steps:
+            blocks.append(_aligned(step_lines(grads, True)))
+        elif grads.program:
+            blocks.append(_aligned(_adjoint_lines(grads, True)))
+        blocks.append(_aligned(_gradient_lines(grads, forms, True)))
+        return "\n\n".join(blocks)
+    if fmt == "markdown":
+        out = [f"# Gradients of `{g.name}`", "", f"{g.description}.", "", "## Forward pass", ""]
+        out += [f"$${g.latex(a.target)} = {g.latex(a.expression)}$$" for a in g.assignments]
+        if steps:
+            out += ["", "## Chain rule, node by node", "",
+                    "Reverse mode visits each node once; every line reuses the adjoints computed above it.", ""]
+            out += [f"$${s}$$" for s in step_lines(grads, True)]
+        out += ["", "## Gradients", ""] + [f"$${s}$$" for s in _gradient_lines(grads, forms, True)]
+        return "\n".join(out) + "\n"
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _aligned(lines: Sequence[str]) -> str:
+    body = []
+    for line in lines:
+        lhs, _, rhs = line.partition(" = ")
+        body.append(f"{lhs} &= {rhs}")
+    return "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
