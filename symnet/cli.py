@@ -91,16 +91,16 @@ def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
 @cli.command("eval", help=f"Evaluate MODEL's loss and gradients at given or seeded values. {MODEL_HELP}")
 @click.argument("model")
 @_model_options
-@click.option("--param", "params", multiple=True, help="NAME=VALUE for a parameter (others are seeded)")
-@click.option("--input", "inputs", multiple=True, help="NAME=VALUE[,VALUE…] for an input (a batch if several)")
+@click.option("--param", "param_values", multiple=True, help="NAME=VALUE for a parameter (others are seeded)")
+@click.option("--input", "input_values", multiple=True, help="NAME=VALUE[,VALUE…] for an input (a batch if several)")
 @click.option("--wrt", multiple=True, help="parameters or groups to report gradients for; default all")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--batch", type=int, default=1, show_default=True, help="examples drawn for inputs not given")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_command(model: str, params, inputs, wrt, seed: int, batch: int, fmt: str, **kwargs) -> int:
+def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: int, fmt: str, **kwargs) -> int:
     g = _graph(model, kwargs)
     f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)))
-    given_params, given_inputs = _assignments(params, "param"), _assignments(inputs, "input")
+    given_params, given_inputs = _assignments(param_values, "param"), _assignments(input_values, "input")
     for name, value in given_params.items():
         if name not in [p.name for p in g.parameters]:
             raise SymnetError(f"--param {name}: the model has no parameter {name!r}")

@@ -93,7 +93,7 @@ class CompiledGraph:
             if missing:
                 raise SymnetError(f"missing parameter {missing[0]!r}")
             return [parameters[n] for n in all_names]
-        values = list(np.asarray(parameters).ravel())
+        values = list(parameters) if isinstance(parameters, (list, tuple)) else list(np.asarray(parameters).ravel())
         if len(values) != len(all_names):
             raise SymnetError(f"expected {len(all_names)} parameter values, got {len(values)}")
         return values
@@ -111,6 +111,10 @@ class CompiledGraph:
         """The batch-mean loss and its gradient, a vector in the order of :attr:`parameter_names`."""
         L, grads = self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
         return np.mean(L), np.array([np.mean(g) for g in grads])
+
+    def per_example(self, parameters, inputs: Mapping[str, object]) -> tuple[object, tuple]:
+        """The loss and gradient of each example, not averaged (parameters may be arrays too: they broadcast)."""
+        return self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
 
     def gradient(self, parameters, inputs: Mapping[str, object]) -> dict[str, float]:
         return dict(zip(self.parameter_names, self.loss_and_gradient(parameters, inputs)[1]))
