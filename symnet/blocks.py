@@ -16,7 +16,7 @@ import sympy as sp
 
 from .errors import SymnetError
 from .functions import gelu, leaky_relu, logsumexp, relu, sigmoid, softplus
-from .graph import Graph, GraphBuilder, parameter_group
+from .graph import Graph, GraphBuilder, parameter_group, times
 
 #: Elementwise activations, by the names the CLI and the API accept.
 ACTIVATIONS: dict[str, Callable[..., sp.Expr] | None] = {
@@ -63,7 +63,7 @@ def dense_layer(b: GraphBuilder, x: Sequence[sp.Expr], width: int, index: int) -
     W = [[b.parameter(f"W{index}_{i + 1}_{j + 1}", r"W^{(%d)}_{%d,%d}" % (index, i + 1, j + 1))
           for j in range(width)] for i in range(len(x))]
     c = [b.parameter(f"b{index}_{j + 1}", r"b^{(%d)}_{%d}" % (index, j + 1)) for j in range(width)]
-    return [b.assign(f"z{index}_{j + 1}", sp.Add(*[x[i] * W[i][j] for i in range(len(x))]) + c[j],
+    return [b.assign(f"z{index}_{j + 1}", sp.Add(*[times(x[i], W[i][j]) for i in range(len(x))]) + c[j],
                      latex=r"z^{(%d)}_{%d}" % (index, j + 1)) for j in range(width)]
 
 

@@ -46,8 +46,42 @@ class ProgramPrinter(NumPyPrinter):
         return "erf(%s)" % self._print(expr.args[0])
 
 
-def _printer() -> ProgramPrinter:
-    return ProgramPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+class FastPrinter:
+    """Prints the shapes a network program is made of (names, numbers, sums, products, integer powers)
+    directly, and everything else through :class:`ProgramPrinter`: SymPy's printer is the slow part of
+    compiling a 10,000-line program."""
+
+    def __init__(self) -> None:
+        self._general = ProgramPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+
+    def doprint(self, e: sp.Expr) -> str:
+        if e.is_Symbol:
+            return e.name
+        if e.is_Integer:
+            return str(int(e))
+        if e.is_Add:
+            text = self._term(e.args[0])
+            for t in e.args[1:]:
+                printed = self._term(t)
+                text += f" - {printed[1:]}" if printed.startswith("-") else f" + {printed}"
+            return text
+        if e.is_Mul and all(a.is_Symbol or a.is_Integer or a.is_Add or a.is_Function for a in e.args):
+            coefficient, factors = e.as_coeff_mul()
+            text = "*".join(self._factor(f) for f in factors)
+            if coefficient == 1:
+                return text
+            return f"-{text}" if coefficient == -1 else f"{self.doprint(coefficient)}*{text}"
+        return self._general.doprint(e)
+
+    def _term(self, e: sp.Expr) -> str:
+        return self.doprint(e)
+
+    def _factor(self, e: sp.Expr) -> str:
+        return f"({self.doprint(e)})" if e.is_Add else self.doprint(e)
+
+
+def _printer() -> FastPrinter:
+    return FastPrinter()
 
 
 @dataclass(frozen=True)
@@ -120,7 +154,7 @@ class CompiledGraph:
         return dict(zip(self.parameter_names, self.loss_and_gradient(parameters, inputs)[1]))
 
 
-def _interleave(temps: dict, lines: list, p: ProgramPrinter, needed_by=(), emitted=None) -> list[str]:
+def _interleave(temps: dict, lines: list, p: FastPrinter, needed_by=(), emitted=None) -> list[str]:
     """Source lines with each CSE temporary placed just before its first use (after what it uses)."""
     out: list[str] = []
     done: set = set() if emitted is None else emitted
@@ -141,6 +175,10 @@ def _interleave(temps: dict, lines: list, p: ProgramPrinter, needed_by=(), emitt
     return out
 
 
+def _flat(e: sp.Expr) -> bool:
+    return e.is_Atom or all(a.is_Atom for a in e.args)
+
+
 def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
     p = _printer()
     args = ", ".join([s.name for s in graph.inputs] + [s.name for s in graph.parameters])
@@ -158,10 +196,16 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
     backward_exprs = [a.expression for a in gradients.program]
     results = [gradients[w] for w in gradients.wrt]
     if cse and backward_exprs:
-        temps = sp.numbered_symbols("t", real=True)
-        replacements, reduced = sp.cse(backward_exprs + results, symbols=temps, order="none")
-        backward = _interleave(dict(replacements), list(zip(backward_targets, reduced)), p)
-        results = reduced[len(backward_exprs):]
+        # only nested expressions can share a subexpression; products and sums of names are left alone
+        nested = [i for i, e in enumerate(backward_exprs + results) if not _flat(e)]
+        exprs = backward_exprs + results
+        replacements, reduced = sp.cse([exprs[i] for i in nested], symbols=sp.numbered_symbols("t", real=True),
+                                       order="none")
+        for i, r in zip(nested, reduced):
+            exprs[i] = r
+        n = len(backward_exprs)
+        backward = _interleave(dict(replacements), list(zip(backward_targets, exprs[:n])), p)
+        results = exprs[n:]
         backward += _interleave(dict(replacements), [], p, needed_by=results, emitted=set(backward_targets))
     else:
         backward = [f"    {t.name} = {p.doprint(e)}" for t, e in zip(backward_targets, backward_exprs)]

@@ -12,14 +12,14 @@ partials ``∂c/∂v`` come from :data:`symnet.rules.RULES`; the driver never ca
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
 import sympy as sp
 
 from .errors import GraphError, NoRuleError
-from .graph import Assignment, Graph, parameters_named, to_latex
+from .graph import Assignment, Graph, parameters_named, times, to_latex
 from .rules import RULES, Rule
 
 
@@ -42,7 +42,6 @@ class Gradients:
     adjoints: Mapping[sp.Symbol, sp.Expr]
     steps: tuple[Step, ...]
     wrt: tuple[sp.Symbol, ...]
-    latex_names: Mapping[sp.Symbol, str] = field(repr=False)
 
     def __getitem__(self, parameter: sp.Symbol | str) -> sp.Expr:
         """``∂L/∂parameter`` in the program's names (an adjoint name, or 0 when the loss does not use it)."""
@@ -64,6 +63,15 @@ class Gradients:
     def expanded(self, parameter: sp.Symbol | str) -> sp.Expr:
         """``∂L/∂parameter`` written out in inputs, parameters and constants (can swell for deep networks)."""
         return self[parameter].xreplace(self._adjoints_in_nodes).xreplace(self._nodes_expanded)
+
+    @cached_property
+    def latex_names(self) -> dict[sp.Symbol, str]:
+        """LaTeX for the graph's names and for each adjoint (``\\frac{\\partial L}{\\partial v}``)."""
+        names = dict(self.graph.latex_map)
+        for s in self.steps:
+            if s.adjoint.is_Symbol and s.adjoint not in names:
+                names[s.adjoint] = adjoint_latex(self.graph, s.node)
+        return names
 
     def latex(self, expr: sp.Expr) -> str:
         return to_latex(expr, self.latex_names)
@@ -94,7 +102,7 @@ def local_partials(expression: sp.Expr, value: sp.Expr, wanted: set[sp.Symbol],
         partials = rule(y, *e.args)
         for arg, p in zip(e.args, partials):
             if arg.free_symbols & wanted:
-                visit(arg, seed * p, arg)
+                visit(arg, times(seed, p), arg)
 
     if expression.free_symbols & wanted:
         visit(expression, sp.S.One, value)
@@ -108,12 +116,12 @@ def _rule_for(e: sp.Expr, rules: Mapping[type, Rule]) -> Rule:
     raise NoRuleError(f"no derivative rule for {type(e).__name__} (in {e}); add one to the rules table")
 
 
-def adjoint_name(graph: Graph, v: sp.Symbol) -> tuple[str, str]:
-    """Python and LaTeX names of ``∂L/∂v``."""
-    L = graph.loss
-    python = f"d{L.name}_d{v.name}"
-    latex = r"\frac{\partial %s}{\partial %s}" % (graph.latex(L), graph.latex(v))
-    return python, latex
+def adjoint_latex(graph: Graph, v: sp.Symbol) -> str:
+    """LaTeX for ``∂L/∂v``."""
+    return r"\frac{\partial %s}{\partial %s}" % (graph.latex(graph.loss), graph.latex(v))
+
+
+
 
 
 def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
@@ -138,7 +146,6 @@ def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
 
     contributions: dict[sp.Symbol, list[tuple[sp.Symbol, sp.Expr]]] = defaultdict(list)
     adjoints: dict[sp.Symbol, sp.Expr] = {}
-    latex_names = dict(graph.latex_map)
     program: list[Assignment] = []
     steps: list[Step] = []
 
@@ -152,13 +159,11 @@ def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
             return None
         else:
             # ∂L/∂v = Σ_c ∂L/∂c · ∂c/∂v over every node c that uses v
-            value = sp.Add(*[adjoints[c] * p for c, p in terms])
+            value = sp.Add(*[times(adjoints[c], p) for c, p in terms])
             if value.is_Symbol or value.is_Number:
                 adj = value
             else:
-                python, latex = adjoint_name(graph, v)
-                adj = sp.Symbol(python, real=True)
-                latex_names[adj] = latex
+                adj = sp.Symbol(f"d{graph.loss.name}_d{v.name}", real=True)
                 program.append(Assignment(adj, value, "adjoint"))
             steps.append(Step(v, adj, tuple(terms), value))
         adjoints[v] = adj
@@ -174,4 +179,4 @@ def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
     for p in targets:
         if settle(p) is None:
             adjoints[p] = sp.S.Zero
-    return Gradients(graph, tuple(program), adjoints, tuple(steps), tuple(targets), latex_names)
+    return Gradients(graph, tuple(program), adjoints, tuple(steps), tuple(targets))

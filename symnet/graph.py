@@ -16,7 +16,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, cmp_to_key
 from typing import Iterable, Mapping
 
 import sympy as sp
@@ -134,8 +134,28 @@ class Graph:
         return "\n".join(str(a) for a in self.assignments)
 
 
-def to_latex(expr: sp.Expr, names: Mapping[sp.Symbol, str]) -> str:
-    return sp.latex(expr, symbol_names=dict(names), mul_symbol=None)
+def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """``a·b``. The product of two distinct names (most of a network: ``x_i W_ij``, ``δ_j x_i``) skips SymPy's
+    slow general path and builds the same canonical product directly.
+
+    >>> x, y = sp.symbols("x y")
+    >>> times(y, x) == x * y
+    True
+    """
+    if a == 1:
+        return b
+    if b == 1:
+        return a
+    if a.is_Symbol and b.is_Symbol and a != b:
+        return sp.Mul._from_args(tuple(sorted((a, b), key=_CANONICAL)), True)
+    return a * b
+
+
+_CANONICAL = cmp_to_key(sp.Basic.compare)
+
+
+def to_latex(expr: sp.Expr, names: dict[sp.Symbol, str]) -> str:
+    return sp.latex(expr, symbol_names=names, mul_symbol=None)
 
 
 class GraphBuilder:
