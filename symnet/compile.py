@@ -10,7 +10,7 @@ loss and each gradient are averaged over the batch.
 >>> from symnet.derive import derive
 >>> g = linear_regression()
 >>> f = compile_graph(g, derive(g))
->>> f.loss({"w": 2.0, "b": 1.0}, {"distance": np.array([1.0, 2.0]), "price": np.array([3.0, 4.0])})
+>>> float(f.loss({"w": 2.0, "b": 1.0}, {"distance": np.array([1.0, 2.0]), "price": np.array([3.0, 4.0])}))
 0.5
 """
 from __future__ import annotations

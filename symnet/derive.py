@@ -61,8 +61,10 @@ class Gradients:
         return self.graph.expanded()
 
     def expanded(self, parameter: sp.Symbol | str) -> sp.Expr:
-        """``∂L/∂parameter`` written out in inputs, parameters and constants (can swell for deep networks)."""
-        return self[parameter].xreplace(self._adjoints_in_nodes).xreplace(self._nodes_expanded)
+        """``∂L/∂parameter`` written out in inputs, parameters and constants, common factors pulled out
+        (``2x(wx + b − y)``, not ``2wx² + 2bx − 2xy``). This can swell for deep networks."""
+        full = self[parameter].xreplace(self._adjoints_in_nodes).xreplace(self._nodes_expanded)
+        return sp.factor_terms(full)
 
     @cached_property
     def latex_names(self) -> dict[sp.Symbol, str]:
