@@ -187,7 +187,7 @@ def neuron(inputs: int = 2, activation: str = "identity", loss: str = "mse",
         activation = DEFAULT_OUTPUT[loss]
     if loss == "cross_entropy":
         raise SymnetError("a single neuron has one output: use loss bce (sigmoid) instead of cross_entropy")
-    b = GraphBuilder("neuron", f"neuron with {n} inputs, {activation}, {loss}")
+    b = GraphBuilder("neuron", f"neuron with {n} input{'s' if n > 1 else ''}, {activation}, {loss}")
     x = [b.input(f"x_{i + 1}", r"x_{%d}" % (i + 1)) for i in range(n)]
     w = [b.parameter(f"w_{i + 1}", r"w_{%d}" % (i + 1)) for i in range(n)]
     c = b.parameter("b", "b")

@@ -64,7 +64,8 @@ class Gradients:
         """``∂L/∂parameter`` written out in inputs, parameters and constants, common factors pulled out
         (``2x(wx + b − y)``, not ``2wx² + 2bx − 2xy``). This can swell for deep networks."""
         full = self[parameter].xreplace(self._adjoints_in_nodes).xreplace(self._nodes_expanded)
-        return sp.factor_terms(full)
+        # factor each term on its own: 2λw + 2x(σ − y)σ(1 − σ) rather than 2(λw + x(σ − y)σ(1 − σ))
+        return sp.Add(*[sp.factor_terms(t) for t in sp.Add.make_args(full)])
 
     @cached_property
     def latex_names(self) -> dict[sp.Symbol, str]:

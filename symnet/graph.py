@@ -155,7 +155,8 @@ _CANONICAL = cmp_to_key(sp.Basic.compare)
 
 
 def to_latex(expr: sp.Expr, names: dict[sp.Symbol, str]) -> str:
-    return sp.latex(expr, symbol_names=names, mul_symbol=None)
+    # order="none" keeps SymPy's canonical argument order: ŷ − y and 1 − a², not −y + ŷ and −a² + 1
+    return sp.latex(expr, symbol_names=names, mul_symbol=None, order="none")
 
 
 class GraphBuilder:

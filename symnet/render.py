@@ -42,41 +42,51 @@ def closed_forms(grads: Gradients, expanded: bool | None = None) -> list[ClosedF
     return out
 
 
-def _d(grads: Gradients, v: sp.Symbol, latex: bool) -> str:
-    L = grads.graph.loss
+def _d(grads: Gradients, v: sp.Symbol, latex: bool, of: sp.Symbol | None = None) -> str:
+    """``∂of/∂v`` (``of`` defaults to the loss)."""
+    top = grads.graph.loss if of is None else of
     if latex:
-        return r"\frac{\partial %s}{\partial %s}" % (grads.latex(L), grads.latex(v))
-    return f"d{L}/d{v}"
+        return r"\frac{\partial %s}{\partial %s}" % (grads.latex(top), grads.latex(v))
+    return f"d{top}/d{v}"
 
 
 def _text(e: sp.Expr) -> str:
-    return sp.sstr(e)
+    return sp.sstr(e, order="none")
 
 
-def _step_terms(grads: Gradients, s: Step, latex: bool) -> str:
-    """``∂L/∂c · ∂c/∂v + …`` with each reused adjoint by name."""
-    parts = []
-    for c, partial in s.terms:
-        partial = sp.factor_terms(partial)
-        left = grads.latex(grads.adjoints[c]) if latex else _text(grads.adjoints[c])
-        right = grads.latex(partial) if latex else _text(partial)
-        parts.append(r"%s \cdot \left(%s\right)" % (left, right) if latex else f"{left} * ({right})")
-    return " + ".join(parts)
+def _show(grads: Gradients, e: sp.Expr, latex: bool) -> str:
+    return grads.latex(e) if latex else _text(e)
 
 
 def step_lines(grads: Gradients, latex: bool) -> list[str]:
-    """One line of the chain rule per node, in the order reverse mode computes them."""
+    """One line of the chain rule per node, in the order reverse mode computes them:
+    ``∂L/∂z = ∂L/∂ŷ ∂ŷ/∂z = ∂L/∂ŷ · ŷ(1 − ŷ)``, naming the adjoints it reuses."""
+    L = grads.graph.loss
+    times = r" \cdot " if latex else " * "
     lines = []
     for s in grads.steps:
         lhs = _d(grads, s.node, latex)
         if not s.terms:
             lines.append(f"{lhs} = 1")
             continue
-        chain = _step_terms(grads, s, latex)
-        value = sp.factor_terms(s.value)
-        value = grads.latex(value) if latex else _text(value)
+        # the chain rule as written in notes: Σ_c ∂L/∂c · ∂c/∂v (∂L/∂L = 1 left out)
+        chain = " + ".join(_d(grads, s.node, latex, of=c) if c == L else
+                           _d(grads, c, latex) + (" " if latex else " * ") + _d(grads, s.node, latex, of=c)
+                           for c, _ in s.terms)
+        # each ∂L/∂c by the name that holds it, times the local partial from the rules table
+        parts = []
+        for c, partial in s.terms:
+            partial = _show(grads, sp.factor_terms(partial), latex)
+            adj = grads.adjoints[c]
+            if adj == 1:
+                parts.append(partial)
+            elif latex:
+                parts.append(rf"{_show(grads, adj, latex)}{times}\left({partial}\right)")
+            else:
+                parts.append(f"{_show(grads, adj, latex)}{times}({partial})")
+        value = _show(grads, sp.factor_terms(s.value), latex)
+        line = " = ".join(dict.fromkeys([lhs, chain, " + ".join(parts), value]))
         reused = list(dict.fromkeys(grads.adjoints[c] for c, _ in s.terms if grads.adjoints[c].is_Symbol))
-        line = f"{lhs} = {chain}" if chain == value else f"{lhs} = {chain} = {value}"
         if reused and not latex:
             line += "    [reuses " + ", ".join(map(str, reused)) + "]"
         lines.append(line)

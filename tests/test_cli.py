@@ -37,7 +37,7 @@ def test_derive_steps_name_the_reused_adjoints(capsys):
     code, out, _ = run(capsys, "derive", "mlp", "--sizes", "2,2,1", "--activation", "tanh", "--format", "text",
                        "--steps")
     assert code == 0
-    assert "dL/dz1_1 = dL_da1_1 * (1 - a1_1**2)" in out
+    assert "dL/dz1_1 = dL/da1_1 * da1_1/dz1_1 = dL_da1_1 * (1 - a1_1**2)" in out
     assert "[reuses dL_dyhat]" in out
 
 
