@@ -150,10 +150,22 @@ def _sizes(sizes: Sequence[int]) -> tuple[int, ...]:
     return out
 
 
+LEVELS = ("scalar", "matrix")
+
+
+def _matrix_level(level: str) -> bool:
+    return _check_choice("level", level, LEVELS) == "matrix"
+
+
 def mlp(sizes: Sequence[int], activation: str = "tanh", loss: str = "mse", output_activation: str | None = None,
-        l1: float = 0.0, l2: float = 0.0, penalize: str | Sequence[str] = "weights", alpha: float = 0.01) -> Graph:
+        l1: float = 0.0, l2: float = 0.0, penalize: str | Sequence[str] = "weights", alpha: float = 0.01,
+        level: str = "scalar") -> Graph:
     """A multilayer perceptron ``sizes = (d, h_1, …, m)``: hidden layers use ``activation``, the last
-    layer ``output_activation`` (by default the one the loss expects)."""
+    layer ``output_activation`` (by default the one the loss expects). ``level="matrix"`` builds it from
+    weight matrices (:func:`symnet.matrix_blocks.mlp_matrix`)."""
+    if _matrix_level(level):
+        from .matrix_blocks import mlp_matrix
+        return mlp_matrix(sizes, activation, loss, output_activation, l1, l2, penalize, alpha)
     sizes = _sizes(sizes)
     _check_choice("activation", activation, ACTIVATIONS)
     b = GraphBuilder("mlp", f"MLP {'-'.join(map(str, sizes))}, {activation}, {loss}")
@@ -171,22 +183,28 @@ def mlp(sizes: Sequence[int], activation: str = "tanh", loss: str = "mse", outpu
 
 
 def dense(inputs: int = 2, outputs: int = 1, activation: str = "identity", loss: str = "mse",
-          l1: float = 0.0, l2: float = 0.0, penalize: str | Sequence[str] = "weights", alpha: float = 0.01) -> Graph:
+          l1: float = 0.0, l2: float = 0.0, penalize: str | Sequence[str] = "weights", alpha: float = 0.01,
+          level: str = "scalar") -> Graph:
     """One dense layer ``a = f(x W + b)`` with a loss on its outputs."""
     if activation == "identity" and loss in ("bce", "cross_entropy"):
         activation = DEFAULT_OUTPUT[loss]
-    g = mlp((inputs, outputs), activation, loss, activation, l1, l2, penalize, alpha)
+    g = mlp((inputs, outputs), activation, loss, activation, l1, l2, penalize, alpha, level)
     return _renamed(g, "dense", f"dense layer {inputs}→{outputs}, {activation}, {loss}")
 
 
 def neuron(inputs: int = 2, activation: str = "identity", loss: str = "mse",
-           l1: float = 0.0, l2: float = 0.0, penalize: str | Sequence[str] = "weights", alpha: float = 0.01) -> Graph:
-    """One neuron ``z = w·x + b``, ``ŷ = f(z)``, with a loss against the target ``y``."""
+           l1: float = 0.0, l2: float = 0.0, penalize: str | Sequence[str] = "weights", alpha: float = 0.01,
+           level: str = "scalar") -> Graph:
+    """One neuron ``z = w·x + b``, ``ŷ = f(z)``, with a loss against the target ``y``
+    (at matrix level: ``Z = X W1 + 𝟏 b1`` with ``W1`` of shape d×1)."""
     (n,) = _sizes((inputs, 1))[:1]
     if activation == "identity" and loss in ("bce", "cross_entropy"):
         activation = DEFAULT_OUTPUT[loss]
     if loss == "cross_entropy":
         raise SymnetError("a single neuron has one output: use loss bce (sigmoid) instead of cross_entropy")
+    if _matrix_level(level):
+        g = mlp((n, 1), activation, loss, activation, l1, l2, penalize, alpha, level)
+        return _renamed(g, "neuron", f"neuron with {n} input{'s' if n > 1 else ''}, {activation}, {loss}, matrix level")
     b = GraphBuilder("neuron", f"neuron with {n} input{'s' if n > 1 else ''}, {activation}, {loss}")
     x = [b.input(f"x_{i + 1}", r"x_{%d}" % (i + 1)) for i in range(n)]
     w = [b.parameter(f"w_{i + 1}", r"w_{%d}" % (i + 1)) for i in range(n)]
@@ -197,8 +215,12 @@ def neuron(inputs: int = 2, activation: str = "identity", loss: str = "mse",
     return b.build(attach_loss(b, data, l1, l2, penalize))
 
 
-def linear_regression(l1: float = 0.0, l2: float = 0.0) -> Graph:
-    """House price against distance: ``price_hat = w·distance + b`` with squared error."""
+def linear_regression(l1: float = 0.0, l2: float = 0.0, level: str = "scalar") -> Graph:
+    """House price against distance: ``price_hat = w·distance + b`` with squared error (at matrix level
+    ``X`` holds the distances and ``Y`` the prices)."""
+    if _matrix_level(level):
+        g = mlp((1, 1), "identity", "mse", "identity", l1, l2, "weights", 0.01, level)
+        return _renamed(g, "linear_regression", "linear regression of price on distance, MSE, matrix level")
     b = GraphBuilder("linear_regression", "linear regression of price on distance, MSE")
     distance, price = b.input("distance", r"\mathrm{distance}"), b.input("price", r"\mathrm{price}")
     w, c = b.parameter("w", "w"), b.parameter("b", "b")

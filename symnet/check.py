@@ -22,9 +22,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
+import sympy as sp
 
 from .compile import CompiledGraph
 from .errors import GradientMismatch, SymnetError
+from .matrix import BATCH
 
 METHODS = ("central", "directional", "complex")
 TOLERANCES = {"central": 1e-6, "directional": 1e-6, "complex": 1e-12}
@@ -120,9 +122,15 @@ def _error(a: np.ndarray, n: np.ndarray) -> np.ndarray:
 def random_point(f: CompiledGraph, seed: int = 0, batch: int = 4) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Parameters and a batch of inputs drawn from N(0, 1) with a fixed seed."""
     rng = np.random.default_rng(seed)
-    theta = rng.normal(size=len(f.graph.parameters))
-    data = {n: rng.normal(size=batch) for n in f.input_names}
+    theta = rng.normal(size=f.size)
+    data = {s.name: rng.normal(size=_input_shape(s, batch)) for s in f.graph.inputs}
     return theta, data
+
+
+def _input_shape(s, batch: int) -> tuple[int, ...]:
+    if isinstance(s, sp.MatrixSymbol):
+        return tuple(int(k.subs(BATCH, batch)) if isinstance(k, sp.Expr) else int(k) for k in s.shape)
+    return (batch,)
 
 
 def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[float] | None = None,
@@ -139,10 +147,14 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
         raise SymnetError(f"unknown check method {sorted(unknown)[0]!r}; choose from {', '.join(METHODS)}")
     tol = TOLERANCES | dict(tolerances or {})
     theta0, data0 = random_point(f, seed, batch)
-    theta = np.asarray(f._parameter_values(parameters), dtype=float) if parameters is not None else theta0
+    theta = f.pack(parameters) if isinstance(parameters, Mapping) else theta0
+    if parameters is not None and not isinstance(parameters, Mapping):
+        theta = np.asarray(parameters, dtype=float).ravel()
+    theta = theta.astype(float)
     data = {n: np.asarray(v, dtype=float) for n, v in (inputs or data0).items()}
-    names = [p.name for p in f.graph.parameters]
-    wrt = [names.index(n) for n in f.parameter_names]
+    names = list(f.flat_labels)
+    wrt = list(f.wrt_positions)
+    labels = [names[i] for i in wrt]
     _, g = f.loss_and_gradient(theta, data)
     g = np.real(g)
 
@@ -173,19 +185,19 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
             up[i] += step
             down[i] -= step
             numeric.append((loss_at(up) - loss_at(down)) / (up[i] - down[i]))
-        record("central", [f.parameter_names[k] for k in chosen], g[chosen], np.array(numeric))
+        record("central", [labels[k] for k in chosen], g[chosen], np.array(numeric))
 
     if "directional" in methods:
         h = STEPS["directional"]
-        labels, a, n = [], [], []
+        directions_seen, a, n = [], [], []
         for d in range(directions):
             v = np.zeros_like(theta)
             v[wrt] = rng.normal(size=len(wrt))
             v /= np.linalg.norm(v)
             a.append(float(g @ v[wrt]))
             n.append((loss_at(theta + h * v) - loss_at(theta - h * v)) / (2 * h))
-            labels.append(f"direction {d + 1}")
-        record("directional", labels, np.array(a), np.array(n))
+            directions_seen.append(f"direction {d + 1}")
+        record("directional", directions_seen, np.array(a), np.array(n))
 
     if "complex" in methods:
         if not f.analytic:
@@ -197,7 +209,7 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
                 t = theta.astype(complex)
                 t[wrt[k]] += 1j * h
                 numeric.append(np.imag(loss_at(t)) / h)
-            record("complex", [f.parameter_names[k] for k in chosen], g[chosen], np.array(numeric))
+            record("complex", [labels[k] for k in chosen], g[chosen], np.array(numeric))
 
     point = dict(zip(names, map(float, theta)))
     return CheckReport(f.graph.name, tuple(comparisons), tuple(skipped), point, seed)

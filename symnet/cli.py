@@ -5,6 +5,7 @@ User errors print one line ``symnet: error: …`` and exit 2; a failed gradient 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -31,13 +32,15 @@ def _model_options(f):
         click.option("--l2", type=float, help="L2 penalty λ Σw²"),
         click.option("--penalize", help="what the penalties cover: weights (default), all, or names like W1,b1"),
         click.option("--alpha", type=float, help="leaky ReLU slope for x < 0"),
+        click.option("--level", type=click.Choice(["scalar", "matrix"]),
+                     help="scalar: every weight a symbol (default); matrix: X W + 1b, as on a whiteboard"),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
-_MODEL_KEYS = ("sizes", "inputs", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha")
+_MODEL_KEYS = ("sizes", "inputs", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha", "level")
 
 
 def _graph(model: str, kwargs: dict):
@@ -170,6 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SymnetError as e:
         click.echo(f"symnet: error: {e}", err=True)
         return e.exit_code
+    except Exception as e:  # a bug in symnet, not the user's input: one line, the traceback on request
+        if os.environ.get("SYMNET_DEBUG"):
+            raise
+        click.echo(f"symnet: internal error: {type(e).__name__}: {e} (set SYMNET_DEBUG=1 for the traceback)",
+                   err=True)
+        return 70
     return code if isinstance(code, int) else 0
 
 

@@ -22,66 +22,17 @@ from typing import Mapping
 
 import numpy as np
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
 
 from . import numeric
 from .derive import Gradients
 from .errors import SymnetError
-from .functions import RUNTIME_FUNCTIONS, is_analytic
+from .functions import is_analytic
 from .graph import Graph
+from .matrix import BATCH, is_analytic_matrix
+from .printing import FastPrinter, MatrixPrinter
 
 #: Names the generated code uses for itself; graphs may not take them.
 RESERVED_NAMES = frozenset({"numpy", "abs", "erf", *numeric.__all__})
-
-
-class ProgramPrinter(NumPyPrinter):
-    """NumPy printer that calls symnet's stable runtime functions (``sigmoid``, ``logsumexp``, ``erf`` …)."""
-
-    def _print_Function(self, expr):
-        if isinstance(expr, RUNTIME_FUNCTIONS):
-            return "%s(%s)" % (type(expr).__name__, ", ".join(self._print(a) for a in expr.args))
-        return super()._print_Function(expr)
-
-    def _print_erf(self, expr):
-        return "erf(%s)" % self._print(expr.args[0])
-
-
-class FastPrinter:
-    """Prints the shapes a network program is made of (names, numbers, sums, products, integer powers)
-    directly, and everything else through :class:`ProgramPrinter`: SymPy's printer is the slow part of
-    compiling a 10,000-line program."""
-
-    def __init__(self) -> None:
-        self._general = ProgramPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
-
-    def doprint(self, e: sp.Expr) -> str:
-        if e.is_Symbol:
-            return e.name
-        if e.is_Integer:
-            return str(int(e))
-        if e.is_Add:
-            text = self._term(e.args[0])
-            for t in e.args[1:]:
-                printed = self._term(t)
-                text += f" - {printed[1:]}" if printed.startswith("-") else f" + {printed}"
-            return text
-        if e.is_Mul and all(a.is_Symbol or a.is_Integer or a.is_Add or a.is_Function for a in e.args):
-            coefficient, factors = e.as_coeff_mul()
-            text = "*".join(self._factor(f) for f in factors)
-            if coefficient == 1:
-                return text
-            return f"-{text}" if coefficient == -1 else f"{self.doprint(coefficient)}*{text}"
-        return self._general.doprint(e)
-
-    def _term(self, e: sp.Expr) -> str:
-        return self.doprint(e)
-
-    def _factor(self, e: sp.Expr) -> str:
-        return f"({self.doprint(e)})" if e.is_Add else self.doprint(e)
-
-
-def _printer() -> FastPrinter:
-    return FastPrinter()
 
 
 @dataclass(frozen=True)
@@ -105,7 +56,7 @@ class CompiledGraph:
     @cached_property
     def analytic(self) -> bool:
         """Whether every operation is complex-analytic (so complex-step checks apply)."""
-        return all(is_analytic(a.expression) for a in self.graph.assignments)
+        return all(is_analytic(a.expression) and is_analytic_matrix(a.expression) for a in self.graph.assignments)
 
     # -- calls ---------------------------------------------------------------------------------------------
     def _arguments(self, parameters, inputs) -> list:
@@ -117,19 +68,68 @@ class CompiledGraph:
             raise SymnetError(f"missing input {name!r}; the graph needs {', '.join(self.input_names)}")
         return np.asarray(inputs[name])
 
+    @cached_property
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Each parameter's shape: ``()`` for a scalar, ``(rows, cols)`` for a matrix."""
+        return {p.name: tuple(int(k) for k in p.shape) if isinstance(p, sp.MatrixSymbol) else ()
+                for p in self.graph.parameters}
+
+    @cached_property
+    def size(self) -> int:
+        """The number of scalar parameters (entries of every matrix counted)."""
+        return sum(int(np.prod(s)) for s in self.shapes.values())
+
+    @cached_property
+    def flat_labels(self) -> tuple[str, ...]:
+        """A label per entry of the flat parameter vector: ``w``, ``W1[0,2]``."""
+        labels = []
+        for name, shape in self.shapes.items():
+            labels += [name] if not shape else [f"{name}[{i},{j}]" for i in range(shape[0]) for j in range(shape[1])]
+        return tuple(labels)
+
+    @cached_property
+    def wrt_positions(self) -> np.ndarray:
+        """Where the differentiated parameters' entries sit in the flat parameter vector, in gradient order."""
+        offsets, at = {}, 0
+        for name, shape in self.shapes.items():
+            offsets[name] = at
+            at += int(np.prod(shape))
+        return np.concatenate([offsets[n] + np.arange(int(np.prod(self.shapes[n]))) for n in self.parameter_names])
+
+    def pack(self, parameters: Mapping[str, object]) -> np.ndarray:
+        """The flat vector of a ``{name: value}`` mapping."""
+        return np.concatenate([np.ravel(v) for v in self._parameter_values(parameters)])
+
+    def unpack(self, theta) -> dict[str, np.ndarray]:
+        """``{name: value}`` from a flat vector."""
+        return dict(zip(self.shapes, self._parameter_values(theta)))
+
     def _parameter_values(self, parameters) -> list:
-        all_names = [p.name for p in self.graph.parameters]
+        shapes = self.shapes
         if isinstance(parameters, Mapping):
-            unknown = set(parameters) - set(all_names)
+            unknown = set(parameters) - set(shapes)
             if unknown:
                 raise SymnetError(f"unknown parameter {sorted(unknown)[0]!r}")
-            missing = [n for n in all_names if n not in parameters]
+            missing = [n for n in shapes if n not in parameters]
             if missing:
                 raise SymnetError(f"missing parameter {missing[0]!r}")
-            return [parameters[n] for n in all_names]
-        values = list(parameters) if isinstance(parameters, (list, tuple)) else list(np.asarray(parameters).ravel())
-        if len(values) != len(all_names):
-            raise SymnetError(f"expected {len(all_names)} parameter values, got {len(values)}")
+            values = []
+            for name, shape in shapes.items():
+                v = np.asarray(parameters[name])
+                if shape and v.shape != shape:
+                    raise SymnetError(f"parameter {name} has shape {v.shape}, expected {shape}")
+                values.append(v)
+            return values
+        if isinstance(parameters, (list, tuple)) and len(parameters) == len(shapes):
+            return list(parameters)
+        flat = np.ravel(np.asarray(parameters))
+        if flat.size != self.size:
+            raise SymnetError(f"expected {self.size} parameter values, got {flat.size}")
+        values, at = [], 0
+        for shape in shapes.values():
+            k = int(np.prod(shape))
+            values.append(flat[at:at + k].reshape(shape) if shape else flat[at])
+            at += k
         return values
 
     def forward(self, parameters, inputs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -142,16 +142,29 @@ class CompiledGraph:
         return np.mean(self._namespace["loss"](*self._arguments(parameters, inputs)))
 
     def loss_and_gradient(self, parameters, inputs: Mapping[str, object]) -> tuple[object, np.ndarray]:
-        """The batch-mean loss and its gradient, a vector in the order of :attr:`parameter_names`."""
+        """The batch-mean loss and its gradient as one flat vector (entries of :attr:`parameter_names` in
+        order, matrices row by row)."""
         L, grads = self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
+        if self.graph.is_matrix:
+            # the matrix-level loss already averages over the batch; each gradient has its parameter's shape
+            return L, np.concatenate([np.ravel(np.broadcast_to(g, self.shapes[n]))
+                                      for n, g in zip(self.parameter_names, grads)])
         return np.mean(L), np.array([np.mean(g) for g in grads])
+
+    def gradient_arrays(self, parameters, inputs: Mapping[str, object]) -> tuple[object, dict[str, np.ndarray]]:
+        """The loss and ``{name: gradient}`` with each gradient shaped like its parameter (for training)."""
+        L, grads = self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
+        if self.graph.is_matrix:
+            return L, dict(zip(self.parameter_names, grads))
+        return np.mean(L), {n: np.mean(g) for n, g in zip(self.parameter_names, grads)}
 
     def per_example(self, parameters, inputs: Mapping[str, object]) -> tuple[object, tuple]:
         """The loss and gradient of each example, not averaged (parameters may be arrays too: they broadcast)."""
         return self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
 
-    def gradient(self, parameters, inputs: Mapping[str, object]) -> dict[str, float]:
-        return dict(zip(self.parameter_names, self.loss_and_gradient(parameters, inputs)[1]))
+    def gradient(self, parameters, inputs: Mapping[str, object]) -> dict[str, object]:
+        """``{name: ∂L/∂name}`` (arrays at matrix level)."""
+        return self.gradient_arrays(parameters, inputs)[1]
 
 
 def _interleave(temps: dict, lines: list, p: FastPrinter, needed_by=(), emitted=None) -> list[str]:
@@ -180,9 +193,16 @@ def _flat(e: sp.Expr) -> bool:
 
 
 def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
-    p = _printer()
     args = ", ".join([s.name for s in graph.inputs] + [s.name for s in graph.parameters])
     constants = [f"    {c.name} = {v!r}" for c, v in graph.constants]
+    if graph.is_matrix:
+        # every matrix node already has a name: the program is its own common-subexpression elimination
+        p, cse = MatrixPrinter({"fully_qualified_modules": True}), False
+        batch = next((s for s in graph.inputs if isinstance(s, sp.MatrixSymbol) and s.shape[0] == BATCH), None)
+        if batch is not None:
+            constants.insert(0, f"    {BATCH.name} = {batch.name}.shape[0]")
+    else:
+        p = FastPrinter()
     forward = [f"    {a.target.name} = {p.doprint(a.expression)}" for a in graph.assignments]
     L = graph.loss.name
     # only the assignments the loss needs, for the loss-only function

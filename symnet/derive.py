@@ -20,7 +20,8 @@ import sympy as sp
 
 from .errors import GraphError, NoRuleError
 from .graph import Assignment, Graph, parameters_named, times, to_latex
-from .rules import RULES, Rule
+from .matrix import is_matrix, matmul
+from .rules import MATRIX_RULES, RULES, Rule
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Step:
 
     node: sp.Symbol
     adjoint: sp.Expr                              # the name that holds ∂L/∂v (or its value when trivial)
-    terms: tuple[tuple[sp.Symbol, sp.Expr], ...]  # (c, ∂c/∂v) for each node c that uses v
+    terms: tuple[tuple[sp.Symbol, sp.Expr], ...]  # (c, ∂c/∂v) per node c using v; at matrix level (c, VJP)
     value: sp.Expr                                # Σ_c ∂L/∂c · ∂c/∂v in the program's names
 
 
@@ -62,8 +63,13 @@ class Gradients:
 
     def expanded(self, parameter: sp.Symbol | str) -> sp.Expr:
         """``∂L/∂parameter`` written out in inputs, parameters and constants, common factors pulled out
-        (``2x(wx + b − y)``, not ``2wx² + 2bx − 2xy``). This can swell for deep networks."""
-        full = self[parameter].xreplace(self._adjoints_in_nodes).xreplace(self._nodes_expanded)
+        (``2x(wx + b − y)``, not ``2wx² + 2bx − 2xy``). This can swell for deep networks. At matrix level
+        only the adjoints are written out, in the forward pass's names."""
+        in_nodes = self[parameter].xreplace(self._adjoints_in_nodes)
+        if is_matrix(in_nodes):
+            # matrix level: the whiteboard form, in the forward pass's names (Xᵀ[(δ W₂ᵀ) ∘ (𝟙 − A₁∘A₁)])
+            return in_nodes
+        full = in_nodes.xreplace(self._nodes_expanded)
         # factor each term on its own: 2λw + 2x(σ − y)σ(1 − σ) rather than 2(λw + x(σ − y)σ(1 − σ))
         return sp.Add(*[sp.factor_terms(t) for t in sp.Add.make_args(full)])
 
@@ -72,7 +78,7 @@ class Gradients:
         """LaTeX for the graph's names and for each adjoint (``\\frac{\\partial L}{\\partial v}``)."""
         names = dict(self.graph.latex_map)
         for s in self.steps:
-            if s.adjoint.is_Symbol and s.adjoint not in names:
+            if isinstance(s.adjoint, (sp.Symbol, sp.MatrixSymbol)) and s.adjoint not in names:
                 names[s.adjoint] = adjoint_latex(self.graph, s.node)
         return names
 
@@ -112,10 +118,48 @@ def local_partials(expression: sp.Expr, value: sp.Expr, wanted: set[sp.Symbol],
     return {u: sp.Add(*terms) for u, terms in acc.items() if u in wanted}
 
 
-def _rule_for(e: sp.Expr, rules: Mapping[type, Rule]) -> Rule:
+def local_vjps(expression: sp.Expr, value: sp.Expr, adjoint: sp.Expr, wanted: set[sp.Basic],
+               rules: Mapping[type, Rule] = RULES,
+               matrix_rules: Mapping[type, Rule] = MATRIX_RULES) -> dict[sp.Basic, sp.Expr]:
+    """``{u: ∂L/∂u}`` contributed through one matrix-level node, given the node's adjoint ``∂L/∂value``.
+
+    Matrix operations use vector-Jacobian rules (``G ↦ (G Bᵀ, Aᵀ G)`` for ``A B``); scalar operations in a
+    loss (sums, products with λ or 1/n) use the scalar rules times the scalar adjoint.
+    """
+    acc: dict[sp.Basic, list[sp.Expr]] = defaultdict(list)
+
+    def visit(e: sp.Expr, G: sp.Expr, y: sp.Expr) -> None:
+        if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
+            acc[e].append(G)
+            return
+        rule = _rule_for(e, matrix_rules, required=False)
+        if rule is not None:
+            vjps = rule(y, G, *e.args)
+        else:
+            vjps = tuple(matmul(G, p) if is_matrix(G) else times(G, p) for p in _rule_for(e, rules)(y, *e.args))
+        for arg, v in zip(e.args, vjps):
+            if arg.free_symbols & wanted:
+                if v is None:
+                    raise NoRuleError(f"no derivative of {type(e).__name__} with respect to {arg}")
+                visit(arg, v, arg)
+
+    if expression.free_symbols & wanted:
+        visit(expression, adjoint, value)
+    return {u: terms[0] if len(terms) == 1 else _sum(terms) for u, terms in acc.items() if u in wanted}
+
+
+def _sum(terms: list[sp.Expr]) -> sp.Expr:
+    if len(terms) == 1:
+        return terms[0]
+    return sp.MatAdd(*terms) if is_matrix(terms[0]) else sp.Add(*terms)
+
+
+def _rule_for(e: sp.Expr, rules: Mapping[type, Rule], required: bool = True) -> Rule | None:
     for cls in type(e).__mro__:
         if cls in rules:
             return rules[cls]
+    if not required:
+        return None
     raise NoRuleError(f"no derivative rule for {type(e).__name__} (in {e}); add one to the rules table")
 
 
@@ -128,16 +172,17 @@ def adjoint_latex(graph: Graph, v: sp.Symbol) -> str:
 
 
 def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
-           rules: Mapping[type, Rule] | None = None) -> Gradients:
+           rules: Mapping[type, Rule] | None = None, matrix_rules: Mapping[type, Rule] | None = None) -> Gradients:
     """Reverse-mode closed-form gradients of ``graph.loss`` with respect to ``wrt`` (default: all parameters).
 
     ``rules`` replaces the rules table (the tests pass a deliberately wrong one as a negative control).
     """
     rules = RULES if rules is None else rules
+    matrix_rules = MATRIX_RULES if matrix_rules is None else matrix_rules
     if wrt is None:
         targets = graph.parameters
     else:
-        names = [w.name if isinstance(w, sp.Symbol) else w for w in wrt]
+        names = [w if isinstance(w, str) else w.name for w in wrt]
         targets = tuple(parameters_named(graph, names))
     # forward pass: which nodes depend on the chosen parameters (only those need an adjoint)
     live: set[sp.Symbol] = set(targets)
@@ -147,7 +192,9 @@ def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
     if graph.loss not in live:
         raise GraphError(f"the loss {graph.loss} does not depend on {', '.join(t.name for t in targets)}")
 
-    contributions: dict[sp.Symbol, list[tuple[sp.Symbol, sp.Expr]]] = defaultdict(list)
+    # for each node v: (c, local, contribution) per node c that uses it; local is ∂c/∂v (scalar level) or the
+    # vector-Jacobian product itself (matrix level), contribution is ∂L/∂c · ∂c/∂v
+    contributions: dict[sp.Symbol, list[tuple[sp.Symbol, sp.Expr, sp.Expr]]] = defaultdict(list)
     adjoints: dict[sp.Symbol, sp.Expr] = {}
     program: list[Assignment] = []
     steps: list[Step] = []
@@ -162,13 +209,14 @@ def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
             return None
         else:
             # ∂L/∂v = Σ_c ∂L/∂c · ∂c/∂v over every node c that uses v
-            value = sp.Add(*[times(adjoints[c], p) for c, p in terms])
-            if value.is_Symbol or value.is_Number:
+            value = _sum([contribution for _, _, contribution in terms])
+            if isinstance(value, (sp.Symbol, sp.MatrixSymbol)) or value.is_Number:
                 adj = value
             else:
-                adj = sp.Symbol(f"d{graph.loss.name}_d{v.name}", real=True)
+                name = f"d{graph.loss.name}_d{v.name}"
+                adj = sp.MatrixSymbol(name, *v.shape) if is_matrix(v) else sp.Symbol(name, real=True)
                 program.append(Assignment(adj, value, "adjoint"))
-            steps.append(Step(v, adj, tuple(terms), value))
+            steps.append(Step(v, adj, tuple((c, local) for c, local, _ in terms), value))
         adjoints[v] = adj
         return adj
 
@@ -177,8 +225,15 @@ def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,
     for a in reversed(graph.assignments):
         if a.target not in live or settle(a.target) is None:
             continue
-        for u, p in local_partials(a.expression, a.target, live, rules).items():
-            contributions[u].append((a.target, p.xreplace(reuse)))
+        adj = adjoints[a.target]
+        if graph.is_matrix:
+            for u, vjp in local_vjps(a.expression, a.target, adj, live, rules, matrix_rules).items():
+                vjp = vjp.xreplace(reuse)
+                contributions[u].append((a.target, vjp, vjp))
+        else:
+            for u, p in local_partials(a.expression, a.target, live, rules).items():
+                p = p.xreplace(reuse)
+                contributions[u].append((a.target, p, times(adj, p)))
     for p in targets:
         if settle(p) is None:
             adjoints[p] = sp.S.Zero

@@ -20,8 +20,10 @@ from functools import cached_property, cmp_to_key
 from typing import Iterable, Mapping
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from .errors import GraphError
+from .matrix import BATCH
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -55,9 +57,11 @@ class Graph:
     options: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        defined: set[sp.Symbol] = set(self.inputs) | set(self.parameters) | {c for c, _ in self.constants}
+        defined: set[sp.Basic] = set(self.inputs) | set(self.parameters) | {c for c, _ in self.constants}
         if len(defined) != len(self.inputs) + len(self.parameters) + len(self.constants):
             raise GraphError(f"graph {self.name!r}: a name is declared twice among inputs, parameters, constants")
+        if self.is_matrix:
+            defined.add(BATCH)
         for a in self.assignments:
             unknown = a.expression.free_symbols - defined
             if unknown:
@@ -72,6 +76,11 @@ class Graph:
             raise GraphError(f"graph {self.name!r}: the loss {self.loss} is not assigned")
         if not self.parameters:
             raise GraphError(f"graph {self.name!r} has no parameters to differentiate")
+
+    @property
+    def is_matrix(self) -> bool:
+        """Matrix level: parameters are weight matrices and bias rows, inputs are ``n×d`` batches."""
+        return any(isinstance(p, sp.MatrixSymbol) for p in self.parameters)
 
     # -- lookups -------------------------------------------------------------------------------------------
     @cached_property
@@ -154,9 +163,29 @@ def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:
 _CANONICAL = cmp_to_key(sp.Basic.compare)
 
 
+class NotesLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX as notes write it: ``A ∘ A`` rather than ``A^{∘2}`` (which breaks on ``A^{(1)}``), and
+    positive terms first in matrix sums (``𝟙 − A ∘ A``)."""
+
+    def _print_HadamardPower(self, expr):
+        base = self._print(expr.base)
+        if not isinstance(expr.base, sp.MatrixSymbol):
+            base = r"\left(%s\right)" % base
+        if expr.exp == 2:
+            return r"%s \circ %s" % (base, base)
+        return r"%s^{\circ %s}" % (base, self._print(expr.exp))
+
+    def _print_MatAdd(self, expr):
+        terms = sorted((self._print(t) for t in expr.args), key=lambda t: t.startswith("-"))
+        text = terms[0]
+        for t in terms[1:]:
+            text += f" - {t[1:].lstrip()}" if t.startswith("-") else f" + {t}"
+        return text
+
+
 def to_latex(expr: sp.Expr, names: dict[sp.Symbol, str]) -> str:
     # order="none" keeps SymPy's canonical argument order: ŷ − y and 1 − a², not −y + ŷ and −a² + 1
-    return sp.latex(expr, symbol_names=names, mul_symbol=None, order="none")
+    return NotesLatexPrinter({"symbol_names": names, "mul_symbol": None, "order": "none"}).doprint(expr)
 
 
 class GraphBuilder:
@@ -172,24 +201,28 @@ class GraphBuilder:
         self._taken: dict[str, sp.Symbol] = {}
         self.options: dict[str, object] = {}
 
-    def _symbol(self, name: str, latex: str | None) -> sp.Symbol:
+    def _symbol(self, name: str, latex: str | None, shape: tuple | None = None) -> sp.Symbol:
         if not _IDENTIFIER.match(name) or keyword.iskeyword(name):
             raise GraphError(f"{name!r} is not a usable name (letters, digits and _, starting with a letter)")
         if name in self._taken:
             raise GraphError(f"the name {name!r} is used twice in graph {self.name!r}")
-        s = sp.Symbol(name, real=True)
+        s = sp.Symbol(name, real=True) if shape is None else sp.MatrixSymbol(name, *shape)
         self._taken[name] = s
         if latex is not None:
             self._latex[s] = latex
         return s
 
-    def input(self, name: str, latex: str | None = None) -> sp.Symbol:
-        s = self._symbol(name, latex)
+    def input(self, name: str, latex: str | None = None, shape: tuple | None = None) -> sp.Symbol:
+        """A data input: a scalar per example, or with ``shape`` (rows usually :data:`BATCH`) a matrix."""
+        s = self._symbol(name, latex, shape)
         self._inputs.append(s)
         return s
 
-    def parameter(self, name: str, latex: str | None = None) -> sp.Symbol:
-        s = self._symbol(name, latex)
+    def parameter(self, name: str, latex: str | None = None, shape: tuple | None = None) -> sp.Symbol:
+        """A trainable scalar, or with ``shape`` a weight matrix or bias row."""
+        if shape is not None and any(not sp.sympify(k).is_Integer for k in shape):
+            raise GraphError(f"parameter {name} needs a fixed shape, not {shape}")
+        s = self._symbol(name, latex, shape)
         self._parameters.append(s)
         return s
 
@@ -201,7 +234,7 @@ class GraphBuilder:
     def assign(self, name: str, expression: sp.Expr, role: str = "node", latex: str | None = None) -> sp.Symbol:
         if not isinstance(expression, (sp.Expr, int, float)):
             raise GraphError(f"{name} must be assigned a SymPy expression, not {type(expression).__name__}")
-        s = self._symbol(name, latex)
+        s = self._symbol(name, latex, expression.shape if isinstance(expression, sp.MatrixExpr) else None)
         self._assignments.append(Assignment(s, sp.S(expression) if not isinstance(expression, sp.Expr) else expression, role))
         return s
 

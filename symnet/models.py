@@ -17,10 +17,10 @@ from .graph import Graph
 
 #: Built-in models and the options each accepts.
 BUILTINS: Mapping[str, tuple[Callable[..., Graph], tuple[str, ...]]] = {
-    "neuron": (neuron, ("inputs", "activation", "loss", "l1", "l2", "penalize", "alpha")),
-    "linear-regression": (linear_regression, ("l1", "l2")),
-    "dense": (dense, ("sizes", "activation", "loss", "l1", "l2", "penalize", "alpha")),
-    "mlp": (mlp, ("sizes", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha")),
+    "neuron": (neuron, ("inputs", "activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
+    "linear-regression": (linear_regression, ("l1", "l2", "level")),
+    "dense": (dense, ("sizes", "activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
+    "mlp": (mlp, ("sizes", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
 }
 
 _SIZES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)+$")

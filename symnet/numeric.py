@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import erf as _erf
 
-__all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf"]
+__all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
+           "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum"]
 
 
 def _positive_real_part(x):
@@ -62,3 +63,29 @@ def erf(x):
 def gelu(x):
     x = np.asarray(x)
     return 0.5 * x * (1 + _erf(x / np.sqrt(2.0)))
+
+
+def leaky_relu_slope(x, alpha):
+    """LeakyReLU'(x): 1 for Re x > 0, else α (so the slope at 0 is α)."""
+    return np.where(np.real(x) > 0, 1.0, alpha)
+
+
+def gelu_slope(x):
+    """GELU'(x) = Φ(x) + x φ(x)."""
+    x = np.asarray(x)
+    return 0.5 * (1 + _erf(x / np.sqrt(2.0))) + x * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
+
+
+def softmax_rows(Z):
+    """Softmax of each row, with the row's largest real part subtracted first."""
+    Z = np.asarray(Z)
+    E = np.exp(Z - np.max(np.real(Z), axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def softmax_cross_entropy_sum(Z, Y):
+    """Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩], finite at logits of ±1000."""
+    Z = np.asarray(Z)
+    m = np.max(np.real(Z), axis=1, keepdims=True)
+    lse = m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
+    return np.sum(lse) - np.sum(Y * Z)

@@ -13,6 +13,7 @@ from typing import Sequence
 import sympy as sp
 
 from .derive import Gradients, Step
+from .printing import MatrixPrinter
 
 FORMATS = ("latex", "markdown", "text", "python", "json")
 
@@ -51,7 +52,12 @@ def _d(grads: Gradients, v: sp.Symbol, latex: bool, of: sp.Symbol | None = None)
 
 
 def _text(e: sp.Expr) -> str:
+    if isinstance(e, sp.MatrixExpr):
+        return _MATRIX_TEXT.doprint(e)  # X.T @ dL_dZ1, dL_dA1*(1 - A1**2): NumPy's notation
     return sp.sstr(e, order="none")
+
+
+_MATRIX_TEXT = MatrixPrinter({"fully_qualified_modules": True})
 
 
 def _show(grads: Gradients, e: sp.Expr, latex: bool) -> str:
@@ -76,6 +82,9 @@ def step_lines(grads: Gradients, latex: bool) -> list[str]:
         # each ∂L/∂c by the name that holds it, times the local partial from the rules table
         parts = []
         for c, partial in s.terms:
+            if grads.graph.is_matrix:
+                parts.append(_show(grads, partial, latex))  # already the vector-Jacobian product
+                continue
             partial = _show(grads, sp.factor_terms(partial), latex)
             adj = grads.adjoints[c]
             if adj == 1:
@@ -84,9 +93,10 @@ def step_lines(grads: Gradients, latex: bool) -> list[str]:
                 parts.append(rf"{_show(grads, adj, latex)}{times}\left({partial}\right)")
             else:
                 parts.append(f"{_show(grads, adj, latex)}{times}({partial})")
-        value = _show(grads, sp.factor_terms(s.value), latex)
+        value = _show(grads, s.value if grads.graph.is_matrix else sp.factor_terms(s.value), latex)
         line = " = ".join(dict.fromkeys([lhs, chain, " + ".join(parts), value]))
-        reused = list(dict.fromkeys(grads.adjoints[c] for c, _ in s.terms if grads.adjoints[c].is_Symbol))
+        reused = list(dict.fromkeys(grads.adjoints[c] for c, _ in s.terms
+                                    if isinstance(grads.adjoints[c], (sp.Symbol, sp.MatrixSymbol))))
         if reused and not latex:
             line += "    [reuses " + ", ".join(map(str, reused)) + "]"
         lines.append(line)

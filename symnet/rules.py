@@ -13,6 +13,8 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from .functions import gelu, gaussian_cdf, leaky_relu, logsumexp, relu, sigmoid, softplus, step
+from .matrix import (ELEMENTWISE, AbsoluteSum, Apply, Broadcast, ColumnSum, RowSoftmax, RowSum, SoftmaxCrossEntropy,
+                     SoftplusSum, SquaredNorm, hadamard, is_matrix, matmul)
 
 Rule = Callable[..., tuple]
 
@@ -41,4 +43,47 @@ RULES: Mapping[type, Rule] = MappingProxyType({
     leaky_relu:    lambda y, x, a: (a + (1 - a) * step(x), x * (1 - step(x))),
     gelu:          lambda y, x: (gaussian_cdf(x) + x * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi),),
     logsumexp:     lambda y, *xs: tuple(sp.exp(x - y) for x in xs),
+})
+
+
+# -- matrix level -------------------------------------------------------------------------------------------
+# A matrix rule takes (Y, G, *args) — the operation's value, the adjoint G = ∂L/∂Y flowing into it — and
+# returns each argument's vector-Jacobian product ∂L/∂arg (None for arguments that take no gradient).
+
+def _matmul_vjp(Y, G, *args):
+    # Y = c·M_1⋯M_k  ⇒  ∂L/∂M_i = c·(M_1⋯M_{i−1})ᵀ G (M_{i+1}⋯M_k)ᵀ
+    scalars = [a for a in args if not is_matrix(a)]
+    mats = [a for a in args if is_matrix(a)]
+    c = sp.Mul(*scalars)
+    out, m = [], 0
+    for a in args:
+        if not is_matrix(a):
+            out.append(None)
+            continue
+        left, right = mats[:m], mats[m + 1:]
+        factors = [c] + ([matmul(*left).T] if left else []) + [G] + ([matmul(*right).T] if right else [])
+        out.append(matmul(*factors))
+        m += 1
+    return tuple(out)
+
+
+def _hadamard_vjp(Y, G, *args):
+    return tuple(hadamard(G, *(args[:i] + args[i + 1:])) for i in range(len(args)))
+
+
+MATRIX_RULES: Mapping[type, Rule] = MappingProxyType({
+    sp.MatMul:              _matmul_vjp,
+    sp.MatAdd:              lambda Y, G, *args: (G,) * len(args),
+    sp.Transpose:           lambda Y, G, A: (G.T,),
+    sp.HadamardProduct:     _hadamard_vjp,
+    sp.HadamardPower:       lambda Y, G, A, k: (matmul(k, hadamard(G, A if k == 2 else sp.HadamardPower(A, k - 1))), None),
+    sp.Trace:               lambda Y, G, M: (matmul(G, sp.Identity(M.rows)),),
+    Apply:                  lambda Y, G, f, Z, *p: (None, hadamard(G, ELEMENTWISE[f.name].derivative(Z, Y, p)),
+                                                    *(None,) * len(p)),
+    Broadcast:              lambda Y, G, b, rows: (ColumnSum(G), None),
+    RowSoftmax:             lambda Y, G, Z: (hadamard(Y, G - RowSum(hadamard(G, Y))),),
+    SquaredNorm:            lambda y, g, M: (matmul(2 * g, M),),
+    AbsoluteSum:            lambda y, g, M: (matmul(g, Apply("sign", M)),),
+    SoftplusSum:            lambda y, g, Z, T: (matmul(g, Apply("sigmoid", Z) - T), matmul(-g, Z)),
+    SoftmaxCrossEntropy:    lambda y, g, Z, T: (matmul(g, RowSoftmax(Z) - T), matmul(-g, Z)),
 })

@@ -1,0 +1,236 @@
+"""Matrix-level operations: what a whiteboard derivation is written in.
+
+``X`` is ``n×d`` (one example per row), weights are ``d×h``, a bias is a ``1×h`` row broadcast over the
+rows, activations apply elementwise, softmax applies row by row. SymPy supplies ``MatMul``, ``MatAdd``,
+``Transpose``, ``HadamardProduct`` and ``Trace``; this module adds the operations it lacks, each printable as
+the LaTeX people write, and the scalar losses and penalties on matrices.
+
+>>> from sympy import MatrixSymbol
+>>> Z = MatrixSymbol("Z", BATCH, 3)
+>>> Apply("tanh", Z).shape
+(n, 3)
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import sympy as sp
+from sympy.core.symbol import Str
+
+#: The number of examples, the rows of X: a symbol, since one program serves every batch size.
+BATCH = sp.Symbol("n", integer=True, positive=True)
+
+
+def ones_like(A: sp.MatrixExpr) -> sp.MatrixExpr:
+    return sp.OneMatrix(*A.shape)
+
+
+def hadamard(*factors: sp.MatrixExpr) -> sp.MatrixExpr:
+    """``A ∘ B ∘ …``, leaving out all-ones factors."""
+    kept = [f for f in factors if not isinstance(f, sp.OneMatrix)]
+    if not kept:
+        return factors[0]
+    return kept[0] if len(kept) == 1 else sp.HadamardProduct(*kept)
+
+
+def matmul(*factors: sp.Expr) -> sp.Expr:
+    """``A B …`` (scalars allowed), leaving out identity matrices and unit scalars."""
+    flat = [a for f in factors for a in (f.args if isinstance(f, sp.MatMul) else (f,))]
+    kept = [f for f in flat if not isinstance(f, sp.Identity) and f != 1]
+    if not kept:
+        return factors[0]
+    return kept[0] if len(kept) == 1 else sp.MatMul(*kept)
+
+
+class Elementwise(NamedTuple):
+    """A function applied entry by entry: how it prints, and its derivative from input ``Z`` / output ``A``."""
+
+    latex: str
+    numpy: str
+    derivative: Callable[[sp.MatrixExpr, sp.MatrixExpr, tuple], sp.MatrixExpr] | None
+
+
+class Apply(sp.MatrixExpr):
+    """``f(Z)`` entry by entry, for ``f`` in :data:`ELEMENTWISE` (``params`` such as LeakyReLU's α follow)."""
+
+    def __new__(cls, function: str | Str, Z: sp.MatrixExpr, *params: sp.Expr):
+        name = function.name if isinstance(function, Str) else function
+        if name not in ELEMENTWISE:
+            raise ValueError(f"no elementwise function {name!r}")
+        return super().__new__(cls, Str(name), Z, *map(sp.sympify, params))
+
+    @property
+    def function(self) -> str:
+        return self.args[0].name
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    @property
+    def spec(self) -> Elementwise:
+        return ELEMENTWISE[self.function]
+
+    def _latex(self, printer, exp=None):
+        inner = printer._print(self.args[1])
+        params = "".join(f"_{{{printer._print(p)}}}" for p in self.args[2:])
+        return r"%s%s\left(%s\right)" % (self.spec.latex, params, inner)
+
+    def _sympystr(self, printer):
+        params = "".join(", " + printer._print(p) for p in self.args[2:])
+        return f"{self.function}({printer._print(self.args[1])}{params})"
+
+
+def _apply(name: str) -> Callable:
+    return lambda Z, A, params: Apply(name, Z, *params)
+
+
+#: Elementwise functions: LaTeX, NumPy callable, derivative (from input Z, output A); one a line.
+ELEMENTWISE: dict[str, Elementwise] = {
+    "tanh":             Elementwise(r"\tanh", "numpy.tanh", lambda Z, A, p: ones_like(A) - hadamard(A, A)),
+    "sigmoid":          Elementwise(r"\sigma", "sigmoid", lambda Z, A, p: hadamard(A, ones_like(A) - A)),
+    "relu":             Elementwise(r"\operatorname{ReLU}", "relu", _apply("step")),
+    "leaky_relu":       Elementwise(r"\operatorname{LeakyReLU}", "leaky_relu", _apply("leaky_relu_slope")),
+    "gelu":             Elementwise(r"\operatorname{GELU}", "gelu", _apply("gelu_slope")),
+    "softplus":         Elementwise(r"\operatorname{softplus}", "softplus", _apply("sigmoid")),
+    "exp":              Elementwise(r"\exp", "numpy.exp", lambda Z, A, p: A),
+    "step":             Elementwise(r"\mathbb{1}_{>0}", "step", None),
+    "leaky_relu_slope": Elementwise(r"\operatorname{LeakyReLU}'", "leaky_relu_slope", None),
+    "gelu_slope":       Elementwise(r"\operatorname{GELU}'", "gelu_slope", None),
+    "sign":             Elementwise(r"\operatorname{sign}", "numpy.sign", None),
+}
+
+
+class _Shaped(sp.MatrixExpr):
+    """A matrix operation of one argument whose shape a subclass states."""
+
+    @property
+    def arg(self) -> sp.MatrixExpr:
+        return self.args[0]
+
+
+class Broadcast(_Shaped):
+    """A ``1×h`` row repeated over the batch's ``n`` rows: ``𝟏 b``."""
+
+    def __new__(cls, row: sp.MatrixExpr, rows: sp.Expr = BATCH):
+        if row.shape[0] != 1:
+            raise sp.ShapeError(f"only a row (1×h) broadcasts over rows, not {row.shape}")
+        return super().__new__(cls, row, sp.sympify(rows))
+
+    @property
+    def shape(self):
+        return (self.args[1], self.arg.shape[1])
+
+    def _latex(self, printer, exp=None):
+        return r"\mathbf{1} %s" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return f"1*{printer._print(self.arg)}"
+
+
+class ColumnSum(_Shaped):
+    """``𝟏ᵀ M``: the column sums, a ``1×h`` row (how a broadcast bias collects its gradient)."""
+
+    @property
+    def shape(self):
+        return (sp.S.One, self.arg.shape[1])
+
+    def _latex(self, printer, exp=None):
+        return r"\mathbf{1}^{T} %s" % printer.parenthesize(self.arg, 60)
+
+    def _sympystr(self, printer):
+        return f"colsum({printer._print(self.arg)})"
+
+
+class RowSum(_Shaped):
+    """Each row's sum, repeated across the columns: ``rowsum(M) = M 𝟏 𝟏ᵀ`` (same shape as ``M``)."""
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+    def _latex(self, printer, exp=None):
+        return r"\operatorname{rowsum}\left(%s\right)" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return f"rowsum({printer._print(self.arg)})"
+
+
+class RowSoftmax(_Shaped):
+    """Softmax of each row: ``P_ij = exp(Z_ij) / Σ_k exp(Z_ik)``, computed with the row maximum subtracted."""
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+    def _latex(self, printer, exp=None):
+        return r"\operatorname{softmax}\left(%s\right)" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return f"softmax({printer._print(self.arg)})"
+
+
+# -- scalar functions of matrices: losses and penalties ------------------------------------------------------
+
+class _MatrixScalar(sp.Expr):
+    """A scalar computed from matrices."""
+
+    is_commutative = True
+    is_real = True
+
+    def _sympystr(self, printer):
+        return f"{self.name}({', '.join(printer._print(a) for a in self.args)})"
+
+
+class SquaredNorm(_MatrixScalar):
+    """``‖M‖²_F = Σ_ij M_ij²``."""
+
+    name = "sqnorm"
+
+    def _latex(self, printer, exp=None):
+        return r"\left\lVert %s \right\rVert_F^{2}" % printer._print(self.args[0])
+
+
+class AbsoluteSum(_MatrixScalar):
+    """``Σ_ij |M_ij|`` (the L1 penalty; its derivative takes sign(0) = 0)."""
+
+    name = "abssum"
+
+    def _latex(self, printer, exp=None):
+        return r"\sum_{ij} \left|%s\right|_{ij}" % printer._print(self.args[0])
+
+
+class SoftplusSum(_MatrixScalar):
+    """``Σ_ij softplus(Z_ij) − Y_ij Z_ij``: binary cross-entropy on logits, summed (finite at ±1000)."""
+
+    name = "bce_logits"
+
+    def _latex(self, printer, exp=None):
+        Z, Y = (printer._print(a) for a in self.args)
+        return r"\sum_{ij} \left[\operatorname{softplus}(%s) - %s \circ %s\right]_{ij}" % (Z, Y, Z)
+
+
+class SoftmaxCrossEntropy(_MatrixScalar):
+    """``Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩]``: softmax cross-entropy of rows summed; equal to
+    ``−Σ_ij Y_ij log softmax(Z)_ij`` when each target row sums to 1, with gradient ``softmax(Z) − Y``."""
+
+    name = "softmax_ce"
+
+    def _latex(self, printer, exp=None):
+        Z, Y = (printer._print(a) for a in self.args)
+        return r"\sum_{i} \left[\log \sum_{j} e^{%s_{ij}} - \sum_j %s_{ij} %s_{ij}\right]" % (Z, Y, Z)
+
+
+def is_matrix(e: sp.Basic) -> bool:
+    return isinstance(e, sp.MatrixExpr)
+
+
+#: Elementwise functions that are not complex-analytic (complex-step checks skip graphs using them).
+NON_ANALYTIC_ELEMENTWISE = frozenset({"relu", "leaky_relu", "step", "leaky_relu_slope", "sign"})
+
+
+def is_analytic_matrix(expr: sp.Basic) -> bool:
+    """True when a matrix-level expression has no |·|, ReLU, step or sign."""
+    if expr.has(AbsoluteSum):
+        return False
+    return not any(a.function in NON_ANALYTIC_ELEMENTWISE for a in expr.atoms(Apply))
