@@ -151,7 +151,8 @@ def local_vjps(expression: sp.Expr, value: sp.Expr, adjoint: sp.Expr, wanted: se
 def _sum(terms: list[sp.Expr]) -> sp.Expr:
     if len(terms) == 1:
         return terms[0]
-    return sp.MatAdd(*terms) if is_matrix(terms[0]) else sp.Add(*terms)
+    # MatAdd(...).doit() collects like terms: R + R is 2R
+    return sp.MatAdd(*terms).doit() if is_matrix(terms[0]) else sp.Add(*terms)
 
 
 def _rule_for(e: sp.Expr, rules: Mapping[type, Rule], required: bool = True) -> Rule | None:
