@@ -88,6 +88,7 @@ def output_head(b: GraphBuilder, z: Sequence[sp.Symbol], loss: str, output_activ
     yhat_names, yhat_latex = _indexed("yhat", r"\hat{y}", m)
     y_names, y_latex = _indexed("y", "y", m)
     y = [b.input(n, t) for n, t in zip(y_names, y_latex)]
+    b.options["targets"] = tuple(y_names)
     yhat = activate(b, z, activation, yhat_names, yhat_latex, role="output", alpha=alpha, layer="")
     if loss == "mse":
         data = sp.Add(*[(p - t) ** 2 for p, t in zip(yhat, y)]) / m
@@ -225,10 +226,18 @@ def linear_regression(l1: float = 0.0, l2: float = 0.0, level: str = "scalar") -
     distance, price = b.input("distance", r"\mathrm{distance}"), b.input("price", r"\mathrm{price}")
     w, c = b.parameter("w", "w"), b.parameter("b", "b")
     p = b.assign("price_hat", w * distance + c, "output", latex=r"\widehat{\mathrm{price}}")
-    b.options.update(l1=l1, l2=l2)
+    b.options.update(l1=l1, l2=l2, targets=("price",))
     return b.build(attach_loss(b, (p - price) ** 2, l1, l2, "w"))
 
 
 def _renamed(g: Graph, name: str, description: str) -> Graph:
     from dataclasses import replace
     return replace(g, name=name, description=description)
+
+
+def quadratic(center: float = 3.0) -> Graph:
+    """The one-parameter demo ``L(θ) = (θ − c)²``: gradient descent on it has a closed form."""
+    c = sp.Rational(str(center)) if float(center).is_integer() is False else sp.Integer(int(center))
+    b = GraphBuilder("quadratic", f"L(theta) = (theta - {center:g})^2")
+    theta = b.parameter("theta", r"\theta")
+    return b.build(b.assign("L", (theta - c) ** 2, "loss", latex="L"))

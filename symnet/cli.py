@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 import click
@@ -19,6 +20,12 @@ from .derive import derive as derive_gradients
 from .errors import SymnetError
 from .models import BUILTINS, build_model
 from .render import FORMATS, render
+from .blocks import quadratic
+from .data import load_data
+from .theory import gradient_descent_closed_form
+from .train import OPTIMIZERS, plot_history, require_matplotlib
+from .train import train as run_training
+from .train import optimum_comparison
 
 
 def _model_options(f):
@@ -156,6 +163,84 @@ def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, 
     report = check_grads(f, seed=seed, batch=batch, methods=methods or METHODS, max_parameters=max_parameters)
     click.echo(report.to_json() if fmt == "json" else str(report))
     return 0 if report.passed else 1
+
+
+@cli.command(help=f"Train MODEL on --data with its compiled gradients. {MODEL_HELP} "
+                   "The model 'quadratic' runs gradient descent on L(θ) = (θ − 3)² against its closed form.")
+@click.argument("model")
+@_model_options
+@click.option("--data", "data_spec", help="house, xor, moons, spirals, sine, or a .csv file")
+@click.option("--target", help="the CSV column to predict")
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
+@click.option("--lr", type=float, help="learning rate (default: sgd 0.1, momentum 0.05, adam 0.01)")
+@click.option("--epochs", type=int, default=500, show_default=True)
+@click.option("--batch-size", type=int, help="examples per step (default: the whole data set)")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--patience", type=int, help="stop after this many epochs without improvement")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="save the loss curve (needs matplotlib)")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), help="save the parameters as .npz")
+@click.option("--progress/--no-progress", default=None, help="progress bar (default: on a terminal)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed, patience, plot_path, save_path,
+          progress, fmt, **kwargs) -> int:
+    for path in (plot_path, save_path):
+        if path and not Path(path).resolve().parent.is_dir():
+            raise SymnetError(f"{path}: the folder does not exist")
+    if plot_path:
+        require_matplotlib()
+    if model == "quadratic":
+        return _quadratic_demo(lr or 0.1, epochs if epochs != 500 else 50, fmt, kwargs)
+    if not data_spec:
+        raise SymnetError("train needs --data (house, xor, moons, spirals, sine, or a .csv file)")
+    data = load_data(data_spec, target, seed)
+    if kwargs.get("loss") is None and model != "linear-regression" and ":" not in model:
+        kwargs["loss"] = ("bce" if data.Y.shape[1] == 1 else "cross_entropy") if data.task == "classification" \
+            else "mse"
+    if kwargs.get("level") is None and ":" not in model:
+        kwargs["level"] = "matrix"
+    g = _graph(model, kwargs)
+    result = run_training(g, data, optimizer, lr, epochs, batch_size, seed, patience,
+                          progress=sys.stderr.isatty() if progress is None else progress)
+    comparison = optimum_comparison(model, g, data, result)
+    if save_path:
+        np.savez(save_path, **result.parameters)
+    if plot_path:
+        plot_history(result.history, plot_path, f"{g.description} on {data.name}")
+    if fmt == "json":
+        click.echo(json.dumps({"epochs": result.epochs, "stopped": result.stopped, "loss": result.loss,
+                               "accuracy": result.accuracy, "history": list(result.history),
+                               "parameters": {k: np.asarray(v).tolist() for k, v in result.parameters.items()},
+                               **comparison}, indent=2))
+        return 0
+    click.echo(f"{g.description}; {optimizer}, {epochs} epochs")
+    click.echo(result.summary())
+    small = {k: v for k, v in result.parameters.items() if np.asarray(v).size == 1}
+    if small and len(small) == len(result.parameters) and len(small) <= 10:
+        click.echo("parameters: " + ", ".join(f"{k} = {float(np.ravel(v)[0]):.8g}" for k, v in small.items()))
+    for key, value in comparison.items():
+        click.echo(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} = {v:.8g}" for k, v in value.items()))
+    if save_path:
+        click.echo(f"saved parameters to {save_path}")
+    if plot_path:
+        click.echo(f"saved the loss curve to {plot_path}")
+    return 0
+
+
+def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
+    if any(v is not None for v in kwargs.values()):
+        raise SymnetError("model 'quadratic' takes no model options")
+    demo = gradient_descent_closed_form(quadratic(3), learning_rate=lr, start=0.0, steps=steps)
+    if fmt == "json":
+        click.echo(json.dumps({"formula": str(demo.formula), "iterates": demo.iterates,
+                               "closed_form": demo.closed_form, "max_error": demo.max_error}, indent=2))
+        return 0
+    click.echo(f"L(theta) = (theta - 3)^2, gradient descent from theta_0 = 0 with alpha = {lr:g}")
+    click.echo(f"closed form: theta_k = {demo.formula}")
+    click.echo(f"{'k':>4} {'theta_k (iterated)':>22} {'closed form':>22} {'difference':>11}")
+    for k, (a, b) in enumerate(zip(demo.iterates, demo.closed_form)):
+        click.echo(f"{k:>4} {a:>22.16g} {b:>22.16g} {abs(a - b):>11.1e}")
+    click.echo(f"largest difference {demo.max_error:.1e}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .blocks import dense, linear_regression, mlp, neuron
+from .blocks import dense, linear_regression, mlp, neuron, quadratic
 from .errors import SymnetError
 from .graph import Graph
 
@@ -21,6 +21,7 @@ BUILTINS: Mapping[str, tuple[Callable[..., Graph], tuple[str, ...]]] = {
     "linear-regression": (linear_regression, ("l1", "l2", "level")),
     "dense": (dense, ("sizes", "activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
     "mlp": (mlp, ("sizes", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
+    "quadratic": (quadratic, ()),
 }
 
 _SIZES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)+$")
