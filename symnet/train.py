@@ -176,6 +176,8 @@ def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", 
     # a diverging run is stopped and reported below, so NumPy's overflow warnings would only be noise
     with np.errstate(over="ignore", invalid="ignore"), _closing(bar):
         for epoch in range(epochs):
+            # the epoch's loss is measured along the way from these parameters: keep them to restore the best
+            start_params = {k: v.copy() for k, v in params.items()} if patience is not None else params
             order = rng.permutation(n) if batch < n else np.arange(n)
             total = 0.0
             for start in range(0, n, batch):
@@ -192,8 +194,7 @@ def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", 
                 bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)
             if history[-1] < best - min_delta:
                 best, waited = history[-1], 0
-                if patience is not None:
-                    best_params = {k: v.copy() for k, v in params.items()}
+                best_params = start_params
             elif patience is not None:
                 waited += 1
                 if waited >= patience:
