@@ -59,6 +59,9 @@ def _wrt(values: Sequence[str]) -> list[str] | None:
     return names or None
 
 
+_backend_option = click.option("--backend", type=click.Choice(["numpy", "jax"]), default="numpy", show_default=True,
+                               help="run the compiled program with NumPy, or with JAX (pip install 'symnet[jax]')")
+
 MODEL_HELP = f"MODEL is one of {', '.join(BUILTINS)}, or path/to/file.py:function returning a graph."
 
 
@@ -107,42 +110,51 @@ def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--batch", type=int, default=1, show_default=True, help="examples drawn for inputs not given")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: int, fmt: str, **kwargs) -> int:
+@_backend_option
+def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: int, fmt: str, backend: str,
+                 **kwargs) -> int:
     g = _graph(model, kwargs)
-    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)))
+    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)), backend=backend)
     given_params, given_inputs = _assignments(param_values, "param"), _assignments(input_values, "input")
     for name, value in given_params.items():
-        if name not in [p.name for p in g.parameters]:
+        if name not in f.shapes:
             raise SymnetError(f"--param {name}: the model has no parameter {name!r}")
-        if value.size != 1:
-            raise SymnetError(f"--param {name}: a parameter takes one value")
+        if value.size != max(1, int(np.prod(f.shapes[name]))):
+            raise SymnetError(f"--param {name}: takes {max(1, int(np.prod(f.shapes[name])))} value(s), "
+                              f"row by row, got {value.size}")
     for name in given_inputs:
         if name not in f.input_names:
             raise SymnetError(f"--input {name}: the model's inputs are {', '.join(f.input_names)}")
+    if g.is_matrix and given_inputs:
+        raise SymnetError("--input takes scalar-level inputs; at matrix level the batch is drawn with --seed")
     sizes = {v.size for v in given_inputs.values()}
     if len(sizes) > 1:
         raise SymnetError("every --input needs the same number of values")
     n = sizes.pop() if sizes else batch
     theta, data = random_point(f, seed, n)
-    values = dict(zip((p.name for p in g.parameters), theta)) | {k: float(v[0]) for k, v in given_params.items()}
+    values = f.unpack(theta) | {k: v.reshape(f.shapes[k]) for k, v in given_params.items()}
     data |= given_inputs
-    loss, grad = f.loss_and_gradient(values, data)
+    loss, grads = f.gradient_arrays(values, data)
     if fmt == "json":
-        click.echo(json.dumps({"loss": float(loss), "gradient": dict(zip(f.parameter_names, map(float, grad))),
-                               "parameters": {k: float(v) for k, v in values.items()},
-                               "inputs": {k: v.tolist() for k, v in data.items()}}, indent=2))
+        click.echo(json.dumps({"loss": float(loss),
+                               "gradient": {k: np.asarray(v, dtype=float).tolist() for k, v in grads.items()},
+                               "parameters": {k: np.asarray(v, dtype=float).tolist() for k, v in values.items()},
+                               "inputs": {k: np.asarray(v).tolist() for k, v in data.items()}}, indent=2))
         return 0
     click.echo(f"{g.name}: {g.description}")
     click.echo("inputs:     " + ", ".join(f"{k}={_fmt(v)}" for k, v in data.items()))
-    click.echo("parameters: " + ", ".join(f"{k}={v:.6g}" for k, v in values.items()))
+    click.echo("parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in values.items()))
     click.echo(f"loss {g.loss} = {float(loss):.10g}")
-    for name, value in zip(f.parameter_names, grad):
-        click.echo(f"  d{g.loss}/d{name} = {float(value):.10g}")
+    for name, value in grads.items():
+        click.echo(f"  d{g.loss}/d{name} = {_fmt(value, 10)}")
     return 0
 
 
-def _fmt(v: np.ndarray) -> str:
-    return ",".join(f"{x:.6g}" for x in np.atleast_1d(v))
+def _fmt(v, digits: int = 6) -> str:
+    v = np.asarray(v, dtype=float)
+    if v.ndim == 2:
+        return "[" + "; ".join(",".join(f"{x:.{digits}g}" for x in row) for row in v) + "]"
+    return ",".join(f"{x:.{digits}g}" for x in np.atleast_1d(v))
 
 
 @cli.command(help=f"Check MODEL's gradients against finite differences and complex step. {MODEL_HELP}")
@@ -181,8 +193,9 @@ def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, 
 @click.option("--save", "save_path", type=click.Path(dir_okay=False), help="save the parameters as .npz")
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: on a terminal)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_backend_option
 def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed, patience, plot_path, save_path,
-          progress, fmt, **kwargs) -> int:
+          progress, fmt, backend, **kwargs) -> int:
     for path in (plot_path, save_path):
         if path and not Path(path).resolve().parent.is_dir():
             raise SymnetError(f"{path}: the folder does not exist")
@@ -199,7 +212,7 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
     if kwargs.get("level") is None and ":" not in model:
         kwargs["level"] = "matrix"
     g = _graph(model, kwargs)
-    result = run_training(g, data, optimizer, lr, epochs, batch_size, seed, patience,
+    result = run_training(compile_graph(g, backend=backend), data, optimizer, lr, epochs, batch_size, seed, patience,
                           progress=sys.stderr.isatty() if progress is None else progress)
     comparison = optimum_comparison(model, g, data, result)
     if save_path:

@@ -248,8 +248,30 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
     ])
 
 
-def compile_graph(graph: Graph, gradients: Gradients | None = None, cse: bool = True) -> CompiledGraph:
-    """Generate and load NumPy code for ``graph`` and its gradients (derived here when not given)."""
+BACKENDS = ("numpy", "jax")
+
+
+def _namespace(backend: str) -> dict:
+    """What the generated code's names mean: NumPy and symnet's runtime, or their JAX twins."""
+    if backend == "numpy":
+        return {"numpy": np, "abs": np.abs, **{n: getattr(numeric, n) for n in numeric.__all__}}
+    if backend == "jax":
+        try:
+            import jax.numpy as jnp
+
+            from . import numeric_jax
+        except ImportError:
+            raise SymnetError("--backend jax needs JAX: pip install 'symnet[jax]'") from None
+        return {"numpy": jnp, "abs": jnp.abs, **{n: getattr(numeric_jax, n) for n in numeric_jax.__all__}}
+    raise SymnetError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def compile_graph(graph: Graph, gradients: Gradients | None = None, cse: bool = True,
+                  backend: str = "numpy") -> CompiledGraph:
+    """Generate and load NumPy code for ``graph`` and its gradients (derived here when not given).
+
+    ``backend="jax"`` runs the same source with ``jax.numpy`` and ``jax.jit`` (for accelerators).
+    """
     from .derive import derive
 
     if gradients is None:
@@ -260,6 +282,10 @@ def compile_graph(graph: Graph, gradients: Gradients | None = None, cse: bool = 
     source = _source(graph, gradients, cse)
     filename = f"<symnet:{graph.name}:{id(gradients):x}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: dict = {"numpy": np, "abs": np.abs, **{n: getattr(numeric, n) for n in numeric.__all__}}
+    namespace = _namespace(backend)
     exec(compile(source, filename, "exec"), namespace)  # our own generated code, never user text
+    if backend == "jax":
+        import jax
+        for name in ("forward", "loss", "loss_and_gradient"):
+            namespace[name] = jax.jit(namespace[name])
     return CompiledGraph(graph, gradients, source, namespace)

@@ -111,7 +111,7 @@ class Optimizer:
     def step(self, params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
         self.t += 1
         for k, g in grads.items():
-            p = params[k]
+            p, g = params[k], np.asarray(g)  # NumPy arrays (JAX's are immutable), updated in place
             if self.kind == "sgd":
                 p -= self.lr * g
             elif self.kind == "momentum":

@@ -76,3 +76,22 @@ def test_reserved_names_and_bad_arguments_are_user_errors():
         f.loss({"w": 1.0, "b": 0.0}, {"distance": [1.0]})
     with pytest.raises(symnet.SymnetError, match="missing parameter 'b'"):
         f.loss({"w": 1.0}, {"distance": [1.0], "price": [1.0]})
+
+
+@pytest.mark.parametrize("level", ["scalar", "matrix"])
+def test_jax_backend_runs_the_same_program(level):
+    pytest.importorskip("jax")
+    g = symnet.mlp((2, 3, 2), activation="gelu", loss="cross_entropy", l2=0.1, level=level)
+    f_np, f_jax = compile_graph(g), compile_graph(g, backend="jax")
+    assert f_np.source == f_jax.source
+    from symnet.check import random_point
+    theta, data = random_point(f_np, seed=4, batch=5)
+    L1, g1 = f_np.loss_and_gradient(theta, data)
+    L2, g2 = f_jax.loss_and_gradient(theta, data)
+    assert float(L2) == pytest.approx(float(L1), rel=1e-12)
+    assert np.asarray(g2) == pytest.approx(g1, rel=1e-10, abs=1e-14)
+
+
+def test_unknown_backend_is_a_user_error():
+    with pytest.raises(symnet.SymnetError, match="unknown backend 'torch'"):
+        compile_graph(symnet.neuron(), backend="torch")

@@ -1,0 +1,53 @@
+"""JAX versions of :mod:`symnet.numeric`, so the generated programs run unchanged under ``jax.jit``.
+
+Imported only for ``compile_graph(..., backend="jax")`` (``pip install 'symnet[jax]'``).
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax.scipy.special import erf
+
+jax.config.update("jax_enable_x64", True)  # symnet's programs are checked in float64
+
+__all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
+           "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum"]
+
+sigmoid = jax.nn.sigmoid
+softplus = jax.nn.softplus
+
+
+def step(x):
+    return jnp.where(jnp.real(x) > 0, 1.0, 0.0)
+
+
+def relu(x):
+    return jnp.where(jnp.real(x) > 0, x, 0.0 * x)
+
+
+def leaky_relu(x, alpha):
+    return jnp.where(jnp.real(x) > 0, x, alpha * x)
+
+
+def leaky_relu_slope(x, alpha):
+    return jnp.where(jnp.real(x) > 0, 1.0, alpha)
+
+
+def gelu(x):
+    return 0.5 * x * (1 + erf(x / jnp.sqrt(2.0)))
+
+
+def gelu_slope(x):
+    return 0.5 * (1 + erf(x / jnp.sqrt(2.0))) + x * jnp.exp(-0.5 * x * x) / jnp.sqrt(2 * jnp.pi)
+
+
+def logsumexp(*zs):
+    return jax.scipy.special.logsumexp(jnp.stack(jnp.broadcast_arrays(*zs)), axis=0)
+
+
+def softmax_rows(Z):
+    return jax.nn.softmax(Z, axis=1)
+
+
+def softmax_cross_entropy_sum(Z, Y):
+    return jnp.sum(jax.scipy.special.logsumexp(Z, axis=1)) - jnp.sum(Y * Z)
