@@ -158,6 +158,13 @@ class CompiledGraph:
             return L, dict(zip(self.parameter_names, grads))
         return np.mean(L), {n: np.mean(g) for n, g in zip(self.parameter_names, grads)}
 
+    def function(self, name: str = "loss_and_gradient"):
+        """A generated function (``forward``, ``loss`` or ``loss_and_gradient``) taking the inputs then the
+        parameters positionally, in graph order: the fastest way to call the program in a loop."""
+        if name not in ("forward", "loss", "loss_and_gradient"):
+            raise SymnetError(f"no generated function {name!r}")
+        return self._namespace[name]
+
     def per_example(self, parameters, inputs: Mapping[str, object]) -> tuple[object, tuple]:
         """The loss and gradient of each example, not averaged (parameters may be arrays too: they broadcast)."""
         return self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
@@ -167,9 +174,12 @@ class CompiledGraph:
         return self.gradient_arrays(parameters, inputs)[1]
 
 
-def _interleave(temps: dict, lines: list, p: FastPrinter, needed_by=(), emitted=None) -> list[str]:
-    """Source lines with each CSE temporary placed just before its first use (after what it uses)."""
-    out: list[str] = []
+Statement = tuple  # (target symbol, SymPy expression)
+
+
+def _interleave(temps: dict, lines: list, needed_by=(), emitted=None) -> list[Statement]:
+    """Statements with each CSE temporary placed just before its first use (after what it uses)."""
+    out: list[Statement] = []
     done: set = set() if emitted is None else emitted
 
     def need(expr) -> None:
@@ -177,11 +187,11 @@ def _interleave(temps: dict, lines: list, p: FastPrinter, needed_by=(), emitted=
             if s in temps and s not in done:
                 need(temps[s])
                 done.add(s)
-                out.append(f"    {s.name} = {p.doprint(temps[s])}")
+                out.append((s, temps[s]))
 
     for target, expr in lines:
         need(expr)
-        out.append(f"    {target.name} = {p.doprint(expr)}")
+        out.append((target, expr))
         done.add(target)
     for expr in needed_by:
         need(expr)
@@ -190,6 +200,29 @@ def _interleave(temps: dict, lines: list, p: FastPrinter, needed_by=(), emitted=
 
 def _flat(e: sp.Expr) -> bool:
     return e.is_Atom or all(a.is_Atom for a in e.args)
+
+
+def _body(statements: list[Statement], returned: list[sp.Expr], p, free_memory: bool) -> list[str]:
+    """Source lines for the statements that the returned values need, in order. With ``free_memory`` each
+    matrix is deleted after its last use, so NumPy can reuse its (cache-warm) memory for the next one."""
+    needed = set().union(*(r.free_symbols for r in returned)) if returned else set()
+    kept = []
+    for target, expr in reversed(statements):
+        if target in needed:
+            kept.append((target, expr))
+            needed |= expr.free_symbols
+    kept.reverse()
+    last_use = {s: i for i, (_, expr) in enumerate(kept) for s in expr.free_symbols}
+    keep_alive = set().union(*(r.free_symbols for r in returned)) if returned else set()
+    defined: set = set()
+    lines = []
+    for i, (target, expr) in enumerate(kept):
+        lines.append(f"    {target.name} = {p.doprint(expr)}")
+        defined.add(target)
+        dead = sorted(s.name for s in expr.free_symbols if s in defined and last_use[s] == i and s not in keep_alive)
+        if free_memory and dead:
+            lines.append(f"    del {', '.join(dead)}")
+    return lines
 
 
 def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
@@ -203,14 +236,8 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
             constants.insert(0, f"    {BATCH.name} = {batch.name}.shape[0]")
     else:
         p = FastPrinter()
+    forward_statements = [(a.target, a.expression) for a in graph.assignments]
     forward = [f"    {a.target.name} = {p.doprint(a.expression)}" for a in graph.assignments]
-    L = graph.loss.name
-    # only the assignments the loss needs, for the loss-only function
-    needed = {graph.loss}
-    for a in reversed(graph.assignments):
-        if a.target in needed:
-            needed |= a.expression.free_symbols
-    loss_lines = [line for a, line in zip(graph.assignments, forward) if a.target in needed]
 
     backward_targets = [a.target for a in gradients.program]
     backward_exprs = [a.expression for a in gradients.program]
@@ -224,11 +251,17 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
         for i, r in zip(nested, reduced):
             exprs[i] = r
         n = len(backward_exprs)
-        backward = _interleave(dict(replacements), list(zip(backward_targets, exprs[:n])), p)
+        backward = _interleave(dict(replacements), list(zip(backward_targets, exprs[:n])))
         results = exprs[n:]
-        backward += _interleave(dict(replacements), [], p, needed_by=results, emitted=set(backward_targets))
+        backward += _interleave(dict(replacements), [], needed_by=results, emitted=set(backward_targets))
     else:
-        backward = [f"    {t.name} = {p.doprint(e)}" for t, e in zip(backward_targets, backward_exprs)]
+        backward = list(zip(backward_targets, backward_exprs))
+    L = graph.loss
+    loss_lines = _body(forward_statements, [L], p, graph.is_matrix)
+    gradient_lines = _body(forward_statements + backward, [L, *results], p, graph.is_matrix)
+    first_adjoint = next((i for i, line in enumerate(gradient_lines)
+                          if line.lstrip().split(" ")[0] in {t.name for t, _ in backward}), len(gradient_lines))
+    gradient_lines.insert(first_adjoint, "    # reverse mode: each adjoint dL/dv is computed once and reused")
     returned = ", ".join(p.doprint(r) for r in results)
     nodes = ", ".join(a.target.name for a in graph.assignments)
     header = f'"""Generated by symnet from graph {graph.name!r}: {graph.description}"""'
@@ -239,12 +272,10 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
         f"    return ({nodes},)", "", "",
         f"def loss({args}):",
         *constants, *loss_lines,
-        f"    return {L}", "", "",
+        f"    return {L.name}", "", "",
         f"def loss_and_gradient({args}):",
-        *constants, *forward,
-        "    # reverse mode: each adjoint dL/dv is computed once and reused",
-        *backward,
-        f"    return {L}, ({returned},)", "",
+        *constants, *gradient_lines,
+        f"    return {L.name}, ({returned},)", "",
     ])
 
 
