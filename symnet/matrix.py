@@ -98,6 +98,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "leaky_relu_slope": Elementwise(r"\operatorname{LeakyReLU}'", "leaky_relu_slope", None),
     "gelu_slope":       Elementwise(r"\operatorname{GELU}'", "gelu_slope", None),
     "sign":             Elementwise(r"\operatorname{sign}", "numpy.sign", None),
+    "reciprocal":       Elementwise(r"\operatorname{recip}", "numpy.reciprocal", None),
 }
 
 
@@ -231,6 +232,158 @@ NON_ANALYTIC_ELEMENTWISE = frozenset({"relu", "leaky_relu", "step", "leaky_relu_
 
 def is_analytic_matrix(expr: sp.Basic) -> bool:
     """True when a matrix-level expression has no |·|, ReLU, step or sign."""
-    if expr.has(AbsoluteSum):
+    if expr.has(AbsoluteSum) or expr.has(ColumnMax):
         return False
     return not any(a.function in NON_ANALYTIC_ELEMENTWISE for a in expr.atoms(Apply))
+
+
+# -- sequence models: masks, row statistics, windows, pooling -------------------------------------------------
+
+#: What a masked score becomes: exp of it underflows to exactly 0, and unlike −∞ it survives complex steps.
+MASKED = -1e300
+
+
+class CausalMask(sp.MatrixExpr):
+    """The additive causal mask (n×n): 0 where key j ≤ query i, a huge negative number above the diagonal."""
+
+    def __new__(cls, rows: sp.Expr = BATCH):
+        return super().__new__(cls, sp.sympify(rows))
+
+    @property
+    def shape(self):
+        return (self.args[0], self.args[0])
+
+    def _latex(self, printer, exp=None):
+        return r"M_{\text{causal}}"
+
+    def _sympystr(self, printer):
+        return "causal_mask"
+
+
+class PositionalEncoding(sp.MatrixExpr):
+    """Sinusoidal positions (n×d): PE[p, 2i] = sin(p / 10000^{2i/d}), PE[p, 2i+1] = cos(p / 10000^{2i/d})."""
+
+    def __new__(cls, rows: sp.Expr, width: int):
+        return super().__new__(cls, sp.sympify(rows), sp.Integer(width))
+
+    @property
+    def shape(self):
+        return (self.args[0], self.args[1])
+
+    def _latex(self, printer, exp=None):
+        return r"\mathrm{PE}"
+
+    def _sympystr(self, printer):
+        return "PE"
+
+
+class RowMean(_Shaped):
+    """Each row's mean, repeated across the columns (same shape as the argument)."""
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+    def _latex(self, printer, exp=None):
+        return r"\operatorname{rowmean}\left(%s\right)" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return f"rowmean({printer._print(self.arg)})"
+
+
+class RowStd(sp.MatrixExpr):
+    """``√(rowvar(X) + ε)`` repeated across the columns: layer norm's σ."""
+
+    def __new__(cls, X: sp.MatrixExpr, eps: sp.Expr):
+        return super().__new__(cls, X, sp.sympify(eps))
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _latex(self, printer, exp=None):
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+    def _sympystr(self, printer):
+        return f"rowstd({printer._print(self.args[0])})"
+
+
+class RowNormalize(sp.MatrixExpr):
+    """``(X − rowmean X) / √(rowvar X + ε)``: layer norm before its gain and bias."""
+
+    def __new__(cls, X: sp.MatrixExpr, eps: sp.Expr):
+        return super().__new__(cls, X, sp.sympify(eps))
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+    def _latex(self, printer, exp=None):
+        return r"\operatorname{normalize}\left(%s\right)" % printer._print(self.args[0])
+
+    def _sympystr(self, printer):
+        return f"normalize({printer._print(self.args[0])})"
+
+
+class Unfold(sp.MatrixExpr):
+    """The n-gram windows of a sequence: row t is ``[X_t, X_{t+1}, …, X_{t+k−1}]`` ((n−k+1) × kd)."""
+
+    def __new__(cls, X: sp.MatrixExpr, k: int):
+        return super().__new__(cls, X, sp.Integer(k))
+
+    @property
+    def shape(self):
+        X, k = self.args
+        return (X.shape[0] - k + 1, k * X.shape[1])
+
+    def _latex(self, printer, exp=None):
+        return r"\operatorname{windows}_{%s}\left(%s\right)" % (self.args[1], printer._print(self.args[0]))
+
+    def _sympystr(self, printer):
+        return f"unfold({printer._print(self.args[0])}, {self.args[1]})"
+
+
+class Fold(sp.MatrixExpr):
+    """The adjoint of :class:`Unfold`: each window row's pieces added back to the positions they came from."""
+
+    def __new__(cls, G: sp.MatrixExpr, k: int, width: int):
+        return super().__new__(cls, G, sp.Integer(k), sp.Integer(width))
+
+    @property
+    def shape(self):
+        G, k, width = self.args
+        return (G.shape[0] + k - 1, width)
+
+    def _latex(self, printer, exp=None):
+        return r"\operatorname{fold}_{%s}\left(%s\right)" % (self.args[1], printer._print(self.args[0]))
+
+    def _sympystr(self, printer):
+        return f"fold({printer._print(self.args[0])}, {self.args[1]})"
+
+
+class ColumnMax(_Shaped):
+    """Max pooling over positions: the largest entry of each column (a 1×f row)."""
+
+    @property
+    def shape(self):
+        return (sp.S.One, self.arg.shape[1])
+
+    def _latex(self, printer, exp=None):
+        return r"\max_{t}\left(%s\right)" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return f"colmax({printer._print(self.arg)})"
+
+
+class ArgmaxMask(_Shaped):
+    """1 at the (first) largest entry of each column, 0 elsewhere: where max pooling sends its gradient."""
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+    def _latex(self, printer, exp=None):
+        return r"\mathbb{1}_{\arg\max}\left(%s\right)" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return f"argmax_mask({printer._print(self.arg)})"

@@ -5,11 +5,14 @@ that complex-step checks run through the same code as training.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import erf as _erf
 
 __all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
-           "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum"]
+           "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum", "row_std", "row_normalize", "causal_mask",
+           "positional_encoding", "unfold", "fold", "argmax_mask"]
 
 
 def _positive_real_part(x):
@@ -79,13 +82,77 @@ def gelu_slope(x):
 def softmax_rows(Z):
     """Softmax of each row, with the row's largest real part subtracted first."""
     Z = np.asarray(Z)
-    E = np.exp(Z - np.max(np.real(Z), axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    E = np.exp(Z - np.max(np.real(Z), axis=-1, keepdims=True))
+    return E / E.sum(axis=-1, keepdims=True)
 
 
 def softmax_cross_entropy_sum(Z, Y):
-    """Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩], finite at logits of ±1000."""
+    """Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩] over the rows of each matrix (the last two axes), finite at ±1000."""
     Z = np.asarray(Z)
-    m = np.max(np.real(Z), axis=1, keepdims=True)
-    lse = m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
-    return np.sum(lse) - np.sum(Y * Z)
+    m = np.max(np.real(Z), axis=-1, keepdims=True)
+    lse = m + np.log(np.exp(Z - m).sum(axis=-1, keepdims=True))
+    return np.sum(lse, axis=(-2, -1)) - np.sum(Y * Z, axis=(-2, -1))
+
+
+def row_std(X, eps):
+    """√(variance of each row + ε), broadcast over the row."""
+    X = np.asarray(X)
+    centred = X - X.mean(axis=-1, keepdims=True)
+    return np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + eps)
+
+
+def row_normalize(X, eps):
+    X = np.asarray(X)
+    centred = X - X.mean(axis=-1, keepdims=True)
+    return centred / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + eps)
+
+
+@lru_cache(maxsize=64)
+def _causal(n: int) -> np.ndarray:
+    mask = np.triu(np.full((n, n), -1e300), k=1)
+    mask.flags.writeable = False
+    return mask
+
+
+def causal_mask(n):
+    """0 on and below the diagonal, −1e300 above: added to scores, it zeroes attention to later positions."""
+    return _causal(int(n))
+
+
+@lru_cache(maxsize=64)
+def _positions(n: int, d: int) -> np.ndarray:
+    p = np.arange(n)[:, None]
+    i = np.arange(d)[None, :]
+    angle = p / np.power(10000.0, (2 * (i // 2)) / d)
+    pe = np.where(i % 2 == 0, np.sin(angle), np.cos(angle))
+    pe.flags.writeable = False
+    return pe
+
+
+def positional_encoding(n, d):
+    """PE[p, 2i] = sin(p / 10000^{2i/d}), PE[p, 2i+1] = cos(p / 10000^{2i/d})."""
+    return _positions(int(n), int(d))
+
+
+def unfold(X, k):
+    """Windows of k consecutive rows, concatenated: row t = [X_t, …, X_{t+k−1}]."""
+    X = np.asarray(X)
+    n = X.shape[-2]
+    return np.concatenate([X[..., j:n - k + 1 + j, :] for j in range(k)], axis=-1)
+
+
+def fold(G, k):
+    """The adjoint of :func:`unfold`: scatter-add each window's pieces back to their rows."""
+    G = np.asarray(G)
+    rows, width = G.shape[-2], G.shape[-1] // k
+    out = np.zeros(G.shape[:-2] + (rows + k - 1, width), dtype=G.dtype)
+    for j in range(k):
+        out[..., j:j + rows, :] += G[..., j * width:(j + 1) * width]
+    return out
+
+
+def argmax_mask(C):
+    """One-hot along each column at the first largest entry (real parts compared)."""
+    C = np.asarray(C)
+    index = np.argmax(np.real(C), axis=-2)
+    return (np.arange(C.shape[-2])[:, None] == index[..., None, :]).astype(float)

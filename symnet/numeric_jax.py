@@ -11,7 +11,8 @@ from jax.scipy.special import erf
 jax.config.update("jax_enable_x64", True)  # symnet's programs are checked in float64
 
 __all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
-           "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum"]
+           "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum", "row_std", "row_normalize", "causal_mask",
+           "positional_encoding", "unfold", "fold", "argmax_mask"]
 
 sigmoid = jax.nn.sigmoid
 softplus = jax.nn.softplus
@@ -46,8 +47,38 @@ def logsumexp(*zs):
 
 
 def softmax_rows(Z):
-    return jax.nn.softmax(Z, axis=1)
+    return jax.nn.softmax(Z, axis=-1)
 
 
 def softmax_cross_entropy_sum(Z, Y):
-    return jnp.sum(jax.scipy.special.logsumexp(Z, axis=1)) - jnp.sum(Y * Z)
+    return jnp.sum(jax.scipy.special.logsumexp(Z, axis=-1), axis=-1) - jnp.sum(Y * Z, axis=(-2, -1))
+
+
+def row_std(X, eps):
+    centred = X - X.mean(axis=-1, keepdims=True)
+    return jnp.sqrt((centred * centred).mean(axis=-1, keepdims=True) + eps)
+
+
+def row_normalize(X, eps):
+    return (X - X.mean(axis=-1, keepdims=True)) / row_std(X, eps)
+
+
+def unfold(X, k):
+    n = X.shape[-2]
+    return jnp.concatenate([X[..., j:n - k + 1 + j, :] for j in range(k)], axis=-1)
+
+
+def fold(G, k):
+    rows, width = G.shape[-2], G.shape[-1] // k
+    out = jnp.zeros(G.shape[:-2] + (rows + k - 1, width), dtype=G.dtype)
+    for j in range(k):
+        out = out.at[..., j:j + rows, :].add(G[..., j * width:(j + 1) * width])
+    return out
+
+
+def argmax_mask(C):
+    index = jnp.argmax(jnp.real(C), axis=-2)
+    return (jnp.arange(C.shape[-2])[:, None] == index[..., None, :]).astype(float)
+
+
+from .numeric import causal_mask, positional_encoding  # noqa: E402  constants: the NumPy arrays serve as they are

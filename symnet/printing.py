@@ -58,6 +58,8 @@ class MatrixPrinter(ProgramPrinter):
     """Matrix-level programs as the NumPy a person writes: ``X @ W1 + b1``, ``A1.T @ dZ2``,
     ``dA1*(1 - A1**2)``, ``dZ1.sum(axis=0, keepdims=True)``. Broadcasting replaces ones-vectors."""
 
+    _default_settings = dict(ProgramPrinter._default_settings, batched=False)
+
     def _print_MatrixSymbol(self, e):
         return e.name
 
@@ -100,8 +102,10 @@ class MatrixPrinter(ProgramPrinter):
         return product if single else f"({product})"
 
     def _print_Transpose(self, e):
+        # .mT transposes the last two axes, so a batch of sequences (B×n×d) works too
+        t = ".mT" if self._settings["batched"] else ".T"
         inner = e.arg
-        return f"{self._print(inner)}.T" if isinstance(inner, sp.MatrixSymbol) else f"({self._print(inner)}).T"
+        return f"{self._print(inner)}{t}" if isinstance(inner, sp.MatrixSymbol) else f"({self._print(inner)}){t}"
 
     def _print_HadamardProduct(self, e):
         return "*".join(self._wrap(a) for a in e.args)
@@ -119,7 +123,7 @@ class MatrixPrinter(ProgramPrinter):
         return f"numpy.eye({self._print(e.rows)})"
 
     def _print_Trace(self, e):
-        return f"numpy.trace({self._print(e.arg)})"
+        return f"numpy.trace({self._print(e.arg)}, axis1=-2, axis2=-1)"
 
     def _print_Apply(self, e):
         params = "".join(", " + self._print(p) for p in e.args[2:])
@@ -128,25 +132,59 @@ class MatrixPrinter(ProgramPrinter):
     def _print_Broadcast(self, e):
         return self._print(e.arg)  # NumPy broadcasts a 1×h row over the rows
 
+    def _axis(self, which: int) -> str:
+        return str(which - 2) if self._settings["batched"] else str(which)
+
     def _print_ColumnSum(self, e):
-        return f"{self._wrap(e.arg)}.sum(axis=0, keepdims=True)"
+        return f"{self._wrap(e.arg)}.sum(axis={self._axis(0)}, keepdims=True)"
 
     def _print_RowSum(self, e):
-        return f"{self._wrap(e.arg)}.sum(axis=1, keepdims=True)"
+        return f"{self._wrap(e.arg)}.sum(axis={self._axis(1)}, keepdims=True)"
+
+    def _print_RowMean(self, e):
+        return f"{self._wrap(e.arg)}.mean(axis={self._axis(1)}, keepdims=True)"
+
+    def _print_RowStd(self, e):
+        return f"row_std({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    def _print_RowNormalize(self, e):
+        return f"row_normalize({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    def _print_CausalMask(self, e):
+        return f"causal_mask({self._print(e.args[0])})"
+
+    def _print_PositionalEncoding(self, e):
+        return f"positional_encoding({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    def _print_Unfold(self, e):
+        return f"unfold({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    def _print_Fold(self, e):
+        return f"fold({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    def _print_ColumnMax(self, e):
+        return f"{self._wrap(e.arg)}.max(axis={self._axis(0)}, keepdims=True)"
+
+    def _print_ArgmaxMask(self, e):
+        return f"argmax_mask({self._print(e.arg)})"
 
     def _print_RowSoftmax(self, e):
         return f"softmax_rows({self._print(e.arg)})"
 
+    def _sum_all(self, body: str) -> str:
+        # a sequence's loss sums its own matrix: the last two axes when a batch of sequences runs at once
+        return f"numpy.sum({body}, axis=(-2, -1))" if self._settings["batched"] else f"numpy.sum({body})"
+
     def _print_SquaredNorm(self, e):
         M = self._wrap(e.args[0])
-        return f"numpy.sum({M}*{M})"
+        return self._sum_all(f"{M}*{M}")
 
     def _print_AbsoluteSum(self, e):
-        return f"numpy.sum(numpy.abs({self._print(e.args[0])}))"
+        return self._sum_all(f"numpy.abs({self._print(e.args[0])})")
 
     def _print_SoftplusSum(self, e):
         Z, Y = (self._wrap(a) for a in e.args)
-        return f"numpy.sum(softplus({Z}) - {Y}*{Z})"
+        return self._sum_all(f"softplus({Z}) - {Y}*{Z}")
 
     def _print_SoftmaxCrossEntropy(self, e):
         return f"softmax_cross_entropy_sum({self._print(e.args[0])}, {self._print(e.args[1])})"

@@ -13,8 +13,9 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from .functions import gelu, gaussian_cdf, leaky_relu, logsumexp, relu, sigmoid, softplus, step
-from .matrix import (ELEMENTWISE, AbsoluteSum, Apply, Broadcast, ColumnSum, RowSoftmax, RowSum, SoftmaxCrossEntropy,
-                     SoftplusSum, SquaredNorm, hadamard, is_matrix, matmul)
+from .matrix import (ELEMENTWISE, AbsoluteSum, Apply, ArgmaxMask, Broadcast, ColumnMax, ColumnSum, Fold, RowMean,
+                     RowNormalize, RowSoftmax, RowStd, RowSum, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm, Unfold,
+                     hadamard, is_matrix, matmul)
 
 Rule = Callable[..., tuple]
 
@@ -22,6 +23,11 @@ Rule = Callable[..., tuple]
 def _product_partials(y, *xs):
     # ∂(x_1 ⋯ x_k)/∂x_i is the product of the other factors
     return tuple(sp.Mul(*(xs[:i] + xs[i + 1:])) for i in range(len(xs)))
+
+
+def _first_max(i, xs):
+    # ∂max/∂x_i = 1 where x_i is the first largest argument (ties go to the earliest), else 0
+    return sp.Mul(*[step(xs[i] - x) if j < i else 1 - step(x - xs[i]) for j, x in enumerate(xs) if j != i])
 
 
 RULES: Mapping[type, Rule] = MappingProxyType({
@@ -43,6 +49,7 @@ RULES: Mapping[type, Rule] = MappingProxyType({
     leaky_relu:    lambda y, x, a: (a + (1 - a) * step(x), x * (1 - step(x))),
     gelu:          lambda y, x: (gaussian_cdf(x) + x * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi),),
     logsumexp:     lambda y, *xs: tuple(sp.exp(x - y) for x in xs),
+    sp.Max:        lambda y, *xs: tuple(_first_max(i, xs) for i in range(len(xs))),
 })
 
 
@@ -86,4 +93,11 @@ MATRIX_RULES: Mapping[type, Rule] = MappingProxyType({
     AbsoluteSum:            lambda y, g, M: (matmul(g, Apply("sign", M)),),
     SoftplusSum:            lambda y, g, Z, T: (matmul(g, Apply("sigmoid", Z) - T), matmul(-g, Z)),
     SoftmaxCrossEntropy:    lambda y, g, Z, T: (matmul(g, RowSoftmax(Z) - T), matmul(-g, Z)),
+    RowMean:                lambda Y, G, M: (RowMean(G),),
+    # layer norm: ∂L/∂X = (1/σ) ∘ (G − rowmean(G) − N ∘ rowmean(G ∘ N)), N the normalised rows
+    RowNormalize:           lambda N, G, X, eps: (hadamard(Apply("reciprocal", RowStd(X, eps)),
+                                                           G - RowMean(G) - hadamard(N, RowMean(hadamard(G, N)))),
+                                                   None),
+    Unfold:                 lambda Y, G, X, k: (Fold(G, k, X.shape[1]), None),
+    ColumnMax:              lambda Y, G, C: (hadamard(ArgmaxMask(C), Broadcast(G, C.shape[0])),),
 })
