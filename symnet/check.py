@@ -129,7 +129,9 @@ def random_point(f: CompiledGraph, seed: int = 0, batch: int = 4) -> tuple[np.nd
 
 def _input_shape(s, batch: int) -> tuple[int, ...]:
     if isinstance(s, sp.MatrixSymbol):
-        return tuple(int(k.subs(BATCH, batch)) if isinstance(k, sp.Expr) else int(k) for k in s.shape)
+        # the rows n take the batch size; any other length (a source sequence) one more, so mix-ups show
+        sizes = {BATCH: batch} | {d: batch + 1 for k in s.shape for d in sp.sympify(k).free_symbols if d != BATCH}
+        return tuple(int(sp.sympify(k).subs(sizes)) for k in s.shape)
     return (batch,)
 
 

@@ -15,6 +15,7 @@ loss and each gradient are averaged over the batch.
 """
 from __future__ import annotations
 
+import functools
 import linecache
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,7 +33,7 @@ from .matrix import BATCH, is_analytic_matrix
 from .printing import FastPrinter, MatrixPrinter
 
 #: Names the generated code uses for itself; graphs may not take them.
-RESERVED_NAMES = frozenset({"numpy", "abs", "erf", *numeric.__all__})
+RESERVED_NAMES = frozenset({"numpy", "abs", "erf", "functools", *numeric.__all__})
 
 
 @dataclass(frozen=True)
@@ -144,18 +145,18 @@ class CompiledGraph:
     def loss_and_gradient(self, parameters, inputs: Mapping[str, object]) -> tuple[object, np.ndarray]:
         """The batch-mean loss and its gradient as one flat vector (entries of :attr:`parameter_names` in
         order, matrices row by row)."""
-        L, grads = self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
+        L, grads = self.gradient_arrays(parameters, inputs)
         if self.graph.is_matrix:
-            # the matrix-level loss already averages over the batch; each gradient has its parameter's shape
-            return L, np.concatenate([np.ravel(np.broadcast_to(g, self.shapes[n]))
-                                      for n, g in zip(self.parameter_names, grads)])
-        return np.mean(L), np.array([np.mean(g) for g in grads])
+            return L, np.concatenate([np.ravel(g) for g in grads.values()])
+        return L, np.array(list(grads.values()))
 
     def gradient_arrays(self, parameters, inputs: Mapping[str, object]) -> tuple[object, dict[str, np.ndarray]]:
         """The loss and ``{name: gradient}`` with each gradient shaped like its parameter (for training)."""
         L, grads = self._namespace["loss_and_gradient"](*self._arguments(parameters, inputs))
         if self.graph.is_matrix:
-            return L, dict(zip(self.parameter_names, grads))
+            # the matrix-level loss averages over the rows itself; a batch of sequences (a leading axis) is
+            # averaged here: the mean of per-sequence losses and of their gradients
+            return np.mean(L), {n: _batch_mean(g, self.shapes[n]) for n, g in zip(self.parameter_names, grads)}
         return np.mean(L), {n: np.mean(g) for n, g in zip(self.parameter_names, grads)}
 
     def function(self, name: str = "loss_and_gradient"):
@@ -175,6 +176,13 @@ class CompiledGraph:
 
 
 Statement = tuple  # (target symbol, SymPy expression)
+
+
+def _batch_mean(g, shape: tuple[int, ...]):
+    g = np.asarray(g) if not hasattr(g, "ndim") else g
+    if g.ndim == len(shape) + 1:
+        return g.mean(axis=0)
+    return np.broadcast_to(g, shape)
 
 
 def _interleave(temps: dict, lines: list, needed_by=(), emitted=None) -> list[Statement]:
@@ -230,10 +238,15 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
     constants = [f"    {c.name} = {v!r}" for c, v in graph.constants]
     if graph.is_matrix:
         # every matrix node already has a name: the program is its own common-subexpression elimination
-        p, cse = MatrixPrinter({"fully_qualified_modules": True}), False
-        batch = next((s for s in graph.inputs if isinstance(s, sp.MatrixSymbol) and s.shape[0] == BATCH), None)
-        if batch is not None:
-            constants.insert(0, f"    {BATCH.name} = {batch.name}.shape[0]")
+        batched = bool(graph.option("batched"))
+        p, cse = MatrixPrinter({"fully_qualified_modules": True, "batched": batched}), False
+        # each dimension symbol (rows n, a source length) is read off the first input that has it
+        dimensions: dict = {}
+        for s in graph.inputs:
+            if isinstance(s, sp.MatrixSymbol) and isinstance(s.shape[0], sp.Symbol):
+                dimensions.setdefault(s.shape[0], s)
+        for k, (dim, s) in enumerate(dimensions.items()):
+            constants.insert(k, f"    {dim.name} = {s.name}.shape[{-2 if batched else 0}]")
     else:
         p = FastPrinter()
     forward_statements = [(a.target, a.expression) for a in graph.assignments]
@@ -285,7 +298,8 @@ BACKENDS = ("numpy", "jax")
 def _namespace(backend: str) -> dict:
     """What the generated code's names mean: NumPy and symnet's runtime, or their JAX twins."""
     if backend == "numpy":
-        return {"numpy": np, "abs": np.abs, **{n: getattr(numeric, n) for n in numeric.__all__}}
+        return {"numpy": np, "abs": np.abs, "functools": functools,
+                **{n: getattr(numeric, n) for n in numeric.__all__}}
     if backend == "jax":
         try:
             import jax.numpy as jnp
@@ -293,7 +307,7 @@ def _namespace(backend: str) -> dict:
             from . import numeric_jax
         except ImportError:
             raise SymnetError("--backend jax needs JAX: pip install 'symnet[jax]'") from None
-        return {"numpy": jnp, "abs": jnp.abs, **{n: getattr(numeric_jax, n) for n in numeric_jax.__all__}}
+        return {"numpy": jnp, "abs": jnp.abs, "functools": functools, **{n: getattr(numeric_jax, n) for n in numeric_jax.__all__}}
     raise SymnetError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 

@@ -61,7 +61,9 @@ class Graph:
         if len(defined) != len(self.inputs) + len(self.parameters) + len(self.constants):
             raise GraphError(f"graph {self.name!r}: a name is declared twice among inputs, parameters, constants")
         if self.is_matrix:
-            defined.add(BATCH)
+            # dimension symbols (the batch's rows n, a source sequence's length) come with the inputs' shapes
+            defined |= {BATCH}.union(*(sp.sympify(k).free_symbols for s in self.inputs
+                                        if isinstance(s, sp.MatrixSymbol) for k in s.shape))
         for a in self.assignments:
             unknown = a.expression.free_symbols - defined
             if unknown:
