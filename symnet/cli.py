@@ -19,6 +19,7 @@ from .compile import compile_graph
 from .derive import derive as derive_gradients
 from .errors import SymnetError
 from .models import BUILTINS, build_model
+from .matrix import RowSoftmax
 from .render import FORMATS, render
 from .blocks import quadratic
 from .data import load_data
@@ -41,13 +42,20 @@ def _model_options(f):
         click.option("--alpha", type=float, help="leaky ReLU slope for x < 0"),
         click.option("--level", type=click.Choice(["scalar", "matrix"]),
                      help="scalar: every weight a symbol (default); matrix: X W + 1b, as on a whiteboard"),
+        click.option("--d-model", type=int, help="model width of attention and transformer blocks"),
+        click.option("--heads", type=int, help="attention heads (d_model must divide by it)"),
+        click.option("--d-ff", type=int, help="hidden width of a transformer's feed-forward"),
+        click.option("--causal/--no-causal", default=None, help="mask attention to later positions"),
+        click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+                     help="other block options, e.g. --set hidden=4 --set steps=3 (rnn), --set rows=3"),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
-_MODEL_KEYS = ("sizes", "inputs", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha", "level")
+_MODEL_KEYS = ("sizes", "inputs", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha", "level",
+               "d_model", "heads", "d_ff", "causal", "settings")
 
 
 def _graph(model: str, kwargs: dict):
@@ -88,16 +96,19 @@ def derive(model: str, wrt, fmt: str, steps: bool, expanded, **kwargs) -> int:
 
 
 def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
+    """``NAME=1,2,3`` (a vector) or ``NAME=1,0;0,2`` (a matrix, rows separated by ';')."""
     out = {}
     for item in values:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
             raise SymnetError(f"--{what} {item!r}: expected NAME=VALUE")
         try:
-            numbers = [float(t) for t in text.split(",")]
+            rows = [[float(t) for t in row.split(",")] for row in text.split(";")]
         except ValueError:
             raise SymnetError(f"--{what} {item!r}: {text!r} is not a number (or comma-separated numbers)") from None
-        out[name.strip()] = np.array(numbers)
+        if len({len(r) for r in rows}) != 1:
+            raise SymnetError(f"--{what} {item!r}: the rows have different lengths")
+        out[name.strip()] = np.array(rows) if ";" in text else np.array(rows[0])
     return out
 
 
@@ -119,22 +130,29 @@ def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: 
     for name, value in given_params.items():
         if name not in f.shapes:
             raise SymnetError(f"--param {name}: the model has no parameter {name!r}")
-        if value.size != max(1, int(np.prod(f.shapes[name]))):
-            raise SymnetError(f"--param {name}: takes {max(1, int(np.prod(f.shapes[name])))} value(s), "
-                              f"row by row, got {value.size}")
+        size = max(1, int(np.prod(f.shapes[name])))
+        if value.size != size:
+            raise SymnetError(f"--param {name}: takes {size} value(s) for shape {f.shapes[name]}, got {value.size}")
     for name in given_inputs:
         if name not in f.input_names:
             raise SymnetError(f"--input {name}: the model's inputs are {', '.join(f.input_names)}")
-    if g.is_matrix and given_inputs:
-        raise SymnetError("--input takes scalar-level inputs; at matrix level the batch is drawn with --seed")
-    sizes = {v.size for v in given_inputs.values()}
-    if len(sizes) > 1:
-        raise SymnetError("every --input needs the same number of values")
-    n = sizes.pop() if sizes else batch
+    if g.is_matrix:
+        given_inputs = {k: np.atleast_2d(v) for k, v in given_inputs.items()}
+        if model in ("attention", "multi-head-attention") and "X" not in given_inputs:
+            # the worked example of the notes: two tokens x₁ = [1,0,1,0], x₂ = [0,2,0,2]
+            given_inputs["X"] = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 2.0]])
+        rows = {v.shape[0] for k, v in given_inputs.items() if k in ("X", "M") or k.startswith("X")}
+        n = rows.pop() if len(rows) == 1 else batch
+    else:
+        sizes = {v.size for v in given_inputs.values()}
+        if len(sizes) > 1:
+            raise SymnetError("every --input needs the same number of values")
+        n = sizes.pop() if sizes else batch
     theta, data = random_point(f, seed, n)
     values = f.unpack(theta) | {k: v.reshape(f.shapes[k]) for k, v in given_params.items()}
     data |= given_inputs
     loss, grads = f.gradient_arrays(values, data)
+    nodes = f.forward(values, data) if g.is_matrix else {}
     if fmt == "json":
         click.echo(json.dumps({"loss": float(loss),
                                "gradient": {k: np.asarray(v, dtype=float).tolist() for k, v in grads.items()},
@@ -144,10 +162,22 @@ def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: 
     click.echo(f"{g.name}: {g.description}")
     click.echo("inputs:     " + ", ".join(f"{k}={_fmt(v)}" for k, v in data.items()))
     click.echo("parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in values.items()))
+    for name, value in nodes.items():
+        if np.ndim(value) == 2:
+            click.echo(f"{name} =\n{_matrix(value)}")
+            if isinstance(g.definitions[g.symbol(name)], RowSoftmax):
+                click.echo(f"  row sums of {name}: {_fmt(np.sum(value, axis=-1))}")
     click.echo(f"loss {g.loss} = {float(loss):.10g}")
     for name, value in grads.items():
-        click.echo(f"  d{g.loss}/d{name} = {_fmt(value, 10)}")
+        if np.ndim(value) == 2 and np.size(value) > 1:
+            click.echo(f"d{g.loss}/d{name} =\n{_matrix(value)}")
+        else:
+            click.echo(f"  d{g.loss}/d{name} = {_fmt(value, 10)}")
     return 0
+
+
+def _matrix(v) -> str:
+    return "\n".join("  [" + "  ".join(f"{x:>10.5g}" for x in row) + "]" for row in np.asarray(v, dtype=float))
 
 
 def _fmt(v, digits: int = 6) -> str:

@@ -67,7 +67,17 @@ class CompiledGraph:
     def _input(self, inputs: Mapping[str, object], name: str):
         if name not in inputs:
             raise SymnetError(f"missing input {name!r}; the graph needs {', '.join(self.input_names)}")
-        return np.asarray(inputs[name])
+        value = np.asarray(inputs[name])
+        declared = self._input_columns.get(name)
+        if declared is not None and (value.ndim < 2 or value.shape[-1] != declared):
+            got = value.shape[-1] if value.ndim >= 2 else f"a {value.ndim}-dimensional array"
+            raise SymnetError(f"input {name} needs {declared} columns (one row per position), got {got}")
+        return value
+
+    @cached_property
+    def _input_columns(self) -> dict[str, int]:
+        return {s.name: int(s.shape[1]) for s in self.graph.inputs
+                if isinstance(s, sp.MatrixSymbol) and sp.sympify(s.shape[1]).is_Integer}
 
     @cached_property
     def shapes(self) -> dict[str, tuple[int, ...]]:

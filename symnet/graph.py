@@ -177,6 +177,12 @@ class NotesLatexPrinter(LatexPrinter):
             return r"%s \circ %s" % (base, base)
         return r"%s^{\circ %s}" % (base, self._print(expr.exp))
 
+    def _print_Transpose(self, expr):
+        inner = self._print(expr.arg)
+        if isinstance(expr.arg, sp.MatrixSymbol) and "\\frac" not in inner and "^" not in inner:
+            return "%s^{T}" % inner
+        return r"\left(%s\right)^{T}" % inner
+
     def _print_MatAdd(self, expr):
         terms = sorted((self._print(t) for t in expr.args), key=lambda t: t.startswith("-"))
         text = terms[0]

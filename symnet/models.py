@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping
 
+from . import sequence
 from .blocks import dense, linear_regression, mlp, neuron, quadratic
 from .errors import SymnetError
 from .graph import Graph
@@ -22,7 +23,44 @@ BUILTINS: Mapping[str, tuple[Callable[..., Graph], tuple[str, ...]]] = {
     "dense": (dense, ("sizes", "activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
     "mlp": (mlp, ("sizes", "activation", "output_activation", "loss", "l1", "l2", "penalize", "alpha", "level")),
     "quadratic": (quadratic, ()),
+    "attention": (sequence.attention, ("d_model", "d_k", "causal")),
+    "multi-head-attention": (sequence.multi_head_attention, ("d_model", "heads", "causal")),
+    "layer-norm": (sequence.layer_norm_block, ("d_model",)),
+    "residual": (sequence.residual_block, ("d_model", "d_ff")),
+    "encoder": (sequence.encoder_block, ("d_model", "heads", "d_ff")),
+    "decoder": (sequence.decoder_block, ("d_model", "heads", "d_ff")),
+    "embedding": (sequence.embedding, ("vocabulary", "d_model", "positions")),
+    "conv1d": (sequence.conv1d, ("d", "filters", "width", "classes")),
+    "rnn": (sequence.rnn, ("inputs", "hidden", "outputs", "steps")),
 }
+
+#: Sequence models are built at matrix level; --level scalar writes them out entry by entry for --set rows=N.
+SEQUENCE_MODELS = frozenset({"attention", "multi-head-attention", "layer-norm", "residual", "encoder", "decoder",
+                             "embedding", "conv1d", "rnn"})
+
+
+def parse_settings(items) -> dict[str, object]:
+    """``--set key=value`` pairs: whole numbers, numbers, or true/false.
+
+    >>> parse_settings(["heads=2", "causal=true"])
+    {'heads': 2, 'causal': True}
+    """
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key, text = key.strip().replace("-", "_"), text.strip()
+        if not sep or not key.isidentifier():
+            raise SymnetError(f"--set {item!r}: expected KEY=VALUE")
+        if text.lower() in ("true", "false"):
+            out[key] = text.lower() == "true"
+        elif re.fullmatch(r"[+-]?\d+", text):
+            out[key] = int(text)
+        else:
+            try:
+                out[key] = float(text)
+            except ValueError:
+                raise SymnetError(f"--set {item!r}: {text!r} is not a number or true/false") from None
+    return out
 
 _SIZES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)+$")
 
@@ -44,6 +82,21 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 def build_model(model: str, options: Mapping[str, object]) -> Graph:
     """The graph for a CLI MODEL argument; ``options`` holds the CLI's block options (``None`` = not given)."""
     given = {k: v for k, v in options.items() if v is not None}
+    given |= parse_settings(given.pop("settings", ()))
+    rows = given.pop("rows", 2)
+    if model in SEQUENCE_MODELS:
+        level = given.pop("level", "matrix")
+        build, accepted = BUILTINS[model]
+        extra = sorted(set(given) - set(accepted))
+        if extra:
+            raise SymnetError(f"model {model!r} takes no option {extra[0]!r} (it takes {', '.join(accepted)})")
+        graph = build(**given)
+        if level == "scalar":
+            from .scalarize import scalarize
+            if not isinstance(rows, int) or not 1 <= rows <= 6:
+                raise SymnetError(f"--set rows takes 1 to 6 positions at scalar level, got {rows!r}")
+            return scalarize(graph, rows=rows)
+        return graph
     if model in BUILTINS:
         build, accepted = BUILTINS[model]
         extra = sorted(set(given) - set(accepted))

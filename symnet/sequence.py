@@ -5,8 +5,8 @@ For small sizes :func:`symnet.scalarize.scalarize` turns any of these graphs int
 the oracle the matrix-level derivation is tested against.
 
 >>> g = attention(d_model=4, causal=True)
->>> [str(a.target) for a in g.assignments][:6]
-['Q', 'K', 'V', 'S', 'P', 'O']
+>>> [str(a.target) for a in g.assignments][:7]
+['Q', 'K', 'V', 'A', 'S', 'P', 'O']
 """
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ def _sup(prefix: str, name: str) -> str:
     return f"{prefix}{name}"
 
 
+def _key_width(b: GraphBuilder, d_k: int) -> sp.Symbol:
+    """The constant d_k, kept symbolic so that scores read Q Kᵀ/√d_k (one per graph, shared by the heads)."""
+    try:
+        return b.symbol("d_k")
+    except Exception:
+        return b.constant("d_k", d_k, latex="d_k")
+
+
 def attention_head(b: GraphBuilder, Xq: sp.MatrixExpr, Xkv: sp.MatrixExpr, d_k: int, tag: str = "",
                    causal: bool = False, latex_tag: str = "") -> sp.MatrixSymbol:
     """One head: ``softmax(Q Kᵀ/√d_k [+ M]) V`` with ``Q = Xq W_Q``, ``K = Xkv W_K``, ``V = Xkv W_V``."""
@@ -50,7 +58,8 @@ def attention_head(b: GraphBuilder, Xq: sp.MatrixExpr, Xkv: sp.MatrixExpr, d_k: 
     Q = b.assign(f"Q{tag}", Xq * WQ, latex=f"Q{sup}")
     K = b.assign(f"K{tag}", Xkv * WK, latex=f"K{sup}")
     V = b.assign(f"V{tag}", Xkv * WV, latex=f"V{sup}")
-    scores = Q * K.T / sp.sqrt(d_k)
+    A = b.assign(f"A{tag}", Q * K.T, latex=f"A{sup}")  # the raw scores q_i · k_j
+    scores = A / sp.sqrt(_key_width(b, d_k))
     if causal:
         scores = scores + CausalMask(Xq.shape[0])
     S = b.assign(f"S{tag}", scores, latex=f"S{sup}")
@@ -211,6 +220,7 @@ def rnn(inputs: int = 2, hidden: int = 3, outputs: int = 2, steps: int = 3) -> G
         y = b.input(f"Y{t}", r"y_{%d}" % t, shape=(1, outputs))
         z = x * Wx + c if h is None else x * Wx + h * Wh + c
         # dL/dh_t gets contributions from y_t and from h_{t+1}: the BPTT recursion
+        z = b.assign(f"Z{t}", z, latex=r"z_{%d}" % t)
         h = b.assign(f"H{t}", Apply("tanh", z), latex=r"h_{%d}" % t)
         o = b.assign(f"O{t}", h * U + c2, latex=r"o_{%d}" % t)
         b.assign(f"P{t}", RowSoftmax(o), "output", latex=r"\hat{y}_{%d}" % t)
