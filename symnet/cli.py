@@ -23,7 +23,7 @@ from .matrix import RowSoftmax
 from .render import FORMATS, render
 from .blocks import quadratic
 from .data import load_data
-from .theory import gradient_descent_closed_form
+from .theory import THEORY_TOPICS, gradient_descent_closed_form, plot_saturation
 from .train import OPTIMIZERS, plot_history, require_matplotlib
 from .train import train as run_training
 from .train import optimum_comparison
@@ -70,7 +70,8 @@ def _wrt(values: Sequence[str]) -> list[str] | None:
 _backend_option = click.option("--backend", type=click.Choice(["numpy", "jax"]), default="numpy", show_default=True,
                                help="run the compiled program with NumPy, or with JAX (pip install 'symnet[jax]')")
 
-MODEL_HELP = f"MODEL is one of {', '.join(BUILTINS)}, or path/to/file.py:function returning a graph."
+MODEL_HELP = (f"MODEL is one of {', '.join(BUILTINS)}, or path/to/file.py:function returning a graph. "
+              f"derive also takes the theory topics {', '.join(THEORY_TOPICS)}.")
 
 
 @click.group()
@@ -87,7 +88,13 @@ def cli() -> None:
 @click.option("--steps", is_flag=True, help="show the chain rule node by node, naming reused adjoints")
 @click.option("--expanded/--no-expanded", default=None,
               help="also write gradients out in inputs and parameters (default: for small graphs)")
-def derive(model: str, wrt, fmt: str, steps: bool, expanded, **kwargs) -> int:
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+              help="for softmax-saturation: save the entropy and gradient plot (needs matplotlib)")
+def derive(model: str, wrt, fmt: str, steps: bool, expanded, plot_path, **kwargs) -> int:
+    if model in THEORY_TOPICS:
+        return _theory(model, fmt, plot_path, kwargs)
+    if plot_path:
+        raise SymnetError("--plot applies to the theory topic softmax-saturation")
     g = _graph(model, kwargs)
     grads = derive_gradients(g, wrt=_wrt(wrt))
     source = compile_graph(g, grads).source if fmt == "python" else None
@@ -266,6 +273,22 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
         click.echo(f"saved parameters to {save_path}")
     if plot_path:
         click.echo(f"saved the loss curve to {plot_path}")
+    return 0
+
+
+def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
+    if any(v for v in kwargs.values()):
+        raise SymnetError(f"{topic} takes no model options")
+    if fmt == "python":
+        raise SymnetError(f"{topic} is a derivation, not a program: use --format latex, markdown, text or json")
+    if plot_path and topic != "softmax-saturation":
+        raise SymnetError("--plot applies to softmax-saturation")
+    if plot_path:
+        require_matplotlib()
+    report = THEORY_TOPICS[topic]()
+    if plot_path:
+        plot_saturation(report, plot_path)
+    click.echo(report.render(fmt))
     return 0
 
 
