@@ -277,7 +277,7 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
 
 
 def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
-    if any(v for v in kwargs.values()):
+    if any(v not in (None, ()) for v in kwargs.values()):
         raise SymnetError(f"{topic} takes no model options")
     if fmt == "python":
         raise SymnetError(f"{topic} is a derivation, not a program: use --format latex, markdown, text or json")
@@ -293,7 +293,7 @@ def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
 
 
 def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
-    if any(v is not None for v in kwargs.values()):
+    if any(v not in (None, ()) for v in kwargs.values()):
         raise SymnetError("model 'quadratic' takes no model options")
     demo = gradient_descent_closed_form(quadratic(3), learning_rate=lr, start=0.0, steps=steps)
     if fmt == "json":
