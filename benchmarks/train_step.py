@@ -1,27 +1,19 @@
 """One SGD step of a 64→128(tanh)→10 MSE network, batch 256, float64: symnet against hand-written NumPy.
 
-Each implementation runs in its own process with one thread (OMP/OpenBLAS/MKL/XLA pinned to 1, see
-../shared/DESIGN.md: several thread pools in one process on 2 cores distort timings). Inside that process
-the implementation and hand-written NumPy alternate in rounds of ``--steps`` steps; each round gives a time
-ratio to hand NumPy, and the median over ``--rounds`` rounds is printed. Implementations that are not
-installed (PyTorch, JAX, PyTensor) are reported as skipped.
+Measured as ``harness.py`` says: one process and one thread per implementation, rounds alternating with
+hand-written NumPy, the median ratio. Implementations that are not installed (PyTorch, JAX, PyTensor) are
+reported as skipped.
 
-    python benchmarks/train_step.py [--rounds 30] [--steps 50]
+    python benchmarks/train_step.py [--rounds 30] [--steps 20]
 """
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import subprocess
-import sys
 import time
 
 import numpy as np
+from harness import run
 
 N, D, H, M, LR = 256, 64, 128, 10, 0.01
-IMPLEMENTATIONS = ("numpy-hand", "symnet", "symnet-jax", "torch-f64", "torch-f32", "jax-jit-f64", "pytensor")
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
 def problem(dtype=np.float64):
@@ -139,7 +131,8 @@ def pytensor_step():
     import pytensor
     import pytensor.tensor as pt
     X, Y, p = problem()
-    shared = [pytensor.shared(p[k], name=k) for k in ("W1", "b1", "W2", "b2")]
+    # biases as vectors: a shared (1, h) matrix is not broadcastable over rows in PyTensor
+    shared = [pytensor.shared(p[k] if k[0] == "W" else p[k].ravel(), name=k) for k in ("W1", "b1", "W2", "b2")]
     W1, b1, W2, b2 = shared
     x, y = pt.dmatrix("x"), pt.dmatrix("y")
     E = pt.tanh(x @ W1 + b1) @ W2 + b2 - y
@@ -151,68 +144,10 @@ def pytensor_step():
     return (lambda: fn(X, Y)), {"compile_s": compile_s}
 
 
-def make(name):
-    return {"numpy-hand": hand_numpy, "symnet": symnet_step, "symnet-jax": lambda: symnet_step("jax"),
-            "torch-f64": lambda: torch_step("f64"), "torch-f32": lambda: torch_step("f32"),
-            "jax-jit-f64": jax_step, "pytensor": pytensor_step}[name]()
-
-
-def child(name: str, rounds: int, steps: int) -> dict:
-    """Alternate rounds of the implementation and of hand NumPy; return per-round ratios."""
-    try:
-        step, extra = make(name)
-    except ImportError as exc:
-        return {"implementation": name, "skipped": f"not installed ({exc.name})"}
-    baseline, _ = hand_numpy()
-    for _ in range(5):  # warm up both
-        step()
-        baseline()
-    ratios, times, base_times = [], [], []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            baseline()
-        t1 = time.perf_counter()
-        for _ in range(steps):
-            L = step()
-        if hasattr(L, "block_until_ready"):
-            L.block_until_ready()
-        t2 = time.perf_counter()
-        base_times.append((t1 - t0) / steps)
-        times.append((t2 - t1) / steps)
-        ratios.append(times[-1] / base_times[-1])
-    return {"implementation": name, "ratio": float(np.median(ratios)), "step_ms": 1e3 * float(np.median(times)),
-            "hand_ms": 1e3 * float(np.median(base_times)), **extra}
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--steps", type=int, default=50)
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args.rounds, args.steps)))
-        return
-    env = os.environ | {v: "1" for v in THREAD_VARIABLES} | {
-        "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}
-    print(f"SGD step, {D}→{H}(tanh)→{M}, MSE, batch {N}, float64 unless noted; one process per implementation, "
-          f"one thread; median of {args.rounds} rounds of {args.steps} steps\n")
-    print("| implementation | step (ms) | hand NumPy in the same process (ms) | ratio to hand NumPy | notes |")
-    print("|---|---|---|---|---|")
-    for name in IMPLEMENTATIONS:
-        out = subprocess.run([sys.executable, __file__, "--child", name, "--rounds", str(args.rounds),
-                              "--steps", str(args.steps)], capture_output=True, text=True, env=env)
-        if out.returncode != 0:
-            print(f"| {name} | – | – | – | failed: {out.stderr.strip().splitlines()[-1] if out.stderr else '?'} |")
-            continue
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        if "skipped" in r:
-            print(f"| {name} | – | – | – | {r['skipped']} |")
-            continue
-        notes = ", ".join(f"{k.replace('_s', '')} {v:.3f} s" for k, v in r.items() if k.endswith("_s"))
-        print(f"| {name} | {r['step_ms']:.3f} | {r['hand_ms']:.3f} | {r['ratio']:.3f} | {notes} |", flush=True)
+MAKERS = {"numpy-hand": hand_numpy, "symnet": symnet_step, "symnet-jax": lambda: symnet_step("jax"),
+          "torch-f64": lambda: torch_step("f64"), "torch-f32": lambda: torch_step("f32"),
+          "jax-jit-f64": jax_step, "pytensor": pytensor_step}
 
 
 if __name__ == "__main__":
-    main()
+    run(__file__, f"SGD step, {D}→{H}(tanh)→{M}, MSE, batch {N}, float64 unless noted", MAKERS, "numpy-hand")

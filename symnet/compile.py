@@ -220,7 +220,8 @@ def _flat(e: sp.Expr) -> bool:
     return e.is_Atom or all(a.is_Atom for a in e.args)
 
 
-def _body(statements: list[Statement], returned: list[sp.Expr], p, free_memory: bool) -> list[str]:
+def _body(statements: list[Statement], returned: list[sp.Expr], p, free_memory: bool,
+          printers: Mapping | None = None) -> list[str]:
     """Source lines for the statements that the returned values need, in order. With ``free_memory`` each
     matrix is deleted after its last use, so NumPy can reuse its (cache-warm) memory for the next one."""
     needed = set().union(*(r.free_symbols for r in returned)) if returned else set()
@@ -235,7 +236,8 @@ def _body(statements: list[Statement], returned: list[sp.Expr], p, free_memory: 
     defined: set = set()
     lines = []
     for i, (target, expr) in enumerate(kept):
-        lines.append(f"    {target.name} = {p.doprint(expr)}")
+        printed = printers[target](expr) if printers and target in printers else p.doprint(expr)
+        lines.append(f"    {target.name} = {printed}")
         defined.add(target)
         dead = sorted(s.name for s in expr.free_symbols if s in defined and last_use[s] == i and s not in keep_alive)
         if free_memory and dead:
@@ -281,7 +283,12 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
         backward = list(zip(backward_targets, backward_exprs))
     L = graph.loss
     loss_lines = _body(forward_statements, [L], p, graph.is_matrix)
-    gradient_lines = _body(forward_statements + backward, [L, *results], p, graph.is_matrix)
+    printers = None
+    if graph.is_matrix and graph.option("batched"):
+        # a batch of sequences: each shared parameter's gradient is averaged over the batch in the program
+        printers = {gradients.adjoints[w]: p.parameter_gradient for w in gradients.wrt
+                    if gradients.adjoints[w] in set(backward_targets)}
+    gradient_lines = _body(forward_statements + backward, [L, *results], p, graph.is_matrix, printers)
     first_adjoint = next((i for i, line in enumerate(gradient_lines)
                           if line.lstrip().split(" ")[0] in {t.name for t, _ in backward}), len(gradient_lines))
     gradient_lines.insert(first_adjoint, "    # reverse mode: each adjoint dL/dv is computed once and reused")

@@ -12,7 +12,8 @@ from scipy.special import erf as _erf
 
 __all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
            "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum", "row_std", "row_normalize", "causal_mask",
-           "positional_encoding", "unfold", "fold", "argmax_mask"]
+           "positional_encoding", "unfold", "fold", "argmax_mask", "weight_gradient", "column_sum_mean",
+           "batch_mean"]
 
 
 def _positive_real_part(x):
@@ -45,12 +46,14 @@ def logsumexp(*zs):
 
 def step(x):
     """1 where Re x > 0, else 0 (so step(0) = 0)."""
-    return np.where(np.real(x) > 0, 1.0, 0.0)
+    return (np.real(x) > 0).astype(float)
 
 
 def relu(x):
     x = np.asarray(x)
-    return np.where(np.real(x) > 0, x, 0.0 * x)
+    if np.iscomplexobj(x):
+        return np.where(np.real(x) > 0, x, 0.0 * x)
+    return np.maximum(x, 0.0)
 
 
 def leaky_relu(x, alpha):
@@ -156,3 +159,24 @@ def argmax_mask(C):
     C = np.asarray(C)
     index = np.argmax(np.real(C), axis=-2)
     return (np.arange(C.shape[-2])[:, None] == index[..., None, :]).astype(float)
+
+
+def weight_gradient(A, G):
+    """Aᵀ G for one sequence; for a batch (B×n×·) the mean over the batch, as one product over all rows."""
+    if A.ndim == 3 or G.ndim == 3:
+        A, G = np.broadcast_arrays(A, G) if A.shape[:-1] != G.shape[:-1] else (A, G)
+        return A.reshape(-1, A.shape[-1]).T @ G.reshape(-1, G.shape[-1]) / A.shape[0]
+    return A.T @ G
+
+
+def column_sum_mean(M):
+    """𝟏ᵀ M for one sequence; for a batch the mean over the batch of each sequence's column sums."""
+    if M.ndim == 3:
+        return M.sum(axis=(0, 1))[None, :] / M.shape[0]
+    return M.sum(axis=0, keepdims=True)
+
+
+def batch_mean(M, ndim):
+    """The mean over a leading batch axis, when there is one."""
+    M = np.asarray(M)
+    return M.mean(axis=0) if M.ndim > ndim else M

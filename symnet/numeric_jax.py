@@ -12,7 +12,8 @@ jax.config.update("jax_enable_x64", True)  # symnet's programs are checked in fl
 
 __all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
            "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum", "row_std", "row_normalize", "causal_mask",
-           "positional_encoding", "unfold", "fold", "argmax_mask"]
+           "positional_encoding", "unfold", "fold", "argmax_mask", "weight_gradient", "column_sum_mean",
+           "batch_mean"]
 
 sigmoid = jax.nn.sigmoid
 softplus = jax.nn.softplus
@@ -79,6 +80,23 @@ def fold(G, k):
 def argmax_mask(C):
     index = jnp.argmax(jnp.real(C), axis=-2)
     return (jnp.arange(C.shape[-2])[:, None] == index[..., None, :]).astype(float)
+
+
+def weight_gradient(A, G):
+    if A.ndim == 3 or G.ndim == 3:
+        A, G = jnp.broadcast_arrays(A, G) if A.shape[:-1] != G.shape[:-1] else (A, G)
+        return A.reshape(-1, A.shape[-1]).T @ G.reshape(-1, G.shape[-1]) / A.shape[0]
+    return A.T @ G
+
+
+def column_sum_mean(M):
+    if M.ndim == 3:
+        return M.sum(axis=(0, 1))[None, :] / M.shape[0]
+    return M.sum(axis=0, keepdims=True)
+
+
+def batch_mean(M, ndim):
+    return M.mean(axis=0) if M.ndim > ndim else M
 
 
 from .numeric import causal_mask, positional_encoding  # noqa: E402  constants: the NumPy arrays serve as they are

@@ -5,7 +5,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from .functions import RUNTIME_FUNCTIONS
-from .matrix import Apply
+from .matrix import Apply, ColumnSum
 
 
 class ProgramPrinter(NumPyPrinter):
@@ -188,3 +188,21 @@ class MatrixPrinter(ProgramPrinter):
 
     def _print_SoftmaxCrossEntropy(self, e):
         return f"softmax_cross_entropy_sum({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    # -- a batch of sequences: parameter gradients averaged over the batch inside the program ------------------
+
+    def parameter_gradient(self, e) -> str:
+        """A shared parameter's gradient for a batch of sequences, averaged over the batch: ``Aᵀ G`` becomes
+        one matrix product over all rows (``weight_gradient``), column sums sum over rows and batch."""
+        if isinstance(e, sp.MatAdd):
+            return " + ".join(self.parameter_gradient(t) for t in e.args)
+        if isinstance(e, sp.MatMul):
+            scalars = [a for a in e.args if not isinstance(a, sp.MatrixExpr)]
+            mats = [a for a in e.args if isinstance(a, sp.MatrixExpr)]
+            if len(mats) == 2 and isinstance(mats[0], sp.Transpose):
+                c = sp.Mul(*scalars)
+                body = f"weight_gradient({self._print(mats[0].arg)}, {self._print(mats[1])})"
+                return body if c == 1 else f"{self._wrap(c) if c.is_Add else self._print(c)}*{body}"
+        if isinstance(e, ColumnSum):
+            return f"column_sum_mean({self._print(e.arg)})"
+        return f"batch_mean({self._print(e)}, 2)"

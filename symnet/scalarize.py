@@ -20,7 +20,7 @@ from . import functions as fn
 from .errors import SymnetError
 from .graph import Graph, GraphBuilder
 from .matrix import (BATCH, AbsoluteSum, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowMean,
-                     RowNormalize, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm, Unfold)
+                     RowNormalize, RowSoftmax, RowStd, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm, Unfold)
 from .numeric import positional_encoding
 
 #: Elementwise functions at scalar level.
@@ -58,6 +58,17 @@ def _row_normalize(X: sp.Matrix, eps: sp.Expr) -> sp.Matrix:
     return out
 
 
+def _row_std(X: sp.Matrix, eps: sp.Expr) -> sp.Matrix:
+    out = sp.zeros(*X.shape)
+    for i in range(X.rows):
+        row = [X[i, j] for j in range(X.cols)]
+        mu = sp.Add(*row) / X.cols
+        sigma = sp.sqrt(sp.Add(*[(x - mu) ** 2 for x in row]) / X.cols + eps)
+        for j in range(X.cols):
+            out[i, j] = sigma
+    return out
+
+
 def _unfold(X: sp.Matrix, k: int) -> sp.Matrix:
     return sp.Matrix([[X[t + j, c] for j in range(k) for c in range(X.cols)] for t in range(X.rows - k + 1)])
 
@@ -82,6 +93,7 @@ EXPLICIT: dict[type, Callable] = {
     RowMean: lambda e, args, n: sp.Matrix(args[0].rows, args[0].cols,
                                           lambda i, j: sp.Add(*args[0].row(i)) / args[0].cols),
     RowNormalize: lambda e, args, n: _row_normalize(args[0], args[1]),
+    RowStd: lambda e, args, n: _row_std(args[0], args[1]),
     CausalMask: lambda e, args, n: _causal(int(args[0])),
     PositionalEncoding: lambda e, args, n: sp.Matrix(positional_encoding(int(args[0]), int(args[1]))),
     Unfold: lambda e, args, n: _unfold(args[0], int(args[1])),

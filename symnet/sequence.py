@@ -14,7 +14,7 @@ import sympy as sp
 
 from .errors import SymnetError
 from .graph import Graph, GraphBuilder
-from .matrix import (BATCH, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowNormalize, RowSoftmax,
+from .matrix import (BATCH, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowNormalize, RowSoftmax, RowStd,
                      SoftmaxCrossEntropy, SquaredNorm, Unfold)
 
 #: The length of an encoder's output sequence, which a decoder attends to.
@@ -87,6 +87,8 @@ def layer_norm(b: GraphBuilder, X: sp.MatrixExpr, tag: str, eps: float = 1e-5) -
     d = X.shape[1]
     gamma = b.parameter(f"gamma{tag}", r"\gamma^{(%s)}" % tag, shape=(1, d))
     beta = b.parameter(f"beta{tag}", r"\beta^{(%s)}" % tag, shape=(1, d))
+    # σ is named once so that the backward pass reuses it instead of recomputing it
+    b.assign(f"sigma{tag}", RowStd(X, sp.Float(eps)), latex=r"\sigma^{(%s)}" % tag)
     N = b.assign(f"N{tag}", RowNormalize(X, sp.Float(eps)), latex=r"\hat{X}^{(%s)}" % tag)
     return b.assign(f"LN{tag}", sp.HadamardProduct(N, Broadcast(gamma, X.shape[0])) + Broadcast(beta, X.shape[0]),
                     latex=r"\mathrm{LN}^{(%s)}" % tag)
@@ -99,7 +101,8 @@ def feed_forward(b: GraphBuilder, X: sp.MatrixExpr, d_ff: int, tag: str) -> sp.M
     c1 = b.parameter(f"F{tag}_b1", r"b_1^{(%s)}" % tag, shape=(1, d_ff))
     W2 = b.parameter(f"F{tag}_W2", r"W_2^{(%s)}" % tag, shape=(d_ff, d))
     c2 = b.parameter(f"F{tag}_b2", r"b_2^{(%s)}" % tag, shape=(1, d))
-    Hid = b.assign(f"F{tag}_A", Apply("relu", X * W1 + Broadcast(c1, X.shape[0])), latex=r"A_F^{(%s)}" % tag)
+    Z = b.assign(f"F{tag}_Z", X * W1 + Broadcast(c1, X.shape[0]), latex=r"Z_F^{(%s)}" % tag)
+    Hid = b.assign(f"F{tag}_A", Apply("relu", Z), latex=r"A_F^{(%s)}" % tag)
     return b.assign(f"F{tag}", Hid * W2 + Broadcast(c2, X.shape[0]), latex=r"F^{(%s)}" % tag)
 
 
