@@ -1,0 +1,454 @@
+"""What a parsed formula means, and whether it is true.
+
+Each formula of a note is a *definition* (a new name, or a function ``f(x) = …``; it joins the note's context
+for later formulas), a *claim* (an identity, a derivative, an expectation, an update's closed form) or a
+*mention* (an expression on its own). Claims are evaluated with the note's definitions substituted:
+
+- ``∂A/∂B`` differentiates A's definition with B held as the variable (so ``∂L/∂ŷ`` and ``∂L/∂z`` differ as
+  they should); the derivative of a name the note never defines is not guessed: the claim is *undecided*.
+- Each claim is tested numerically at random points (indices and sizes as small whole numbers), then
+  simplified symbolically within a time budget. A counterexample refutes it; agreement at every point
+  verifies it (symbolically when SymPy confirms). Nothing that fails to evaluate is ever verified.
+"""
+from __future__ import annotations
+
+import math
+import random
+import re
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from ..functions import gelu, relu, sigmoid, softplus, step
+from .latex import Node
+
+
+class Undecided(Exception):
+    """The formula cannot be decided: why (assumptions missing, notation symnet does not evaluate)."""
+
+
+class TimeLimit(Exception):
+    """Symbolic work ran past its budget."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+KNOWN_FUNCTIONS = {
+    "sigma": sigmoid, "sigmoid": sigmoid, "tanh": sp.tanh, "exp": sp.exp, "log": sp.log, "ln": sp.log,
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sinh": sp.sinh, "cosh": sp.cosh, "ReLU": relu, "relu": relu,
+    "softplus": softplus, "GELU": gelu, "gelu": gelu, "sign": sp.sign, "sgn": sp.sign, "erf": sp.erf,
+    "abs": sp.Abs, "max": sp.Max, "min": sp.Min, "sqrt": sp.sqrt, "factorial": sp.factorial,
+}
+#: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
+CALL_LIKE = {"f", "g", "l", "F", "G", "J", "L", "P", "p", "q", "Q"}
+INTEGER_LIKE = re.compile(r"^(i|j|k|l|m|n|t|N|T|K|M|d|d_k|L)$")
+UNIT_VARIANCE = re.compile(r"unit[- ]variance|variance (of )?1\b|方差为\s*1|方差是\s*1|N\(0,\s*1\)|\\mathcal\{N\}\(0,\s*1\)|"
+                           r"N\(0,\s*I\)|标准正态|standard normal", re.IGNORECASE)
+
+
+def _fraction(text: str) -> sp.Rational:
+    f = Fraction(text)  # digits only: the tokenizer made sure
+    return sp.Rational(f.numerator, f.denominator)
+
+
+@dataclass
+class Context:
+    """What a note has defined so far."""
+
+    values: dict            # Symbol | Indexed -> expression
+    functions: dict         # name -> (parameters, expression)
+    prose: str = ""         # the text around the formula (for stated assumptions)
+
+    @classmethod
+    def empty(cls) -> "Context":
+        return cls({}, {})
+
+
+class Meaning:
+    """Turns parsed nodes into SymPy expressions in a note's context."""
+
+    def __init__(self, context: Context) -> None:
+        self.ctx = context
+
+    # -- names ---------------------------------------------------------------------------------------------
+    @staticmethod
+    def symbol(name: str) -> sp.Symbol:
+        return sp.Symbol(name, real=True)
+
+    def name(self, node: Node) -> sp.Expr:
+        if node.kind == "name":
+            if node.name == "e" and self.symbol("e") not in self.ctx.values:
+                return sp.E
+            if node.name == r"\pi":
+                return sp.pi
+            return self.symbol(node.name)
+        if node.kind == "sub":
+            base = node.args[0]
+            if base.kind != "name":
+                raise Undecided("a subscript on an expression")
+            indices = [self.index(i) for i in node.args[1:]]
+            return sp.IndexedBase(base.name, real=True)[tuple(indices)]
+        raise Undecided(f"{node.kind} is not a name")
+
+    def index(self, node: Node) -> sp.Expr:
+        e = self.expr(node)
+        return e if e.is_Integer else e.xreplace({s: sp.Symbol(s.name, integer=True)
+                                                  for s in e.free_symbols if isinstance(s, sp.Symbol)})
+
+    # -- expressions ---------------------------------------------------------------------------------------
+    def expr(self, node: Node) -> sp.Expr:
+        k = node.kind
+        if k == "num":
+            return sp.oo if node.name == "oo" else _fraction(node.name)
+        if k in ("name", "sub"):
+            return self.name(node)
+        if k in ("paren", "group"):
+            if len(node.args) != 1:
+                raise Undecided("an empty or multiple group")
+            return self.expr(node.args[0])
+        if k == "neg":
+            return -self.expr(node.args[0])
+        if k == "op":
+            a, b = node.args
+            if node.name == "+":
+                return self.expr(a) + self.expr(b)
+            if node.name == "/":
+                return self.expr(a) / self.expr(b)
+            if node.name == "^":
+                return self.expr(a) ** self.expr(b)
+            return self.product(a, b)
+        if k == "call":
+            return self.call(node.name, node.args)
+        if k == "deriv":
+            return self.derivative(*node.args)
+        if k == "nabla":
+            sub, body = node.args
+            if sub is None:
+                raise Undecided("a gradient ∇f of several variables")
+            return self.derivative(body, sub, 1)
+        if k in ("sum", "prod"):
+            return self.big_operator(k, *node.args)
+        if k == "abs":
+            return sp.Abs(self.expr(node.args[0]))
+        if k == "prime":
+            raise Undecided("a prime without an argument")
+        if k in ("matrix", "transpose", "norm", "tuple"):
+            raise Undecided("vector and matrix notation is not checked at scalar level")
+        if k == "rel":
+            raise Undecided("a relation inside an expression")
+        if k == "optimum":
+            raise Undecided(f"\\{node.name} over a variable is an optimisation, not evaluated")
+        if k == "placeholder":
+            raise Undecided("a placeholder argument (·)")
+        if k == "label":
+            raise Undecided(f"the word {node.name!r} inside maths")
+        if k == "partial":
+            raise Undecided("a ∂ outside a derivative")
+        raise Undecided(f"cannot evaluate {k}")
+
+    def product(self, a: Node, b: Node) -> sp.Expr:
+        # f(x) or f (x)(…): a call when f is a function the note or symnet knows, or the argument is a tuple
+        if b.kind in ("paren", "tuple"):
+            args = b.args if b.kind == "tuple" else (b.args[0],)
+            if a.kind == "prime":
+                return self.prime_call(a.args[0], args)
+            fname = self._function_name(a)
+            if fname is not None:
+                return self.call(fname, args)
+            if self._call_like(a):
+                # F(x), J(θ), l(…): a function the note does not define, kept as SymPy's undefined function
+                return sp.Function(_key(a))(*[self.expr(x) for x in args])
+            if b.kind == "tuple":
+                raise Undecided(f"{_show(a)}(…) is not a function this note defines")
+        return self.expr(a) * self.expr(b)
+
+    def _call_like(self, node: Node) -> bool:
+        base = node.args[0] if node.kind == "sub" else node
+        if base.kind != "name" or base.name not in CALL_LIKE:
+            return False
+        try:
+            return self.name(node) not in self.ctx.values
+        except Undecided:
+            return False
+
+    def _function_name(self, node: Node) -> str | None:
+        if node.kind == "name":
+            bare = node.name.lstrip("\\")
+            if node.name in self.ctx.functions or bare in KNOWN_FUNCTIONS:
+                return node.name if node.name in self.ctx.functions else bare
+        if node.kind == "sub" and node.args[0].kind == "name":
+            key = _key(node)
+            if key in self.ctx.functions:
+                return key
+        return None
+
+    def call(self, name: str, args: tuple) -> sp.Expr:
+        values = [self.expr(a) for a in args]
+        if name in self.ctx.functions:
+            params, body = self.ctx.functions[name]
+            if len(params) != len(values):
+                raise Undecided(f"{name} takes {len(params)} argument(s)")
+            return body.xreplace(dict(zip(params, values)))
+        if name in ("E", "Var", "Cov"):
+            return self.expectation(name, args)
+        if name == "indicator":
+            if len(args) == 1 and args[0].kind == "rel" and args[0].args[0] == (">",):
+                left, right = args[0].args[1]
+                return step(self.expr(left) - self.expr(right))
+            raise Undecided("an indicator of something other than x > y")
+        if name in KNOWN_FUNCTIONS:
+            if not values:
+                return self.symbol(name)  # \operatorname{cost} used as a name
+            if name == "sqrt" and len(values) == 2:
+                return sp.root(values[0], values[1])
+            if name == "log" and len(values) == 1:
+                return sp.log(values[0])
+            return KNOWN_FUNCTIONS[name](*values)
+        if not values:
+            return self.symbol(name)
+        raise Undecided(f"the function {name} is not defined in this note")
+
+    def prime_call(self, f: Node, args: tuple) -> sp.Expr:
+        x = sp.Dummy("x", real=True)
+        name = self._function_name(f)
+        if name is None or len(args) != 1:
+            raise Undecided(f"{_show(f)}' is not a function this note defines")
+        value = self.expr(args[0])
+        fn = self.ctx.functions.get(name)
+        if fn is not None:
+            (param,), expression = fn
+            return sp.diff(expression.xreplace({param: x}), x).xreplace({x: value})
+        return sp.diff(KNOWN_FUNCTIONS[name](x), x).xreplace({x: value})
+
+    def derivative(self, target: Node | None, variable: Node, order: int) -> sp.Expr:
+        if target is None:
+            raise Undecided("a derivative of nothing")
+        target, variable = _ungroup(target), _ungroup(variable)
+        v = self.name(variable) if variable.kind in ("name", "sub") else None
+        if v is None:
+            raise Undecided("a derivative with respect to an expression")
+        t = self.expr(target)
+        if isinstance(t, (sp.Symbol, sp.Indexed)) and t not in self.ctx.values and t != v:
+            raise Undecided(f"∂{_show(target)}: {_show(target)} is not defined in this note")
+        # hold v as the variable: expand every other definition
+        expanded = expand(t, self.ctx.values, hold={v})
+        return sp.diff(expanded, v, order)
+
+    def big_operator(self, kind: str, lower: Node | None, upper: Node | None, body: Node) -> sp.Expr:
+        if lower is None or upper is None or lower.kind != "rel" or lower.args[0] != ("=",):
+            raise Undecided(f"a \\{kind} without bounds i = a … b")
+        index_node, start_node = lower.args[1]
+        if index_node.kind != "name":
+            raise Undecided("a sum over something other than a name")
+        index = sp.Symbol(index_node.name, integer=True)
+        start, end = self.expr(start_node), self.expr(upper)
+        content = self.expr(body).xreplace({self.symbol(index_node.name): index})
+        content = content.xreplace({i: i.func(i.base, *[a.xreplace({self.symbol(index_node.name): index})
+                                                          for a in i.indices]) for i in content.atoms(sp.Indexed)})
+        op = sp.Sum if kind == "sum" else sp.Product
+        return op(content, (index, start, end))
+
+    def expectation(self, name: str, args: tuple) -> sp.Expr:
+        """E[q·k] and Var(q·k) for independent q, k with zero-mean components (symnet.theory)."""
+        from ..theory import dot_product_variance
+
+        if len(args) != 1:
+            raise Undecided(f"{name} of several arguments")
+        scale, dot = _dot_product(args[0])
+        if dot is None:
+            raise Undecided(f"{name} of something other than a dot product q·k")
+        if name == "E":
+            return sp.S.Zero
+        if name != "Var":
+            raise Undecided("covariances are not derived")
+        r = dot_product_variance()
+        if not UNIT_VARIANCE.search(self.ctx.prose):
+            raise Undecided("assumptions missing: state the components' variances (e.g. 'unit variance')")
+        d = self.ctx_dimension()
+        variance = r["variance"].subs({r["sigma_q"]: 1, r["sigma_k"]: 1}).xreplace({r["d_k"]: d})
+        return self.expr(scale) ** 2 * variance if scale is not None else variance
+
+    def ctx_dimension(self) -> sp.Expr:
+        return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
+
+
+def _ungroup(node: Node) -> Node:
+    while node.kind in ("group", "paren") and len(node.args) == 1:
+        node = node.args[0]
+    return node
+
+
+def _dot_product(node: Node) -> tuple[Node | None, Node | None]:
+    """(scale, q·k) from q·k, q·k/√d_k, or (q·k)/c."""
+    if node.kind == "paren":
+        return _dot_product(node.args[0])
+    if node.kind == "op" and node.name == "*" and all(a.kind == "name" for a in node.args):
+        return None, node
+    if node.kind == "op" and node.name == "/":
+        scale, dot = _dot_product(node.args[0])
+        if dot is not None and scale is None:
+            return Node("op", "/", (Node("num", "1"), node.args[1])), dot
+    return None, None
+
+
+def _key(node: Node) -> str:
+    if node.kind == "name":
+        return node.name
+    if node.kind == "sub":
+        return node.args[0].name + "_{" + ",".join(_show(a) for a in node.args[1:]) + "}"
+    return _show(node)
+
+
+def _show(node: Node) -> str:
+    if node.kind in ("name", "num", "call"):
+        return node.name
+    if node.kind == "sub":
+        return f"{_show(node.args[0])}_{','.join(_show(a) for a in node.args[1:])}"
+    return node.kind
+
+
+def expand(e: sp.Expr, values: dict, hold: set = frozenset(), depth: int = 60) -> sp.Expr:
+    """Substitute definitions until none applies (names in ``hold`` stay)."""
+    active = {k: v for k, v in values.items() if k not in hold}
+    for _ in range(depth):
+        new = e.xreplace(active)
+        if new == e:
+            return e
+        e = new
+    raise Undecided("the definitions refer to each other in a circle")
+
+
+# -- numeric and symbolic comparison -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str      # verified | refuted | undecided
+    detail: str
+
+
+def _leaves(e: sp.Expr) -> list:
+    indexed = sorted(e.atoms(sp.Indexed), key=str)
+    inside = set().union(*[i.free_symbols for i in indexed]) if indexed else set()
+    symbols = sorted((s for s in e.free_symbols if isinstance(s, sp.Symbol) and s not in inside), key=str)
+    return indexed + symbols
+
+
+def _sample(leaf, rng: random.Random):
+    name = str(leaf)
+    if (isinstance(leaf, sp.Symbol) and (leaf.is_integer or INTEGER_LIKE.match(name))) or \
+            (isinstance(leaf, sp.Indexed) and INTEGER_LIKE.match(f"{leaf.base}_{','.join(map(str, leaf.indices))}")):
+        return sp.Integer(rng.randint(1, 5))
+    return sp.Float(rng.uniform(0.15, 1.6) * rng.choice((1, -1, 1)), 20)
+
+
+def _value(e: sp.Expr) -> complex | None:
+    try:
+        v = complex(sp.N(e.doit() if e.has(sp.Sum, sp.Product, sp.Derivative) else e, 20))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+        return None
+    if not (math.isfinite(v.real) and math.isfinite(v.imag)) or abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
+        return None
+    return v
+
+
+def compare(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", points: int = 24, seed: int = 0,
+            budget: float = 2.0) -> Outcome:
+    """Test ``lhs relation rhs`` at random points, then (for equalities) try to simplify the difference."""
+    rng = random.Random(seed)
+    leaves = _leaves(lhs) + [x for x in _leaves(rhs) if x not in _leaves(lhs)]
+    good = 0
+    with time_limit(budget * 2):
+        for _ in range(points * 3):
+            point = {leaf: _sample(leaf, rng) for leaf in leaves}
+            # symbolic bounds first (n, d_k), then the entries a sum produces
+            a, b = lhs.xreplace(point), rhs.xreplace(point)
+            a, b = _fill(a, rng, point), _fill(b, rng, point)
+            va, vb = _value(a), _value(b)
+            if va is None or vb is None:
+                continue
+            ok = _holds(va.real, vb.real, relation)
+            if not ok:
+                where = ", ".join(f"{k} = {_num(v)}" for k, v in list(point.items())[:6])
+                return Outcome("refuted", f"at {where}: left {_num(va.real)}, right {_num(vb.real)}")
+            good += 1
+            if good >= points:
+                break
+    if good < 5:
+        if relation == "=":
+            try:
+                with time_limit(budget):
+                    if sp.simplify(expand_functions(lhs - rhs)) == 0:
+                        return Outcome("verified", "symbolically")
+            except TimeLimit:
+                raise
+            except Exception:
+                pass
+        raise Undecided("could not evaluate both sides at enough points")
+    if relation == "=":
+        try:
+            with time_limit(budget):
+                if sp.simplify(expand_functions(lhs - rhs)) == 0:
+                    return Outcome("verified", "symbolically")
+        except TimeLimit:
+            pass
+        except Exception:  # SymPy's own failures to simplify leave the numeric verdict standing
+            pass
+    return Outcome("verified", f"numerically at {good} random points")
+
+
+def expand_functions(e: sp.Expr) -> sp.Expr:
+    from ..functions import elementary
+    return elementary(e.doit())
+
+
+def _fill(e: sp.Expr, rng: random.Random, point: dict) -> sp.Expr:
+    """Give values to the entries that summing over concrete bounds brought in (x_1, x_2, …)."""
+    if e.has(sp.Sum, sp.Product):
+        e = e.doit()
+    extra = {leaf: point.setdefault(leaf, _sample(leaf, rng)) for leaf in _leaves(e)}
+    return e.xreplace(extra)
+
+
+def _holds(a: float, b: float, relation: str) -> bool:
+    tol = 1e-9 * max(1.0, abs(a), abs(b))
+    if relation in ("=", "≈"):
+        return abs(a - b) <= (tol if relation == "=" else 1e-3 * max(1.0, abs(a), abs(b)))
+    if relation == "≤":
+        return a <= b + tol
+    if relation == "≥":
+        return a >= b - tol
+    if relation == "<":
+        return a < b + tol
+    if relation == ">":
+        return a > b - tol
+    if relation == "≠":
+        return abs(a - b) > tol
+    raise Undecided(f"the relation {relation} is not checked")
+
+
+def _num(v) -> str:
+    v = float(v)
+    if v == int(v) and abs(v) < 1e12:
+        return str(int(v))
+    return f"{v:.6g}"
