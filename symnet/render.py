@@ -64,6 +64,23 @@ def _show(grads: Gradients, e: sp.Expr, latex: bool) -> str:
     return grads.latex(e) if latex else _text(e)
 
 
+def _single_path(graph, c, v) -> bool:
+    """Whether node c uses v only directly (none of c's other arguments depends on v)."""
+    definitions = graph.definitions
+    others = [a for a in definitions.get(c, sp.S.Zero).free_symbols if a != v]
+    seen: set = set()
+
+    def depends(x) -> bool:
+        if x == v:
+            return True
+        if x in seen or x not in definitions:
+            return False
+        seen.add(x)
+        return any(depends(a) for a in definitions[x].free_symbols)
+
+    return not any(depends(a) for a in others)
+
+
 def step_lines(grads: Gradients, latex: bool) -> list[str]:
     """One line of the chain rule per node, in the order reverse mode computes them:
     ``∂L/∂z = ∂L/∂ŷ ∂ŷ/∂z = ∂L/∂ŷ · ŷ(1 − ŷ)``, naming the adjoints it reuses."""
@@ -75,10 +92,16 @@ def step_lines(grads: Gradients, latex: bool) -> list[str]:
         if not s.terms:
             lines.append(f"{lhs} = 1")
             continue
-        # the chain rule as written in notes: Σ_c ∂L/∂c · ∂c/∂v (∂L/∂L = 1 left out)
-        chain = " + ".join(_d(grads, s.node, latex, of=c) if c == L else
-                           _d(grads, c, latex) + (" " if latex else " * ") + _d(grads, s.node, latex, of=c)
-                           for c, _ in s.terms)
+        # the chain rule as written in notes: Σ_c ∂L/∂c · ∂c/∂v; where L uses v directly, that term is
+        # written as its value (∂L/∂v there would read as the total derivative, the left side itself)
+        # ∂c/∂v is written as a fraction only where c uses v along one path; where another argument of c also
+        # depends on v (softmax's a = exp(z − s) with s = logsumexp(z)) the fraction would read as the total
+        # derivative, so the local partial is written as its value
+        chain = " + ".join(_show(grads, sp.factor_terms(p), latex) if c == L else
+                           _d(grads, c, latex) + (" " if latex else " * ") +
+                           (_d(grads, s.node, latex, of=c) if _single_path(grads.graph, c, s.node) else
+                            (r"\left(%s\right)" if latex else "(%s)") % _show(grads, sp.factor_terms(p), latex))
+                           for c, p in s.terms)
         # each ∂L/∂c by the name that holds it, times the local partial from the rules table
         parts = []
         for c, partial in s.terms:

@@ -108,6 +108,10 @@ def scan(text: str) -> list[tuple[int, int, bool]]:
                 continue
             j = i + 1
             while j < n:
+                skip = in_code(j)
+                if skip is not None:
+                    j = skip
+                    continue
                 if text[j] == "\\":
                     j += 2
                     continue

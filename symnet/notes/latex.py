@@ -416,7 +416,9 @@ class Parser:
         if sub.kind == "group" and not sub.args:
             raise LatexError("an empty subscript", sub.offset)
         if node.kind == "name":
-            if inner.kind == "label":
+            if inner.kind == "label" or (inner.kind == "call" and not inner.args and sub.kind == "group"
+                                         and len(sub.args) == 1):
+                # L_{\text{data}}, x_{train}: a word under a name labels it, it does not index it
                 return Node("name", f"{node.name}_{{{inner.name}}}", (), node.offset)
             indices = sub.args if sub.kind == "group" else (sub,)
             return Node("sub", "", (node,) + tuple(indices), node.offset)
@@ -514,9 +516,11 @@ class Parser:
         if self.at("sym", "^"):
             self.take()
             power = self.script_group()
+        parameter = None
         if self.at("sym", "_"):
             self.take()
-            self.script_group()
+            group = self.script_group()
+            parameter = group.args[0] if group.kind == "group" and group.args else group
             if fn.name in ("min", "max", "arg"):
                 # \min_θ J(θ): an optimisation, not a function of its argument
                 self.skip_spacing()
@@ -527,7 +531,8 @@ class Parser:
         if self.at("sym", "(") or self.at("cmd", r"\left") or self.at("sym", "{") or \
                 (self.at("sym", "[") and fn.name in ("E", "Var", "Cov")):
             args = self.arguments()
-            node = Node("call", fn.name, args, fn.offset)
+            # LeakyReLU_{0.01}(z): a subscript on a function is its parameter
+            node = Node("call", fn.name, args + ((parameter,) if parameter is not None else ()), fn.offset)
         elif self._starts_factor() and fn.name in FUNCTIONS | {"sigma"}:
             node = Node("call", fn.name, (self.factor(),), fn.offset)
         else:
@@ -657,6 +662,8 @@ class Parser:
                         return self.maybe_call(Node("call", "E", (), t.offset))
                     return self.maybe_call(Node("call", "indicator", (), t.offset))
             inner = self.group_or_atom()
+            if inner.kind == "call" and not inner.args:
+                inner = Node("name", inner.name, (), inner.offset)  # \widehat{\mathrm{price}}
             if inner.kind == "name":
                 return Node("name", f"\\{name}{{{inner.name}}}", (), t.offset)
             if inner.kind == "sub" and inner.args[0].kind == "name":

@@ -15,7 +15,7 @@ import sympy as sp
 
 from .extract import Formula, extract_formulas
 from .latex import LatexError, Node, parse
-from .meaning import Context, Meaning, TimeLimit, Undecided, compare, time_limit
+from .meaning import Context, Meaning, TimeLimit, Undecided, compare, expand, time_limit
 
 SUFFIXES = (".md", ".markdown", ".txt")
 DEFINING = ("=", ":=", "←")
@@ -95,7 +95,8 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
     try:
         tree = parse(formula.text)
     except LatexError as exc:
-        line, column = formula.position(exc.offset)
+        # an error at the very end points just past the last character, not at the closing delimiter's line
+        line, column = formula.position(min(exc.offset, len(formula.text.rstrip())))
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         return Verdict(line, column, text, "unparseable", exc.message + hint)
     line, column = formula.position(lead)
@@ -130,6 +131,7 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
                 if value.has(target[1]) and ops[0] != "←":
                     raise Undecided("a definition that refers to itself")
                 ctx.values[target[1]] = value
+                ctx.expansions.clear()
             else:
                 ctx.functions[target[1]] = (target[2], value)
             defined_now = target
@@ -147,8 +149,9 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
         if ops[k] in ("∈", "→", "←"):
             raise Undecided(f"the relation {ops[k]} is not checked")
         left, right = meaning.expr(parts[k]), meaning.expr(parts[k + 1])
-        from .meaning import expand
-        outcome = compare(expand(left, ctx.values), expand(right, ctx.values), ops[k], budget=budget)
+        memo = ctx.expansions  # every definition expanded once per note, shared by its claims
+        outcome = compare(expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo), ops[k],
+                          budget=budget)
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
             return Verdict(line, column, text, "refuted", outcome.detail + link)
