@@ -137,6 +137,7 @@ def extract_formulas(source: str) -> tuple[list[Formula], int]:
     tokens = MarkdownIt("commonmark").parse(source)
     formulas: list[Formula] = []
     images = 0
+    earlier = ""   # the note so far: assumptions it states ("unit variance") hold for what follows
     for t in tokens:
         if t.type in ("fence", "code_block") or t.map is None:
             continue
@@ -144,10 +145,11 @@ def extract_formulas(source: str) -> tuple[list[Formula], int]:
             continue
         content = t.content
         images += len(_IMAGE.findall(content))
+        earlier += content + "\n"
         positions = _content_positions(lines, t.map[0], content)
         for start, end, display in scan(content):
             text = content[start:end]
             line, column = positions[start] if start < len(positions) else (t.map[0] + 1, 1)
             formulas.append(Formula(text, line, column, display, tuple(positions[start:end + 1]),
-                                    context=content))
+                                    context=earlier))
     return formulas, images

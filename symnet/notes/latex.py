@@ -343,6 +343,12 @@ class Parser:
 
     def script_group(self) -> Node:
         self.skip_spacing()
+        if self.at("sym", "*") or (self.at("sym", "{") and self.tokens[self.i + 1].value == "*"
+                                   and self.tokens[self.i + 2].value == "}"):
+            # w^*, w^{*}: the optimum's label
+            t = self.tok
+            self.i += 1 if self.at("sym", "*") else 3
+            return Node("label", "*", (), t.offset)
         if self.at("sym", "{"):
             t = self.take()
             if self.at("sym", "}"):
@@ -416,6 +422,9 @@ class Parser:
         if sub.kind == "group" and not sub.args:
             raise LatexError("an empty subscript", sub.offset)
         if node.kind == "name":
+            letters = _letters(inner) if sub.kind == "group" and len(sub.args) == 1 else None
+            if letters and len(letters) >= 3:
+                inner = Node("label", "".join(letters), (), inner.offset)  # d_{model}: a word, not indices
             if inner.kind == "label" or (inner.kind == "call" and not inner.args and sub.kind == "group"
                                          and len(sub.args) == 1):
                 # L_{\text{data}}, x_{train}: a word under a name labels it, it does not index it
@@ -832,6 +841,8 @@ class _PartialParser(Parser):
 
     def _differential_d(self) -> bool:
         # "d" starts a differential only as the first token of a fraction part: \frac{d y}{d x}, \frac{d}{dx}
+        if self.tokens[self.i + 1].value == "_":
+            return False  # d_{model}, d_k: a name
         prev = self.tokens[self.i - 1] if self.i else None
         return prev is not None and prev.kind == "sym" and prev.value == "{" and self._in_fraction_part()
 

@@ -61,6 +61,10 @@ KNOWN_FUNCTIONS = {
     "abs": sp.Abs, "max": sp.Max, "min": sp.Min, "sqrt": sp.sqrt, "factorial": sp.factorial,
     "LeakyReLU": lambda x, alpha=sp.Rational(1, 100): leaky_relu(x, alpha),
 }
+#: Words that name functions symnet does not evaluate (softmax of a vector, attention, layer norm).
+FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",
+                  "argmin", "grad", "MSE", "MAE", "Concat", "FFN", "MultiHead", "head"}
+
 #: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
 CALL_LIKE = {"f", "g", "l", "F", "G", "J", "L", "P", "p", "q", "Q"}
 INTEGER_LIKE = re.compile(r"^(i|j|k|l|m|n|t|N|T|K|M|d|d_k|L)$")
@@ -233,6 +237,9 @@ class Meaning:
             return KNOWN_FUNCTIONS[name](*values)
         if not values:
             return self.symbol(name)
+        if len(values) == 1 and name not in FUNCTION_WORDS:
+            # \mathrm{distance}\left(b + …\right): a named quantity times a bracket
+            return self.symbol(name) * values[0]
         raise Undecided(f"the function {name} is not defined in this note")
 
     def prime_call(self, f: Node, args: tuple) -> sp.Expr:
