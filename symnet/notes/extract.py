@@ -8,7 +8,7 @@ does not close). Images are counted, since notes often put formulas in pictures.
 
 >>> formulas, images = extract_formulas("Let $ x_i $ be, and $$y = 2x$$\\n![f](f.png)\\n")
 >>> [(f.text, f.line, f.column, f.display) for f in formulas], images
-([(' x_i ', 1, 6, False), ('y = 2x', 1, 22, True)], 1)
+([(' x_i ', 1, 6, False), ('y = 2x', 1, 23, True)], 1)
 """
 from __future__ import annotations
 

@@ -202,9 +202,11 @@ COLOURS = {"verified": "green", "refuted": "red", "unparseable": "yellow", "unde
 
 def verify_many(paths, jobs: int, budget: float) -> list[FileReport]:
     """Verify files in ``jobs`` processes (each with its own main thread, so time budgets hold)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # spawn, not fork: a parent that has loaded a threaded library (JAX, BLAS pools) cannot fork safely
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(verify_file, paths, [budget] * len(paths)))
 
 
