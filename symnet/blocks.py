@@ -105,22 +105,27 @@ def output_head(b: GraphBuilder, z: Sequence[sp.Symbol], loss: str, output_activ
 
 
 def attach_loss(b: GraphBuilder, data: sp.Expr, l1: float = 0.0, l2: float = 0.0,
-                penalize: str | Sequence[str] = "weights") -> sp.Symbol:
-    """The loss node ``L``: the data loss plus ``λ₁ Σ|w|`` and ``λ₂ Σ w²`` over the chosen parameters."""
+                penalize: str | Sequence[str] = "weights", absolute=sp.Abs, square=lambda w: w**2,
+                select=None) -> sp.Symbol:
+    """The loss node ``L``: the data loss plus ``λ₁ Σ|w|`` and ``λ₂ Σ w²`` over the chosen parameters.
+
+    ``absolute`` and ``square`` give one parameter's penalty (at matrix level ``Σ_ij |W_ij|`` and ``‖W‖²_F``);
+    ``select`` picks the penalised parameters.
+    """
     for name, value in (("l1", l1), ("l2", l2)):
         if value < 0:
             raise SymnetError(f"--{name} must be non-negative, got {value}")
     if not (l1 or l2):
         return b.assign("L", data, "loss", latex="L")
-    chosen = _penalised(b, penalize)
+    chosen = (select or _penalised)(b, penalize)
     E = b.assign("L_data", data, latex=r"L_{\text{data}}")
     terms: list[sp.Expr] = [E]
     if l1:
         lam = b.constant("lambda1", l1, latex=r"\lambda_{1}")
-        terms.append(b.assign("R1", lam * sp.Add(*[sp.Abs(w) for w in chosen]), "penalty", latex="R_{1}"))
+        terms.append(b.assign("R1", lam * sp.Add(*[absolute(w) for w in chosen]), "penalty", latex="R_{1}"))
     if l2:
         lam = b.constant("lambda2", l2, latex=r"\lambda_{2}")
-        terms.append(b.assign("R2", lam * sp.Add(*[w**2 for w in chosen]), "penalty", latex="R_{2}"))
+        terms.append(b.assign("R2", lam * sp.Add(*[square(w) for w in chosen]), "penalty", latex="R_{2}"))
     return b.assign("L", sp.Add(*terms), "loss", latex="L")
 
 

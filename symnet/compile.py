@@ -29,7 +29,7 @@ from .derive import Gradients
 from .errors import SymnetError
 from .functions import is_analytic
 from .graph import Graph
-from .matrix import BATCH, is_analytic_matrix
+from .matrix import is_analytic_matrix
 from .printing import FastPrinter, MatrixPrinter
 
 #: Names the generated code uses for itself; graphs may not take them.

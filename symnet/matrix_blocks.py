@@ -15,7 +15,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .blocks import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes
+from .blocks import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes, attach_loss
 from .errors import SymnetError
 from .graph import Graph, GraphBuilder, parameter_group
 from .matrix import BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm
@@ -65,21 +65,8 @@ def matrix_head(b: GraphBuilder, Z: sp.MatrixSymbol, loss: str, output_activatio
 def attach_matrix_loss(b: GraphBuilder, data: sp.Expr, l1: float = 0.0, l2: float = 0.0,
                        penalize: str | Sequence[str] = "weights") -> sp.Symbol:
     """``L = data + λ₁ Σ_W Σ|W| + λ₂ Σ_W ‖W‖²_F`` over the chosen parameters."""
-    for name, value in (("l1", l1), ("l2", l2)):
-        if value < 0:
-            raise SymnetError(f"--{name} must be non-negative, got {value}")
-    if not (l1 or l2):
-        return b.assign("L", data, "loss", latex="L")
-    chosen = _chosen(b.parameters, penalize)
-    E = b.assign("L_data", data, latex=r"L_{\text{data}}")
-    terms: list[sp.Expr] = [E]
-    if l1:
-        lam = b.constant("lambda1", l1, latex=r"\lambda_{1}")
-        terms.append(b.assign("R1", lam * sp.Add(*[AbsoluteSum(W) for W in chosen]), "penalty", latex="R_{1}"))
-    if l2:
-        lam = b.constant("lambda2", l2, latex=r"\lambda_{2}")
-        terms.append(b.assign("R2", lam * sp.Add(*[SquaredNorm(W) for W in chosen]), "penalty", latex="R_{2}"))
-    return b.assign("L", sp.Add(*terms), "loss", latex="L")
+    return attach_loss(b, data, l1, l2, penalize, absolute=AbsoluteSum, square=SquaredNorm,
+                       select=lambda builder, which: _chosen(builder.parameters, which))
 
 
 def _chosen(params, penalize) -> list:

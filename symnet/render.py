@@ -12,7 +12,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from .derive import Gradients, Step
+from .derive import Gradients
 from .printing import MatrixPrinter
 
 FORMATS = ("latex", "markdown", "text", "python", "json")

@@ -47,26 +47,24 @@ def _softmax_rows(Z: sp.Matrix) -> sp.Matrix:
     return out
 
 
-def _row_normalize(X: sp.Matrix, eps: sp.Expr) -> sp.Matrix:
-    out = sp.zeros(*X.shape)
-    for i in range(X.rows):
-        row = [X[i, j] for j in range(X.cols)]
-        mu = sp.Add(*row) / X.cols
-        var = sp.Add(*[(x - mu) ** 2 for x in row]) / X.cols
-        for j in range(X.cols):
-            out[i, j] = (row[j] - mu) / sp.sqrt(var + eps)
-    return out
-
-
-def _row_std(X: sp.Matrix, eps: sp.Expr) -> sp.Matrix:
+def _row_statistics(X: sp.Matrix, eps: sp.Expr, entry) -> sp.Matrix:
+    """Each row's mean μ and σ = √(var + ε), and ``entry(x, μ, σ)`` for every entry x of the row."""
     out = sp.zeros(*X.shape)
     for i in range(X.rows):
         row = [X[i, j] for j in range(X.cols)]
         mu = sp.Add(*row) / X.cols
         sigma = sp.sqrt(sp.Add(*[(x - mu) ** 2 for x in row]) / X.cols + eps)
         for j in range(X.cols):
-            out[i, j] = sigma
+            out[i, j] = entry(row[j], mu, sigma)
     return out
+
+
+def _row_normalize(X: sp.Matrix, eps: sp.Expr) -> sp.Matrix:
+    return _row_statistics(X, eps, lambda x, mu, sigma: (x - mu) / sigma)
+
+
+def _row_std(X: sp.Matrix, eps: sp.Expr) -> sp.Matrix:
+    return _row_statistics(X, eps, lambda x, mu, sigma: sigma)
 
 
 def _unfold(X: sp.Matrix, k: int) -> sp.Matrix:

@@ -317,7 +317,6 @@ def plot_saturation(report: Report, path: str) -> None:
 
 def derivative_maximum(function: str) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """(f'(x), argmax, max f') for sigmoid or tanh: f' from the rules table, its maximum by solving f'' = 0."""
-    from .blocks import mlp  # noqa: F401  (blocks import functions first)
     from .functions import elementary
     from .functions import sigmoid as sigmoid_function
     from .graph import GraphBuilder

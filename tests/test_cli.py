@@ -5,18 +5,11 @@ import sys
 
 import pytest
 
-from symnet.cli import main
 from symnet.models import BUILTINS
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_derive_json_gives_latex_and_text_per_parameter(capsys):
-    code, out, err = run(capsys, "derive", "mlp", "--sizes", "2,3,1", "--activation", "sigmoid", "--loss", "mse",
+def test_derive_json_gives_latex_and_text_per_parameter(run, capsys):
+    code, out, err = run("derive", "mlp", "--sizes", "2,3,1", "--activation", "sigmoid", "--loss", "mse",
                          "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
@@ -28,21 +21,21 @@ def test_derive_json_gives_latex_and_text_per_parameter(capsys):
 
 @pytest.mark.parametrize("fmt,marker", [("latex", r"\begin{aligned}"), ("markdown", "## Gradients"),
                                         ("text", "gradients:"), ("python", "def loss_and_gradient(")])
-def test_derive_formats(capsys, fmt, marker):
-    code, out, _ = run(capsys, "derive", "mlp", "--sizes", "2,2,1", "--l2", "0.01", "--format", fmt)
+def test_derive_formats(run, capsys, fmt, marker):
+    code, out, _ = run("derive", "mlp", "--sizes", "2,2,1", "--l2", "0.01", "--format", fmt)
     assert code == 0 and marker in out
 
 
-def test_derive_steps_name_the_reused_adjoints(capsys):
-    code, out, _ = run(capsys, "derive", "mlp", "--sizes", "2,2,1", "--activation", "tanh", "--format", "text",
+def test_derive_steps_name_the_reused_adjoints(run, capsys):
+    code, out, _ = run("derive", "mlp", "--sizes", "2,2,1", "--activation", "tanh", "--format", "text",
                        "--steps")
     assert code == 0
     assert "dL/dz1_1 = dL/da1_1 * da1_1/dz1_1 = dL_da1_1 * (1 - a1_1**2)" in out
     assert "[reuses dL_dyhat]" in out
 
 
-def test_derive_wrt_restricts_the_output(capsys):
-    code, out, _ = run(capsys, "derive", "mlp", "--sizes", "2,3,1", "--wrt", "W2", "--format", "json")
+def test_derive_wrt_restricts_the_output(run, capsys):
+    code, out, _ = run("derive", "mlp", "--sizes", "2,3,1", "--wrt", "W2", "--format", "json")
     assert code == 0 and sorted(json.loads(out)["parameters"]) == ["W2_1_1", "W2_2_1", "W2_3_1"]
 
 
@@ -52,27 +45,27 @@ def test_derive_wrt_restricts_the_output(capsys):
     ("mlp", ["--sizes", "2,3,1", "--activation", "relu", "--l1", "0.01"]),
     ("mlp", ["--sizes", "2,2,2", "--activation", "gelu", "--loss", "bce"]),
 ])
-def test_check_passes_for_builtin_models(capsys, model, options):
+def test_check_passes_for_builtin_models(run, capsys, model, options):
     assert model in BUILTINS
-    code, out, _ = run(capsys, "check", model, *options)
+    code, out, _ = run("check", model, *options)
     assert code == 0 and out.rstrip().endswith("PASSED")
 
 
-def test_check_exits_1_when_a_check_fails(capsys, monkeypatch):
+def test_check_exits_1_when_a_check_fails(run, capsys, monkeypatch):
     # negative control: the CLI runs with a rules table whose tanh' is 1 + a² instead of 1 − a²
     import importlib
 
     import sympy as sp
     module = importlib.import_module("symnet.derive")
     monkeypatch.setattr(module, "RULES", dict(module.RULES) | {sp.tanh: lambda y, x: (1 + y**2,)})
-    code, out, _ = run(capsys, "check", "mlp", "--sizes", "2,3,1", "--activation", "tanh")
+    code, out, _ = run("check", "mlp", "--sizes", "2,3,1", "--activation", "tanh")
     assert code == 1 and out.rstrip().endswith("FAILED")
-    code, out, _ = run(capsys, "check", "mlp", "--sizes", "2,3,1", "--activation", "sigmoid")
+    code, out, _ = run("check", "mlp", "--sizes", "2,3,1", "--activation", "sigmoid")
     assert code == 0
 
 
-def test_eval_with_given_values(capsys):
-    code, out, _ = run(capsys, "eval", "linear-regression", "--param", "w=2", "--param", "b=1",
+def test_eval_with_given_values(run, capsys):
+    code, out, _ = run("eval", "linear-regression", "--param", "w=2", "--param", "b=1",
                        "--input", "distance=1,2", "--input", "price=4,5", "--format", "json")
     data = json.loads(out)
     # residuals −1, 0: L = 1/2, dL/dw = mean(2 r d) = −1, dL/db = mean(2 r) = −1
@@ -98,8 +91,8 @@ BAD = [
 
 
 @pytest.mark.parametrize("argv,message", BAD, ids=[" ".join(a) for a, _ in BAD])
-def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
-    code, out, err = run(capsys, *argv)
+def test_bad_input_is_one_line_and_exit_2(run, capsys, argv, message):
+    code, out, err = run(*argv)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("symnet: error: ") and message in err
     assert "Traceback" not in err and out == ""
@@ -111,10 +104,10 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     ("def build():\n    raise ValueError('boom')\n", "ValueError: boom"),
     ("import no_such_module_here\n", "ModuleNotFoundError"),
 ])
-def test_bad_model_files(capsys, tmp_path, body, message):
+def test_bad_model_files(run, capsys, tmp_path, body, message):
     path = tmp_path / "model.py"
     path.write_text(body)
-    code, _, err = run(capsys, "derive", f"{path}:build")
+    code, _, err = run("derive", f"{path}:build")
     assert code == 2 and message in err and err.count("\n") == 1
 
 

@@ -1,8 +1,6 @@
 """The design arguments of the notes, derived: Var(q·k), softmax saturation, vanishing gradients."""
 import json
 
-import numpy as np
-import pytest
 import sympy as sp
 
 from symnet.cli import main

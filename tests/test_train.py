@@ -6,21 +6,14 @@ import pytest
 import sympy as sp
 
 from symnet import blocks
-from symnet.cli import main
 from symnet.data import load_data, read_csv
 from symnet.errors import SymnetError
 from symnet.theory import ALPHA, K, gradient_descent_closed_form, stationary_point
 from symnet.train import TrainingDiverged, require_matplotlib, train
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_xor_reaches_full_training_accuracy(capsys):
-    code, out, _ = run(capsys, "train", "mlp", "--sizes", "2,8,1", "--data", "xor", "--optimizer", "adam",
+def test_xor_reaches_full_training_accuracy(run, capsys):
+    code, out, _ = run("train", "mlp", "--sizes", "2,8,1", "--data", "xor", "--optimizer", "adam",
                        "--format", "json")
     assert code == 0 and json.loads(out)["accuracy"] == 1.0
 
@@ -74,8 +67,8 @@ def test_quadratic_iterates_match_their_closed_form():
     assert max(abs(a - other(k, 0.11)) for k, a in enumerate(demo.iterates)) > 1e-2
 
 
-def test_quadratic_demo_on_the_cli(capsys):
-    code, out, _ = run(capsys, "train", "quadratic", "--format", "json")
+def test_quadratic_demo_on_the_cli(run, capsys):
+    code, out, _ = run("train", "quadratic", "--format", "json")
     data = json.loads(out)
     assert code == 0 and data["max_error"] <= 1e-12 and len(data["iterates"]) == 51
 
@@ -99,27 +92,27 @@ def test_early_stopping_keeps_the_best_parameters():
     assert result.loss == pytest.approx(min(result.history), rel=0.5)
 
 
-def test_divergence_stops_with_a_message_and_writes_nothing(capsys, tmp_path):
+def test_divergence_stops_with_a_message_and_writes_nothing(run, capsys, tmp_path):
     with pytest.raises(TrainingDiverged, match="the loss became inf"):
         train(blocks.linear_regression(level="matrix"), load_data("house"), "sgd", 5.0, 1000)
     saved = tmp_path / "params.npz"
-    code, out, err = run(capsys, "train", "linear-regression", "--data", "house", "--optimizer", "sgd",
+    code, out, err = run("train", "linear-regression", "--data", "house", "--optimizer", "sgd",
                          "--lr", "5", "--epochs", "1000", "--save", str(saved))
     assert code == 1 and err.startswith("symnet: error: training stopped at epoch") and err.count("\n") == 1
     assert not saved.exists() and "nan" not in out
 
 
-def test_minibatches_and_a_progress_bar(capsys):
+def test_minibatches_and_a_progress_bar(run, capsys):
     result = train(blocks.mlp((2, 8, 1), loss="bce", level="matrix"), load_data("moons"), "adam", 0.02, 30,
                    batch_size=16, progress=True)
     assert len(result.history) == 30
     assert "training" in capsys.readouterr().err
 
 
-def test_plot_and_save(capsys, tmp_path):
+def test_plot_and_save(run, capsys, tmp_path):
     pytest.importorskip("matplotlib")
     plot, saved = tmp_path / "loss.png", tmp_path / "params.npz"
-    code, out, _ = run(capsys, "train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--epochs", "20",
+    code, out, _ = run("train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--epochs", "20",
                        "--plot", str(plot), "--save", str(saved))
     assert code == 0 and plot.stat().st_size > 1000
     assert set(np.load(saved).files) == {"W1", "b1", "W2", "b2"}
@@ -148,10 +141,10 @@ BAD_CSV = [
 
 
 @pytest.mark.parametrize("text,target,message", BAD_CSV)
-def test_bad_csv_is_one_clear_line(capsys, tmp_path, text, target, message):
+def test_bad_csv_is_one_clear_line(run, capsys, tmp_path, text, target, message):
     path = tmp_path / "bad.csv"
     path.write_text(text)
-    code, _, err = run(capsys, "train", "mlp", "--sizes", "1,2,1", "--data", str(path), "--target", target)
+    code, _, err = run("train", "mlp", "--sizes", "1,2,1", "--data", str(path), "--target", target)
     assert code == 2 and message in err and err.count("\n") == 1
 
 
@@ -169,6 +162,6 @@ BAD_TRAIN = [
 
 
 @pytest.mark.parametrize("argv,message", BAD_TRAIN, ids=[" ".join(a[3:]) for a, _ in BAD_TRAIN])
-def test_bad_training_options(capsys, argv, message):
-    code, out, err = run(capsys, *argv)
+def test_bad_training_options(run, capsys, argv, message):
+    code, out, err = run(*argv)
     assert code == 2 and message in err and err.count("\n") == 1 and out == ""

@@ -795,16 +795,13 @@ def _letters(node: Node) -> list[str] | None:
 
 
 def _differential(node: Node) -> tuple | None:
-    """``∂A``, ``∂^2 A``, ``dA``, ``d``, ``∂``: (target or None, order); else None."""
-    # \partial parses as an error atom, so the numerator is looked at in its raw tokens by the caller's grammar:
-    # here the parser has already turned "\partial L" into a ('partial', L) product, see _partial_product
+    """A fraction part that is a differential — ``∂A``, ``∂^2 A``, ``dA``, ``d``, ``∂`` (read by
+    :class:`_PartialParser` as a 'partial' node) — as (target or None, order); else None."""
     if node.kind == "partial":
         return node.args[0], node.args[1]
     if node.kind == "name" and node.name == "d":
         return None, 1
     if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[0].name in ("d",):
-        return node.args[1], 1
-    if node.kind == "op" and node.name == "*" and node.args[0].kind == "call" and node.args[0].name == "d":
         return node.args[1], 1
     return None
 

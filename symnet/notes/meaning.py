@@ -429,25 +429,29 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", points: int = 24, s
             if good >= points:
                 break
     if good < 5:
-        if relation == "=":
-            try:
-                with time_limit(budget):
-                    if sp.simplify(expand_functions(lhs - rhs)) == 0:
-                        return Outcome("verified", "symbolically")
-            except TimeLimit:
-                raise
-            except Exception:
-                pass
+        if relation == "=" and _simplifies_to_zero(lhs - rhs, budget, limit_size=False):
+            return Outcome("verified", "symbolically")
         raise Undecided("could not evaluate both sides at enough points")
-    if relation == "=" and sp.count_ops(lhs - rhs) <= SYMBOLIC_SIZE:
-        try:
-            with time_limit(budget):
-                if sp.simplify(expand_functions(lhs - rhs)) == 0:
-                    return Outcome("verified", "symbolically")
-        except TimeLimit:
-            pass
-        except Exception:  # SymPy's own failures to simplify leave the numeric verdict standing
-            pass
+    return _numeric_verdict(lhs, rhs, relation, good, budget)
+
+
+def _simplifies_to_zero(difference: sp.Expr, budget: float, limit_size: bool = True) -> bool:
+    """Whether SymPy simplifies the difference to 0 within the budget (small differences only, when asked)."""
+    if limit_size and sp.count_ops(difference) > SYMBOLIC_SIZE:
+        return False
+    try:
+        with time_limit(budget):
+            return sp.simplify(expand_functions(difference)) == 0
+    except TimeLimit:
+        return False
+    except Exception:  # SymPy's own failures to simplify leave the numeric verdict standing
+        return False
+
+
+def _numeric_verdict(lhs, rhs, relation: str, good: int, budget: float) -> Outcome:
+    """Agreement at every point: upgraded to symbolic when SymPy confirms the identity."""
+    if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
+        return Outcome("verified", "symbolically")
     return Outcome("verified", f"numerically at {good} random points")
 
 
@@ -486,16 +490,7 @@ def _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget) -> Outc
         good += 1
     if good < 5:
         return None
-    if relation == "=" and sp.count_ops(lhs - rhs) <= SYMBOLIC_SIZE:
-        try:
-            with time_limit(budget):
-                if sp.simplify(expand_functions(lhs - rhs)) == 0:
-                    return Outcome("verified", "symbolically")
-        except TimeLimit:
-            pass
-        except Exception:
-            pass
-    return Outcome("verified", f"numerically at {good} random points")
+    return _numeric_verdict(lhs, rhs, relation, good, budget)
 
 
 def _numeric_functions() -> dict:
