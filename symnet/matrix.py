@@ -94,7 +94,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "gelu":             Elementwise(r"\operatorname{GELU}", "gelu", _apply("gelu_slope")),
     "softplus":         Elementwise(r"\operatorname{softplus}", "softplus", _apply("sigmoid")),
     "exp":              Elementwise(r"\exp", "numpy.exp", lambda Z, A, p: A),
-    "step":             Elementwise(r"\mathbb{1}_{>0}", "step", None),
+    "step":             Elementwise(r"\operatorname{step}", "step", None),
     "leaky_relu_slope": Elementwise(r"\operatorname{LeakyReLU}'", "leaky_relu_slope", None),
     "gelu_slope":       Elementwise(r"\operatorname{GELU}'", "gelu_slope", None),
     "sign":             Elementwise(r"\operatorname{sign}", "numpy.sign", None),
@@ -198,28 +198,30 @@ class AbsoluteSum(_MatrixScalar):
     name = "abssum"
 
     def _latex(self, printer, exp=None):
-        return r"\sum_{ij} \left|%s\right|_{ij}" % printer._print(self.args[0])
+        return r"\left\lVert %s \right\rVert_{1}" % printer._print(self.args[0])
 
 
 class SoftplusSum(_MatrixScalar):
-    """``Σ_ij softplus(Z_ij) − Y_ij Z_ij``: binary cross-entropy on logits, summed (finite at ±1000)."""
+    """``Σ_ij softplus(Z_ij) − Y_ij Z_ij``: binary cross-entropy on logits, summed (finite at ±1000); printed
+    as ``BCE(Z, Y)``."""
 
     name = "bce_logits"
 
     def _latex(self, printer, exp=None):
         Z, Y = (printer._print(a) for a in self.args)
-        return r"\sum_{ij} \left[\operatorname{softplus}(%s) - %s \circ %s\right]_{ij}" % (Z, Y, Z)
+        return r"\operatorname{BCE}\left(%s, %s\right)" % (Z, Y)
 
 
 class SoftmaxCrossEntropy(_MatrixScalar):
     """``Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩]``: softmax cross-entropy of rows summed; equal to
-    ``−Σ_ij Y_ij log softmax(Z)_ij`` when each target row sums to 1, with gradient ``softmax(Z) − Y``."""
+    ``−Σ_ij Y_ij log softmax(Z)_ij`` when each target row sums to 1, with gradient ``softmax(Z) − Y``; printed
+    as ``CE(Z, Y)``."""
 
     name = "softmax_ce"
 
     def _latex(self, printer, exp=None):
         Z, Y = (printer._print(a) for a in self.args)
-        return r"\sum_{i} \left[\log \sum_{j} e^{%s_{ij}} - \sum_j %s_{ij} %s_{ij}\right]" % (Z, Y, Z)
+        return r"\operatorname{CE}\left(%s, %s\right)" % (Z, Y)
 
 
 def is_matrix(e: sp.Basic) -> bool:

@@ -358,8 +358,9 @@ class Parser:
             while self.at("sym", ","):
                 self.take()
                 items.append(self.formula())
-            self.expect("sym", "}")
-            return Node("group", "", tuple(items), t.offset)
+            close = self.expect("sym", "}")
+            # the group's source text: ^{(s1)} labels by it
+            return Node("group", self.text[t.offset + 1:close.offset].strip(), tuple(items), t.offset)
         t = self.tok
         if t.kind == "num":
             self.take()
@@ -386,10 +387,9 @@ class Parser:
         inner = group.args[0] if group.kind == "group" and group.args else group
         if inner.kind == "label" or (inner.kind == "call" and not inner.args):
             return inner.name
-        if group.kind == "group" and inner.kind == "paren":
-            body = inner.args[0]
-            if body.kind in ("num", "name"):
-                return f"({body.name})"
+        if group.kind == "group" and inner.kind == "paren" and group.name.startswith("(") \
+                and group.name.endswith(")"):
+            return group.name.replace(" ", "")  # ^{(1)}, ^{(l-1)}, ^{(s1)}: which layer, not a power
         if inner.kind == "name" and inner.name in ("T", r"\top"):
             return "T"
         if inner.kind == "op" and inner.name == "*":
@@ -400,6 +400,8 @@ class Parser:
 
     def superscripted(self, node: Node, sup: Node) -> Node:
         label = self._label(sup)
+        if label is not None and label.startswith("(") and node.kind == "name" and node.name == "e":
+            label = None  # e^{(x+1)} is a power
         if label == "T":
             return Node("transpose", "", (node,), node.offset)
         if label is not None:
@@ -467,9 +469,9 @@ class Parser:
             word = t.value
             if not word:
                 raise LatexError("an empty \\text{}", t.offset)
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 _-]*", word):
-                if _CJK.search(word):
-                    return Node("label", word, (), t.offset)
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 _-]*", word) or " " in word.strip():
+                if _CJK.search(word) or " " in word.strip():
+                    return Node("label", word, (), t.offset)  # prose: \text{for unit variances}
                 raise LatexError(f"cannot read {word!r} as a name", t.offset)
             if len(word) == 1:
                 return Node("name", word, (), t.offset)
@@ -673,6 +675,8 @@ class Parser:
             inner = self.group_or_atom()
             if inner.kind == "call" and not inner.args:
                 inner = Node("name", inner.name, (), inner.offset)  # \widehat{\mathrm{price}}
+            if inner.kind == "num":
+                inner = Node("name", inner.name, (), inner.offset)  # \mathbf{1}, the ones vector
             if inner.kind == "name":
                 return Node("name", f"\\{name}{{{inner.name}}}", (), t.offset)
             if inner.kind == "sub" and inner.args[0].kind == "name":
@@ -867,6 +871,6 @@ class _PartialParser(Parser):
 
 def parse(text: str) -> Node:
     """Parse one formula; raises :class:`LatexError` with an offset into ``text``."""
-    if len(text) > 5000:
-        raise LatexError("formula too long to check (over 5000 characters)", 0)
+    if len(text) > 20000:
+        raise LatexError("formula too long to check (over 20000 characters)", 0)
     return _PartialParser(text).parse()

@@ -65,6 +65,8 @@ KNOWN_FUNCTIONS = {
 FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",
                   "argmin", "grad", "MSE", "MAE", "Concat", "FFN", "MultiHead", "head"}
 
+CAPITAL = re.compile(r"^[A-Z](\^\{.*\})?$")
+
 #: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
 CALL_LIKE = {"f", "g", "l", "F", "G", "J", "L", "P", "p", "q", "Q"}
 INTEGER_LIKE = re.compile(r"^(i|j|k|l|m|n|t|N|T|K|M|d|d_k|L)$")
@@ -84,6 +86,7 @@ class Context:
     values: dict            # Symbol | Indexed -> expression
     functions: dict         # name -> (parameters, expression)
     prose: str = ""         # the text around the formula (for stated assumptions)
+    formula_mentions_variances: bool = False   # the formula itself names σ_q or σ_k
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
 
     def __post_init__(self) -> None:
@@ -104,9 +107,14 @@ class Meaning:
     # -- names ---------------------------------------------------------------------------------------------
     @staticmethod
     def symbol(name: str) -> sp.Symbol:
+        # a bare capital (X, W, W^{(1)}) may be a matrix: it does not commute, so X W and W X stay apart
+        if CAPITAL.match(name):
+            return sp.Symbol(name, commutative=False)
         return sp.Symbol(name, real=True)
 
     def name(self, node: Node) -> sp.Expr:
+        if node.kind == "name" and node.name.startswith(("\\mathbf{1}", "\\mathbb{1}")):
+            raise Undecided("vector and matrix notation is not checked at scalar level")
         if node.kind == "name":
             if node.name == "e" and self.symbol("e") not in self.ctx.values:
                 return sp.E
@@ -296,10 +304,16 @@ class Meaning:
         if name != "Var":
             raise Undecided("covariances are not derived")
         r = dot_product_variance()
-        if not UNIT_VARIANCE.search(self.ctx.prose):
-            raise Undecided("assumptions missing: state the components' variances (e.g. 'unit variance')")
+        sigma = sp.IndexedBase(r"\sigma", real=True)
+        q, k = sp.Symbol("q", integer=True), sp.Symbol("k", integer=True)
+        variances = {r["sigma_q"]: sigma[q], r["sigma_k"]: sigma[k]}
+        if not self.ctx.formula_mentions_variances:
+            # the claim names no σ_q, σ_k: the note must say what they are
+            if not UNIT_VARIANCE.search(self.ctx.prose):
+                raise Undecided("assumptions missing: state the components' variances (e.g. 'unit variance')")
+            variances = {r["sigma_q"]: 1, r["sigma_k"]: 1}
         d = self.ctx_dimension()
-        variance = r["variance"].subs({r["sigma_q"]: 1, r["sigma_k"]: 1}).xreplace({r["d_k"]: d})
+        variance = r["variance"].xreplace(variances).xreplace({r["d_k"]: d})
         return self.expr(scale) ** 2 * variance if scale is not None else variance
 
     def ctx_dimension(self) -> sp.Expr:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,6 +67,36 @@ def _target(node: Node, meaning: Meaning):
     return None
 
 
+def _capitals(e: sp.Expr) -> set:
+    """The names that may be matrices (see :meth:`Meaning.symbol`): the non-commuting symbols."""
+    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and not s.is_commutative}
+
+
+def _capital_products(e: sp.Expr) -> bool:
+    """Whether a product of two capitals occurs (X W might be a matrix product), or a power of one."""
+    caps = _capitals(e)
+    if not caps:
+        return False
+    def capital(f):
+        return f in caps or (f.is_Pow and f.base in caps)
+    return any(sum(1 for f in m.args if capital(f)) >= 2 for m in e.atoms(sp.Mul)) or \
+        any(p.base in caps for p in e.atoms(sp.Pow))
+
+
+def _noncommutative(left: sp.Expr, right: sp.Expr, relation: str, budget: float):
+    """Only a symbolic proof verifies a claim about products of capitals (random numbers would commute)."""
+    from .meaning import Outcome
+    if relation != "=":
+        raise Undecided("an inequality between products of capitals (maybe matrices)")
+    try:
+        with time_limit(budget):
+            if sp.expand(left - right) == 0:
+                return Outcome("verified", "symbolically, capitals taken as non-commuting (matrices)")
+    except TimeLimit:
+        pass
+    raise Undecided("products of capitals (maybe matrices) are checked only symbolically, and this was not shown")
+
+
 def _is_zero(node: Node) -> bool:
     return node.kind == "num" and node.name == "0"
 
@@ -101,6 +132,7 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
         return Verdict(line, column, text, "unparseable", exc.message + hint)
     line, column = formula.position(lead)
     state.context.prose = formula.context
+    state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
     meaning = Meaning(state.context)
     if tree.kind != "rel":
         return Verdict(line, column, text, "mention")
@@ -150,8 +182,11 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
             raise Undecided(f"the relation {ops[k]} is not checked")
         left, right = meaning.expr(parts[k]), meaning.expr(parts[k + 1])
         memo = ctx.expansions  # every definition expanded once per note, shared by its claims
-        outcome = compare(expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo), ops[k],
-                          budget=budget)
+        left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
+        if _capital_products(left) or _capital_products(right):
+            outcome = _noncommutative(left, right, ops[k], budget)
+        else:
+            outcome = compare(left, right, ops[k], budget=budget)
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
             return Verdict(line, column, text, "refuted", outcome.detail + link)
