@@ -223,6 +223,14 @@ class Parser:
             return first
         return Node("rel", "", (tuple(ops), tuple(parts)), first.offset)
 
+    def formula_list(self) -> list[Node]:
+        """``a, b, c``: one or more formulas separated by commas."""
+        items = [self.formula()]
+        while self.at("sym", ","):
+            self.take()
+            items.append(self.formula())
+        return items
+
     def parse(self) -> Node:
         node = self.formula()
         self.skip_spacing()
@@ -354,10 +362,7 @@ class Parser:
             if self.at("sym", "}"):
                 self.take()
                 return Node("group", "", (), t.offset)
-            items = [self.formula()]
-            while self.at("sym", ","):
-                self.take()
-                items.append(self.formula())
+            items = self.formula_list()
             close = self.expect("sym", "}")
             # the group's source text: ^{(s1)} labels by it
             return Node("group", self.text[t.offset + 1:close.offset].strip(), tuple(items), t.offset)
@@ -477,26 +482,11 @@ class Parser:
                 return Node("name", word, (), t.offset)
             return self.maybe_call(Node("call", word.replace(" ", ""), (), t.offset))
         if t.kind == "sym":
-            if t.value == "(":
+            if t.value in ("(", "["):
                 self.take()
-                items = [self.formula()]
-                while self.at("sym", ","):
-                    self.take()
-                    items.append(self.formula())
-                self.expect("sym", ")")
-                if len(items) > 1:
-                    return Node("tuple", "", tuple(items), t.offset)
-                return Node("paren", "", (items[0],), t.offset)
-            if t.value == "[":
-                self.take()
-                items = [self.formula()]
-                while self.at("sym", ","):
-                    self.take()
-                    items.append(self.formula())
-                self.expect("sym", "]")
-                if len(items) > 1:
-                    return Node("tuple", "[", tuple(items), t.offset)
-                return Node("paren", "", (items[0],), t.offset)
+                items = self.formula_list()
+                self.expect("sym", ")" if t.value == "(" else "]")
+                return _bracketed(items, t.value, t.offset)
             if t.value == "{":
                 self.take()
                 if self.at("sym", "}"):
@@ -572,10 +562,7 @@ class Parser:
         if opener.value not in ("(", "["):
             raise LatexError("expected an argument in brackets", opener.offset)
         closer = ")" if opener.value == "(" else "]"
-        args = [self.formula()]
-        while self.at("sym", ","):
-            self.take()
-            args.append(self.formula())
+        args = self.formula_list()
         if left:
             self.expect("cmd", r"\right")
         self.expect("sym", closer)
@@ -620,15 +607,10 @@ class Parser:
         if name == "left":
             opener = self.take()
             if opener.value in ("(", "["):
-                items = [self.formula()]
-                while self.at("sym", ","):
-                    self.take()
-                    items.append(self.formula())
+                items = self.formula_list()
                 self.expect("cmd", r"\right")
                 self.take()
-                if len(items) > 1:
-                    return Node("tuple", opener.value, tuple(items), t.offset)
-                return Node("paren", "", (items[0],), t.offset)
+                return _bracketed(items, opener.value, t.offset)
             if opener.value in ("|", r"\vert"):
                 inner = self.expr()
                 self.expect("cmd", r"\right")
@@ -785,6 +767,13 @@ class Parser:
         if row:
             rows.append(tuple(row))
         return Node("matrix", env, tuple(rows), offset)
+
+
+def _bracketed(items: list[Node], opener: str, offset: int) -> Node:
+    """(a) is a bracketed expression, (a, b) a tuple: an interval, a point, or a function's arguments."""
+    if len(items) > 1:
+        return Node("tuple", opener, tuple(items), offset)
+    return Node("paren", "", (items[0],), offset)
 
 
 def _letters(node: Node) -> list[str] | None:
