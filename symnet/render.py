@@ -39,7 +39,8 @@ def closed_forms(grads: Gradients, expanded: bool | None = None) -> list[ClosedF
     for p in grads.wrt:
         e = grads.expanded(p) if expanded else None
         # a named adjoint is shown by its definition (dL/dW = dL/dz · x); an alias stays a name (dL/db = dL/dz)
-        out.append(ClosedForm(p, definitions.get(grads[p], grads[p]), e))
+        program = definitions.get(grads[p], grads[p])
+        out.append(ClosedForm(p, program if grads.graph.is_matrix else sp.factor_terms(program), e))
     return out
 
 
