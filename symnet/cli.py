@@ -328,6 +328,8 @@ def verify(paths, fmt, strict, jobs, budget, quiet, colour) -> int:
     missing = [str(p) for p in files if not p.exists()]
     if missing:
         raise SymnetError(f"{missing[0]}: no such file or directory")
+    if not files:
+        raise SymnetError(f"no .md, .markdown or .txt notes under {', '.join(paths)}")
     if jobs < 1 or budget <= 0:
         raise SymnetError("--jobs must be at least 1 and --budget positive")
     reports = verify_many(files, jobs, budget) if jobs > 1 else [verify_file(p, budget) for p in files]

@@ -128,6 +128,10 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     txt.write_text("$e^x_i$\n")
     assert main(["verify", str(txt)]) == 0 and main(["verify", str(txt), "--strict"]) == 1
     assert main(["verify", str(tmp_path), "--jobs", "2", "--quiet"]) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    capsys.readouterr()
+    assert main(["verify", str(empty)]) == 2 and "no .md, .markdown or .txt notes" in capsys.readouterr().err
 
 
 PIECES = list("$\\{}^_()[]|&`#*-\n xyzαλ∑·−1234+=/") + [
