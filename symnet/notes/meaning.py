@@ -397,12 +397,23 @@ def _leaves(e: sp.Expr) -> list:
     return indexed + symbols
 
 
+def _integer_like(leaf) -> bool:
+    """Indices and sizes (i, k, n, d_k …) take small whole values."""
+    if isinstance(leaf, sp.Symbol):
+        return bool(leaf.is_integer or INTEGER_LIKE.match(str(leaf)))
+    return isinstance(leaf, sp.Indexed) and bool(INTEGER_LIKE.match(f"{leaf.base}_{','.join(map(str, leaf.indices))}"))
+
+
 def _sample(leaf, rng: random.Random):
-    name = str(leaf)
-    if (isinstance(leaf, sp.Symbol) and (leaf.is_integer or INTEGER_LIKE.match(name))) or \
-            (isinstance(leaf, sp.Indexed) and INTEGER_LIKE.match(f"{leaf.base}_{','.join(map(str, leaf.indices))}")):
+    if _integer_like(leaf):
         return sp.Integer(rng.randint(1, 5))
     return sp.Float(rng.uniform(0.15, 1.6) * rng.choice((1, -1, 1)), 20)
+
+
+def _sample_floats(leaf, rng: random.Random, count: int) -> list[float]:
+    if _integer_like(leaf):
+        return [float(rng.randint(1, 5)) for _ in range(count)]
+    return [rng.uniform(0.15, 1.6) * rng.choice((1, -1, 1)) for _ in range(count)]
 
 
 def _value(e: sp.Expr) -> complex | None:
@@ -419,7 +430,9 @@ def compare(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", points: int = 24, s
             budget: float = 2.0) -> Outcome:
     """Test ``lhs relation rhs`` at random points, then (for equalities) try to simplify the difference."""
     rng = random.Random(seed)
-    leaves = _leaves(lhs) + [x for x in _leaves(rhs) if x not in _leaves(lhs)]
+    left_leaves = _leaves(lhs)
+    seen = set(left_leaves)
+    leaves = left_leaves + [x for x in _leaves(rhs) if x not in seen]
     good = 0
     if not (lhs.has(sp.Sum, sp.Product) or rhs.has(sp.Sum, sp.Product)):
         fast = _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget)
@@ -484,9 +497,9 @@ def _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget) -> Outc
             dummies = [sp.Dummy() for _ in leaves]
             renamed = dict(zip(leaves, dummies))
             left, right = lhs.doit().xreplace(renamed), rhs.doit().xreplace(renamed)
-            f = sp.lambdify(dummies, [left, right], modules=[_NUMERIC, "scipy", "numpy"], dummify=False)
-            columns = [[_sample(leaf, rng) for _ in range(points * 2)] for leaf in leaves]
-            arrays = [np.array([float(v) for v in column]) for column in columns]
+            f = _numeric_function(dummies, left, right)
+            columns = [_sample_floats(leaf, rng, points * 2) for leaf in leaves]
+            arrays = [np.array(column) for column in columns]
             with np.errstate(all="ignore"):
                 a, b = (np.broadcast_to(np.asarray(v, dtype=complex), (points * 2,)) for v in f(*arrays))
     except TimeLimit:
@@ -505,6 +518,25 @@ def _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget) -> Outc
     if good < 5:
         return None
     return _numeric_verdict(lhs, rhs, relation, good, budget)
+
+
+def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
+    """Both sides as one NumPy function of the dummy arguments, printed by SciPy's printer (what lambdify
+    does, without its per-argument rewriting pass, which is quadratic in the expression's size)."""
+    import numpy as np
+    from sympy.printing.numpy import SciPyPrinter
+
+    printer = SciPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": True})
+    names = {a: f"v{k}" for k, a in enumerate(arguments)}
+    renamed = (left.xreplace({a: sp.Symbol(n) for a, n in names.items()}),
+               right.xreplace({a: sp.Symbol(n) for a, n in names.items()}))
+    source = f"def f({', '.join(names.values())}):\n    return ({printer.doprint(renamed[0])}, " \
+             f"{printer.doprint(renamed[1])})\n"
+    import scipy
+    import scipy.special
+    namespace = {"numpy": np, "scipy": scipy, **_NUMERIC}
+    exec(compile(source, "<symnet verify>", "exec"), namespace)  # SymPy's printing of dummy-named expressions
+    return namespace["f"]
 
 
 def _numeric_functions() -> dict:
