@@ -293,8 +293,8 @@ class RowMean(_Shaped):
         return f"rowmean({printer._print(self.arg)})"
 
 
-class RowStd(sp.MatrixExpr):
-    """``√(rowvar(X) + ε)`` repeated across the columns: layer norm's σ."""
+class _RowStatistic(sp.MatrixExpr):
+    """A row-by-row statistic of X with layer norm's ε, shaped like X."""
 
     def __new__(cls, X: sp.MatrixExpr, eps: sp.Expr):
         return super().__new__(cls, X, sp.sympify(eps))
@@ -302,6 +302,10 @@ class RowStd(sp.MatrixExpr):
     @property
     def shape(self):
         return self.args[0].shape
+
+
+class RowStd(_RowStatistic):
+    """``√(rowvar(X) + ε)`` repeated across the columns: layer norm's σ."""
 
     def _latex(self, printer, exp=None):
         return r"\sigma\left(%s\right)" % printer._print(self.args[0])
@@ -310,15 +314,8 @@ class RowStd(sp.MatrixExpr):
         return f"rowstd({printer._print(self.args[0])})"
 
 
-class RowNormalize(sp.MatrixExpr):
+class RowNormalize(_RowStatistic):
     """``(X − rowmean X) / √(rowvar X + ε)``: layer norm before its gain and bias."""
-
-    def __new__(cls, X: sp.MatrixExpr, eps: sp.Expr):
-        return super().__new__(cls, X, sp.sympify(eps))
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
     def _latex(self, printer, exp=None):
         return r"\operatorname{normalize}\left(%s\right)" % printer._print(self.args[0])

@@ -161,10 +161,14 @@ def argmax_mask(C):
     return (np.arange(C.shape[-2])[:, None] == index[..., None, :]).astype(float)
 
 
+# The three batch reductions below use only array methods and the array's own namespace, so the JAX
+# runtime imports them as they are.
+
 def weight_gradient(A, G):
     """Aᵀ G for one sequence; for a batch (B×n×·) the mean over the batch, as one product over all rows."""
     if A.ndim == 3 or G.ndim == 3:
-        A, G = np.broadcast_arrays(A, G) if A.shape[:-1] != G.shape[:-1] else (A, G)
+        if A.shape[:-1] != G.shape[:-1]:
+            A, G = A.__array_namespace__().broadcast_arrays(A, G)
         return A.reshape(-1, A.shape[-1]).T @ G.reshape(-1, G.shape[-1]) / A.shape[0]
     return A.T @ G
 
@@ -177,6 +181,5 @@ def column_sum_mean(M):
 
 
 def batch_mean(M, ndim):
-    """The mean over a leading batch axis, when there is one."""
-    M = np.asarray(M)
-    return M.mean(axis=0) if M.ndim > ndim else M
+    """The mean over a leading batch axis, when there is one (a plain number has none)."""
+    return M.mean(axis=0) if getattr(M, "ndim", 0) > ndim else M

@@ -82,21 +82,6 @@ def argmax_mask(C):
     return (jnp.arange(C.shape[-2])[:, None] == index[..., None, :]).astype(float)
 
 
-def weight_gradient(A, G):
-    if A.ndim == 3 or G.ndim == 3:
-        A, G = jnp.broadcast_arrays(A, G) if A.shape[:-1] != G.shape[:-1] else (A, G)
-        return A.reshape(-1, A.shape[-1]).T @ G.reshape(-1, G.shape[-1]) / A.shape[0]
-    return A.T @ G
-
-
-def column_sum_mean(M):
-    if M.ndim == 3:
-        return M.sum(axis=(0, 1))[None, :] / M.shape[0]
-    return M.sum(axis=0, keepdims=True)
-
-
-def batch_mean(M, ndim):
-    return M.mean(axis=0) if M.ndim > ndim else M
-
-
-from .numeric import causal_mask, positional_encoding  # noqa: E402  constants: the NumPy arrays serve as they are
+# constants (the NumPy arrays serve as they are) and the batch reductions, written for any array namespace
+from .numeric import (batch_mean, causal_mask, column_sum_mean, positional_encoding,  # noqa: E402
+                      weight_gradient)

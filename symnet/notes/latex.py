@@ -223,6 +223,13 @@ class Parser:
             return first
         return Node("rel", "", (tuple(ops), tuple(parts)), first.offset)
 
+    def first_digit(self) -> Node:
+        """An unbraced script or fraction part takes one digit: x^23 is x^2 3, \\frac12 is 1/2."""
+        t = self.take()
+        if len(t.value) > 1:
+            self.tokens.insert(self.i, Token("num", t.value[1:], t.offset + 1))
+        return Node("num", t.value[0], (), t.offset)
+
     def formula_list(self) -> list[Node]:
         """``a, b, c``: one or more formulas separated by commas."""
         items = [self.formula()]
@@ -368,11 +375,7 @@ class Parser:
             return Node("group", self.text[t.offset + 1:close.offset].strip(), tuple(items), t.offset)
         t = self.tok
         if t.kind == "num":
-            self.take()
-            # x^23 means x^2 3 in LaTeX; keep only the first digit as the script
-            if len(t.value) > 1:
-                self.tokens.insert(self.i, Token("num", t.value[1:], t.offset + 1))
-            return Node("num", t.value[0], (), t.offset)
+            return self.first_digit()
         if t.kind == "letter":
             self.take()
             return Node("name", t.value, (), t.offset)
@@ -706,11 +709,8 @@ class Parser:
             self.expect("sym", "}")
             return inner
         t = self.tok
-        if t.kind in ("num",):
-            self.take()
-            if len(t.value) > 1:
-                self.tokens.insert(self.i, Token("num", t.value[1:], t.offset + 1))
-            return Node("num", t.value[0], (), t.offset)
+        if t.kind == "num":
+            return self.first_digit()
         return self.atom()
 
     def big_operator(self, name: str, offset: int) -> Node:
