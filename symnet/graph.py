@@ -214,6 +214,9 @@ class GraphBuilder:
             raise GraphError(f"{name!r} is not a usable name (letters, digits and _, starting with a letter)")
         if name in self._taken:
             raise GraphError(f"the name {name!r} is used twice in graph {self.name!r}")
+        if latex is not None and latex in self._latex.values():
+            # printed derivations must name each quantity once: two things called E cannot be told apart
+            raise GraphError(f"{name!r} would print as {latex!r}, which another name of {self.name!r} prints as")
         s = sp.Symbol(name, real=True) if shape is None else sp.MatrixSymbol(name, *shape)
         self._taken[name] = s
         if latex is not None:

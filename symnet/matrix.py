@@ -308,7 +308,7 @@ class RowStd(_RowStatistic):
     """``√(rowvar(X) + ε)`` repeated across the columns: layer norm's σ."""
 
     def _latex(self, printer, exp=None):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return r"\operatorname{rowstd}\left(%s\right)" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
         return f"rowstd({printer._print(self.args[0])})"

@@ -82,6 +82,18 @@ def _single_path(graph, c, v) -> bool:
     return not any(depends(a) for a in others)
 
 
+def _chain_term(grads: Gradients, v: sp.Symbol, c: sp.Symbol, partial: sp.Expr, latex: bool) -> str:
+    """The term node c contributes to ∂L/∂v, as the chain rule writes it."""
+    if c == grads.graph.loss:
+        return _show(grads, sp.factor_terms(partial), latex)
+    if _single_path(grads.graph, c, v):
+        return _d(grads, c, latex) + (" " if latex else " * ") + _d(grads, v, latex, of=c)
+    if grads.graph.is_matrix:
+        return _show(grads, partial, latex)  # the vector-Jacobian product, ∂L/∂c already inside it
+    return _d(grads, c, latex) + (" " if latex else " * ") + \
+        (r"\left(%s\right)" if latex else "(%s)") % _show(grads, sp.factor_terms(partial), latex)
+
+
 def step_lines(grads: Gradients, latex: bool) -> list[str]:
     """One line of the chain rule per node, in the order reverse mode computes them:
     ``∂L/∂z = ∂L/∂ŷ ∂ŷ/∂z = ∂L/∂ŷ · ŷ(1 − ŷ)``, naming the adjoints it reuses."""
@@ -98,11 +110,7 @@ def step_lines(grads: Gradients, latex: bool) -> list[str]:
         # ∂c/∂v is written as a fraction only where c uses v along one path; where another argument of c also
         # depends on v (softmax's a = exp(z − s) with s = logsumexp(z)) the fraction would read as the total
         # derivative, so the local partial is written as its value
-        chain = " + ".join(_show(grads, sp.factor_terms(p), latex) if c == L else
-                           _d(grads, c, latex) + (" " if latex else " * ") +
-                           (_d(grads, s.node, latex, of=c) if _single_path(grads.graph, c, s.node) else
-                            (r"\left(%s\right)" if latex else "(%s)") % _show(grads, sp.factor_terms(p), latex))
-                           for c, p in s.terms)
+        chain = " + ".join(_chain_term(grads, s.node, c, p, latex) for c, p in s.terms)
         # each ∂L/∂c by the name that holds it, times the local partial from the rules table
         parts = []
         for c, partial in s.terms:

@@ -178,10 +178,10 @@ def decoder_block(d_model: int = 4, heads: int = 2, d_ff: int = 8) -> Graph:
 
 
 def embedding(vocabulary: int = 5, d_model: int = 4, positions: bool = True) -> Graph:
-    """One-hot tokens ``X`` (n×V) times the embedding table ``E`` (V×d), plus sinusoidal positions."""
+    """One-hot tokens ``X`` (n×V) times the embedding table ``W_E`` (V×d), plus sinusoidal positions."""
     b = GraphBuilder("embedding", f"embedding of {vocabulary} tokens in {d_model} dimensions")
     X = b.input("X", "X", shape=(BATCH, _positive("vocabulary", vocabulary)))
-    E = b.parameter("Emb", "E", shape=(vocabulary, _positive("d_model", d_model)))
+    E = b.parameter("Emb", "W_E", shape=(vocabulary, _positive("d_model", d_model)))
     value = X * E + PositionalEncoding(BATCH, d_model) if positions else X * E
     return _regression_loss(b, b.assign("Z", value, latex="Z"))
 

@@ -298,6 +298,18 @@ class Parser:
     _closing_abs = False
 
     def term(self) -> Node:
+        """Hadamard products bind more loosely than other products: ``A ∘ 𝟏 γ`` is ``A ∘ (𝟏 γ)``."""
+        self.skip_spacing()
+        start = self.tok.offset
+        node = self.product()
+        while True:
+            self.skip_spacing()
+            if not self.at("cmd", r"\circ"):
+                return node
+            self.take()
+            node = Node("op", "∘", (node, self.product()), start)
+
+    def product(self) -> Node:
         self.skip_spacing()
         start = self.tok.offset
         node = self.factor()
@@ -305,7 +317,7 @@ class Parser:
             self.skip_spacing()
             t = self.tok
             if t.kind == "sym" and t.value in ("*", "/") or t.kind == "cmd" and t.value in (r"\cdot", r"\times",
-                                                                                           r"\div", r"\circ"):
+                                                                                           r"\div"):
                 self.take()
                 right = self.factor()
                 op = "/" if t.value in ("/", r"\div") else "*"
@@ -431,6 +443,8 @@ class Parser:
         inner = sub.args[0] if sub.kind == "group" and sub.args else sub
         if sub.kind == "group" and not sub.args:
             raise LatexError("an empty subscript", sub.offset)
+        if node.kind == "prime" and len(node.args) == 1 and node.args[0].kind == "call" and not node.args[0].args:
+            return Node("prime", "", (node.args[0], inner), node.offset)  # LeakyReLU'_{α}: the slope's parameter
         if node.kind == "name":
             letters = _letters(inner) if sub.kind == "group" and len(sub.args) == 1 else None
             if letters and len(letters) >= 3:
@@ -448,7 +462,9 @@ class Parser:
         if node.kind == "sub":
             raise LatexError("double subscript", sub.offset, "group it: x_{ij}")
         if node.kind == "norm":
-            return node  # ‖·‖_F, ‖·‖_2: the subscript names the norm
+            # ‖·‖_F, ‖·‖_1, ‖·‖_2: the subscript names the norm
+            which = inner.name if inner.kind in ("name", "num") else ""
+            return Node("norm", which, node.args, node.offset)
         raise LatexError("a subscript needs a name under it", sub.offset,
                          "start the formula with a name" if node.kind == "group" else "")
 
@@ -528,8 +544,9 @@ class Parser:
             if fn.name in ("min", "max", "arg"):
                 # \min_θ J(θ): an optimisation, not a function of its argument
                 self.skip_spacing()
-                body = self.term()
-                return Node("optimum", fn.name, (body,), fn.offset)
+                # \max_t\left(C\right) W: a bracketed argument ends the body; \max_θ J(θ) runs on
+                body = self.factor() if self.at("sym", "(") or self.at("cmd", r"\left") else self.product()
+                return Node("optimum", fn.name, (body, parameter), fn.offset)
         self.skip_spacing()
         node = None
         if self.at("sym", "(") or self.at("cmd", r"\left") or self.at("sym", "{") or \
@@ -542,6 +559,9 @@ class Parser:
         else:
             node = Node("call", fn.name, (), fn.offset)
         if power is not None:
+            label = self._label(power)
+            if not node.args and label is not None and label.startswith("("):
+                return Node("name", f"{fn.name}^{{{label}}}", (), fn.offset)  # \mathrm{LN}^{(1)}: a layer's name
             exponent = power.args[0] if power.kind == "group" and power.args else power
             node = Node("op", "^", (node, exponent), fn.offset)
         return node

@@ -155,6 +155,8 @@ class Meaning:
                 return self.expr(a) / self.expr(b)
             if node.name == "^":
                 return self.expr(a) ** self.expr(b)
+            if node.name == "∘":
+                raise Undecided("a Hadamard product ∘ is matrix notation")
             return self.product(a, b)
         if k == "call":
             return self.call(node.name, node.args)

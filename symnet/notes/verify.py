@@ -16,7 +16,8 @@ import sympy as sp
 
 from .extract import Formula, extract_formulas
 from .latex import LatexError, Node, parse
-from .meaning import Context, Meaning, TimeLimit, Undecided, compare, expand, time_limit
+from .matrices import MatrixNote, key as matrix_key
+from .meaning import Context, Meaning, Outcome, TimeLimit, Undecided, compare, expand, time_limit
 
 SUFFIXES = (".md", ".markdown", ".txt")
 DEFINING = ("=", ":=", "←")
@@ -48,6 +49,7 @@ class FileReport:
 @dataclass
 class _State:
     context: Context = field(default_factory=Context.empty)
+    matrices: MatrixNote = field(default_factory=MatrixNote)
 
 
 def _target(node: Node, meaning: Meaning):
@@ -155,11 +157,18 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
     if ops[0] in DEFINING:
         target = _target(parts[0], meaning)
         if target is not None and not _defined(target, ctx):
+            as_matrices = _define_matrices(state.matrices, parts[0], parts[1], ops[0])
             try:
                 value = meaning.expr(parts[1])
             except Undecided as exc:
-                return Verdict(line, column, text, "definition", f"its right side is not evaluated: {exc}")
-            if target[0] == "value":
+                if as_matrices and len(ops) == 1:
+                    return Verdict(line, column, text, "definition", "read as matrices")
+                if not as_matrices:
+                    return Verdict(line, column, text, "definition", f"its right side is not evaluated: {exc}")
+                value = None
+            if value is None:
+                pass  # a matrix definition: its claims are checked with matrices
+            elif target[0] == "value":
                 if value.has(target[1]) and ops[0] != "←":
                     raise Undecided("a definition that refers to itself")
                 ctx.values[target[1]] = value
@@ -180,13 +189,14 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
     for k in range(start, len(ops)):
         if ops[k] in ("∈", "→", "←"):
             raise Undecided(f"the relation {ops[k]} is not checked")
-        left, right = meaning.expr(parts[k]), meaning.expr(parts[k + 1])
-        memo = ctx.expansions  # every definition expanded once per note, shared by its claims
-        left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
-        if _capital_products(left) or _capital_products(right):
-            outcome = _noncommutative(left, right, ops[k], budget)
-        else:
-            outcome = compare(left, right, ops[k], budget=budget)
+        try:
+            outcome = _scalar_claim(meaning, ctx, parts[k], parts[k + 1], ops[k], budget)
+        except Undecided as scalar_reason:
+            # what scalar semantics cannot decide may be a statement about matrices
+            try:
+                outcome = state.matrices.check((parts[k], parts[k + 1]), ops[k])
+            except (Undecided, ValueError, TypeError, IndexError, ZeroDivisionError, RecursionError):
+                raise scalar_reason from None
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
             return Verdict(line, column, text, "refuted", outcome.detail + link)
@@ -196,6 +206,30 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
         next(d for d in details if d != "symbolically")
     prefix = "definition, then " if defined_now else ""
     return Verdict(line, column, text, "verified", prefix + method if worst else method)
+
+
+def _scalar_claim(meaning: Meaning, ctx: Context, left_node: Node, right_node: Node, relation: str,
+                  budget: float) -> Outcome:
+    left, right = meaning.expr(left_node), meaning.expr(right_node)
+    memo = ctx.expansions  # every definition expanded once per note, shared by its claims
+    left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
+    if _capital_products(left) or _capital_products(right):
+        return _noncommutative(left, right, relation, budget)
+    return compare(left, right, relation, budget=budget)
+
+
+def _define_matrices(matrices: MatrixNote, left: Node, right: Node, relation: str) -> bool:
+    """Record ``name = right`` for matrix checks; whether its right side has consistent shapes."""
+    if relation == "←" or left.kind not in ("name", "sub") and not (left.kind == "call" and not left.args):
+        return False
+    try:
+        name = matrix_key(left)
+    except Undecided:
+        return False
+    if name in matrices.definitions:
+        return False
+    matrices.define(name, right)
+    return name in matrices.definitions
 
 
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
