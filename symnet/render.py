@@ -17,8 +17,12 @@ from .printing import MatrixPrinter
 
 FORMATS = ("latex", "markdown", "text", "python", "json")
 
-#: Expanded closed forms are printed by default only for graphs with at most this many parameters.
+#: Expanded closed forms are printed by default only for graphs with at most this many parameters, and at
+#: matrix level only where writing the adjoints out gives at most this many operations (a layer norm's
+#: adjoint is used three times by the next one down, so a transformer's written-out gradients grow
+#: exponentially with depth: a decoder's would be megabytes of LaTeX).
 EXPAND_LIMIT = 40
+EXPAND_SIZE = 600
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,25 @@ def closed_forms(grads: Gradients, expanded: bool | None = None) -> list[ClosedF
     if expanded is None:
         expanded = len(grads.wrt) <= EXPAND_LIMIT
     definitions = {a.target: a.expression for a in grads.program}
+    sizes: dict = {}
     out = []
     for p in grads.wrt:
-        e = grads.expanded(p) if expanded else None
+        small = not grads.graph.is_matrix or _written_out_size(grads[p], definitions, sizes) <= EXPAND_SIZE
+        e = grads.expanded(p) if expanded and small else None
         # a named adjoint is shown by its definition (dL/dW = dL/dz · x); an alias stays a name (dL/db = dL/dz)
         program = definitions.get(grads[p], grads[p])
         out.append(ClosedForm(p, program if grads.graph.is_matrix else sp.factor_terms(program), e))
     return out
+
+
+def _written_out_size(e: sp.Basic, definitions: dict, sizes: dict) -> int:
+    """How many nodes ``e`` has once every adjoint name in it is replaced by its definition (counted
+    without building it: each adjoint's size is computed once)."""
+    if e in definitions:
+        if e not in sizes:
+            sizes[e] = _written_out_size(definitions[e], definitions, sizes)
+        return sizes[e]
+    return 1 + sum(_written_out_size(a, definitions, sizes) for a in e.args)
 
 
 def _d(grads: Gradients, v: sp.Symbol, latex: bool, of: sp.Symbol | None = None) -> str:

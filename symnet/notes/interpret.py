@@ -1,0 +1,180 @@
+"""One walk over a formula's tree for matrix notation; what a value is (a shape, or arrays of numbers) is up
+to a subclass: :class:`symnet.notes.shapes.ShapePass` or :class:`symnet.notes.matrices.NumericPass`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .latex import Node
+from .meaning import Undecided, _show
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    """∂A/∂B for a matrix A: usable only in a chain-rule product with ∂L/∂A (or its own diagonal)."""
+
+    values: object        # shape: numeric (T, P, r_A, c_A); shape pass: (shape of A, shape of B)
+    of: object            # A's shape (numeric: its trailing dimensions)
+    by: object            # B's shape
+
+
+# -- the interpreter ---------------------------------------------------------------------------------------------
+
+def key(node: Node) -> str:
+    """The name a node stands for (``W^{(1)}``, ``x_{1}``, ``\\hat{Y}``)."""
+    if node.kind == "name":
+        return node.name
+    if node.kind == "sub" and node.args[0].kind == "name":
+        return node.args[0].name + "_{" + ",".join(_show(a) for a in node.args[1:]) + "}"
+    if node.kind == "call" and not node.args:
+        return node.name
+    raise Undecided(f"{node.kind} is not a name")
+
+
+def _ungroup(node: Node) -> Node:
+    while node.kind in ("group", "paren") and len(node.args) == 1:
+        node = node.args[0]
+    return node
+
+
+def _is_name(node: Node) -> bool:
+    return node.kind in ("name", "sub") or (node.kind == "call" and not node.args)
+
+
+ROWWISE = {"softmax", "Softmax", "rowsum", "rowmean", "rowstd", "normalize"}
+ELEMENTWISE = {"tanh", "exp", "log", "ln", "sigma", "sigmoid", "ReLU", "relu", "step", "softplus", "GELU", "gelu",
+               "LeakyReLU", "sign", "sgn", "recip", "sqrt", "sin", "cos", "abs"}
+
+
+class Interpreter:
+    """Walks a formula's tree; what a value is (a shape, or arrays) is up to the subclass."""
+
+    def __init__(self, definitions: dict) -> None:
+        self.definitions = definitions
+        self.memo: dict = {}
+        self.active: set = set()
+
+    def value(self, name: str):
+        if name in self.memo:
+            return self.memo[name]
+        if name in self.definitions:
+            if name in self.active:
+                raise Undecided("the definitions refer to each other in a circle")
+            self.active.add(name)
+            try:
+                self.memo[name] = self.evaluate(self.definitions[name])
+            finally:
+                self.active.discard(name)
+            return self.memo[name]
+        self.memo[name] = self.leaf(name)
+        return self.memo[name]
+
+    def evaluate(self, node: Node):
+        k = node.kind
+        if k == "num":
+            if node.name == "oo":
+                raise Undecided("infinity")
+            return self.number(float(Fraction(node.name)))
+        if k == "name" and node.name in (r"\mathbf{1}", r"\mathbb{1}"):
+            return self.ones(node)
+        if k == "name" and node.name == "e" and "e" not in self.definitions:
+            return self.number(float(np.e))
+        if k == "name" and node.name == r"\pi":
+            return self.number(float(np.pi))
+        if _is_name(node):
+            return self.value(key(node))
+        if k in ("paren", "group"):
+            if len(node.args) != 1:
+                raise Undecided("an empty or multiple group")
+            return self.evaluate(node.args[0])
+        if k == "neg":
+            return self.scale(self.evaluate(node.args[0]), -1.0)
+        if k == "op":
+            return self.operation(node)
+        if k == "transpose":
+            return self.transpose(self.evaluate(node.args[0]))
+        if k == "call":
+            return self.call(node)
+        if k == "prime" and len(node.args) == 2:
+            raise Undecided("a derivative function without its argument")
+        if k == "deriv":
+            target, variable, order = node.args
+            if order != 1 or target is None:
+                raise Undecided("only first derivatives of matrices are checked")
+            variable = _ungroup(variable)
+            if not _is_name(variable):
+                raise Undecided("a derivative with respect to an expression")
+            target = _ungroup(target)
+            if _is_name(target) and key(target) not in self.definitions and key(target) != key(variable):
+                raise Undecided(f"∂{key(target)}: {key(target)} is not defined in this note")
+            return self.derivative(target, key(variable))
+        if k == "norm":
+            return self.norm(self.evaluate(node.args[0]), node.name)
+        if k == "abs":
+            return self.elementwise("abs", self.evaluate(node.args[0]), ())
+        if k == "optimum" and node.name == "max" and len(node.args) == 2 and node.args[1] is not None:
+            return self.column_max(self.evaluate(node.args[0]))
+        if k == "matrix":
+            return self.matrix(node)
+        raise Undecided(f"{k} is not evaluated with matrices")
+
+    def operation(self, node: Node):
+        a, b = node.args
+        if node.name == "+":
+            return self.add(self.evaluate(a), self.evaluate(b))
+        if node.name == "/":
+            return self.divide(self.evaluate(a), self.evaluate(b))
+        if node.name == "^":
+            return self.power(self.evaluate(a), self.evaluate(b))
+        if node.name == "∘":
+            return self.hadamard(self.evaluate(a), self.evaluate(b))
+        # f'(Z) and f'_α(Z): a derivative function applied to a bracket
+        if a.kind == "prime" and b.kind == "paren" and a.args[0].kind == "call" and not a.args[0].args:
+            params = tuple(self.evaluate(p) for p in a.args[1:])
+            return self.elementwise(a.args[0].name + "'", self.evaluate(b.args[0]), params)
+        return self.product(self.evaluate(a), self.evaluate(b))
+
+    def call(self, node: Node):
+        name, args = node.name, node.args
+        if not args:
+            return self.value(name)  # \mathrm{PE}: a word used as a name
+        if name == "indicator" and len(args) == 2 and args[1].kind == "call" and args[1].name == "arg":
+            return self.argmax_mask(self.evaluate(args[0]))  # \mathbb{1}_{\arg\max}(C)
+        if name in ("windows", "fold") and len(args) == 2 and args[1].kind == "num":
+            return getattr(self, name)(self.evaluate(args[0]), int(Fraction(args[1].name)))
+        if name in ("CE", "BCE") and len(args) == 2:
+            return self.loss(name, self.evaluate(args[0]), self.evaluate(args[1]), args[1])
+        if name in ROWWISE and len(args) == 1:
+            return self.rowwise(name.lower(), self.evaluate(args[0]))
+        if name in ELEMENTWISE:
+            values = [self.evaluate(a) for a in args]
+            return self.elementwise(name, values[0], tuple(values[1:]))
+        raise Undecided(f"the function {name} is not evaluated with matrices")
+
+    # what a subclass provides
+    def number(self, x: float): raise NotImplementedError
+    def leaf(self, name: str): raise NotImplementedError
+    def ones(self, node: Node): raise NotImplementedError
+
+
+
+def references(node: Node) -> set:
+    """The names a formula's tree mentions (its definitions' inputs)."""
+    found = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple):
+            stack.extend(n)
+            continue
+        if not isinstance(n, Node):
+            continue
+        if _is_name(n):
+            try:
+                found.add(key(n))
+            except Undecided:
+                pass
+        stack.extend(n.args)
+    return found
