@@ -55,6 +55,23 @@ class Interpreter:
         self.definitions = definitions
         self.memo: dict = {}
         self.active: set = set()
+        self.reached: dict = {}        # name -> every name its definition reaches
+
+    def dependencies(self, name: str) -> set:
+        """Every name that ``name``'s definition reaches."""
+        if name not in self.reached:
+            self.reached[name] = set()  # a circle stops here; the evaluator reports it
+            direct = references(self.definitions[name]) if name in self.definitions else set()
+            reached = set(direct)
+            for d in direct:
+                reached |= self.dependencies(d)
+            self.reached[name] = reached
+        return self.reached[name]
+
+    def depends(self, node: Node, name: str) -> bool:
+        """Whether ``node`` reaches ``name``, directly or through definitions."""
+        mentioned = references(node)
+        return name in mentioned or any(name in self.dependencies(m) for m in mentioned)
 
     def value(self, name: str):
         if name in self.memo:
@@ -109,6 +126,9 @@ class Interpreter:
             target = _ungroup(target)
             if _is_name(target) and key(target) not in self.definitions and key(target) != key(variable):
                 raise Undecided(f"∂{key(target)}: {key(target)} is not defined in this note")
+            if not self.depends(target, key(variable)):
+                # ∂L/∂S = 0 because L never reaches S: true as read, but almost always a name used twice
+                raise Undecided(f"{_show(target)} does not depend on {key(variable)} in this note's definitions")
             return self.derivative(target, key(variable))
         if k == "norm":
             return self.norm(self.evaluate(node.args[0]), node.name)
@@ -174,6 +194,7 @@ def references(node: Node) -> set:
         if _is_name(n):
             try:
                 found.add(key(n))
+                continue  # x_{i}: one name, not x and i
             except Undecided:
                 pass
         stack.extend(n.args)

@@ -48,19 +48,7 @@ class NumericPass(Interpreter):
         super().__init__(definitions)
         self.leaves, self.ones_at, self.lead = leaves, ones, lead
         self.derivatives: dict = {}    # (A, B) -> ∂A/∂B, for names A and B whose values every claim shares
-        self.reached: dict = {}        # name -> every name its definition reaches
         self.shared: set = set()       # the leaves whose values every claim shares
-
-    def dependencies(self, name: str) -> set:
-        """Every name that ``name``'s definition reaches."""
-        if name not in self.reached:
-            self.reached[name] = set()  # a circle stops here; the evaluator reports it
-            direct = references(self.definitions[name]) if name in self.definitions else set()
-            reached = set(direct)
-            for d in direct:
-                reached |= self.dependencies(d)
-            self.reached[name] = reached
-        return self.reached[name]
 
     def for_claim(self, leaves: dict, ones: dict) -> "NumericPass":
         """A pass that adds a claim's own leaves and 𝟏s, sharing what the definitions computed."""
@@ -281,6 +269,11 @@ class MatrixNote:
         self.broken.pop(name, None)
         self.base = None
 
+    def matrix_only(self, left: Node, right: Node, scalar_values: dict) -> set:
+        """The names of a claim that only the matrix reading defines."""
+        scalar = {str(v) for v in scalar_values}
+        return {n for n in references(left) | references(right) if n in self.definitions and n not in scalar}
+
     def _save(self) -> tuple:
         return self.sizes.snapshot(), dict(self.leaves), set(self.targets), dict(self.ones)
 
@@ -322,7 +315,11 @@ class MatrixNote:
             if merged:
                 return Outcome("refuted", f"the shapes do not fit: it needs {merged}, which the note's "
                                           f"definitions leave apart")
-            return self._numeric(left, right, base_sizes, base_pass, saved[1], seed)
+            try:
+                size = self.sizes.resolve(preset=base_sizes)
+            except ShapeClash as exc:
+                return Outcome("refuted", f"the shapes do not fit: {exc}")
+            return self._numeric(left, right, size, base_pass, saved[1], seed)
         finally:
             self._restore(saved)
 
@@ -376,9 +373,8 @@ class MatrixNote:
             shown.append(str(size[root]) if root in size else f"({names.get(root, '?')})")
         return "×".join(shown)
 
-    def _numeric(self, left: Node, right: Node, base_sizes: dict, base_pass: NumericPass, base_leaves: dict,
+    def _numeric(self, left: Node, right: Node, size: dict, base_pass: NumericPass, base_leaves: dict,
                  seed: int) -> Outcome:
-        size = self.sizes.resolve(preset=base_sizes)
         new = {n: s for n, s in self.leaves.items() if n not in base_leaves}
         leaves = _draw(new, self.targets, self.sizes, size, np.random.default_rng(seed + 1))
         ones = {i: size[self.sizes.find(shape[0])] for i, shape in self.ones.items() if i not in base_pass.ones_at}
@@ -392,8 +388,9 @@ class MatrixNote:
         good = np.all(_real(flat_a) & _real(flat_b), axis=1)
         if good.sum() < 2:
             raise Undecided("the sides are not finite and real at enough random matrices")
-        sizes = ", ".join(f"{n} {self._show(s, size)}" for n, s in sorted(self.leaves.items())[:4]
-                          if s is not SCALAR)
+        reached = set().union(*[{n} | run.dependencies(n) for n in references(left) | references(right)])
+        sizes = ", ".join(f"{n} {self._show(s, size)}" for n, s in sorted(self.leaves.items())
+                          if s is not SCALAR and n in reached)
         for t in np.flatnonzero(good):
             x, y = flat_a[t].real, flat_b[t].real
             tolerance = 1e-8 * max(1.0, float(np.max(np.abs(x), initial=0)), float(np.max(np.abs(y), initial=0)))
@@ -418,7 +415,7 @@ def _draw(shapes: dict, targets: set, sizes: Sizes, size: dict, rng) -> dict:
     for name, shape in sorted(shapes.items()):
         if shape is SCALAR:
             if WHOLE_NAME.match(name):
-                values = rng.integers(1, 6, DRAWS).astype(float)
+                values = rng.integers(2, 8, DRAWS).astype(float)  # not 1, where 1/d = 1/√d
             else:
                 values = rng.uniform(0.15, 1.6, DRAWS) * rng.choice((-1, 1), DRAWS)
             leaves[name] = values.astype(complex)

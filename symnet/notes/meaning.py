@@ -276,6 +276,9 @@ class Meaning:
             raise Undecided(f"∂{_show(target)}: {_show(target)} is not defined in this note")
         # hold v as the variable: expand every other definition
         expanded = expand(t, self.ctx.values, hold={v})
+        if not (expanded.has(v) or isinstance(v, sp.Indexed) and expanded.has(v.base)):
+            # ∂L/∂S = 0 because L never mentions S: true as read, but almost always a name used for two things
+            raise Undecided(f"{_show(target)} does not depend on {_show(variable)} in this note's definitions")
         return sp.diff(expanded, v, order)
 
     def big_operator(self, kind: str, lower: Node | None, upper: Node | None, body: Node) -> sp.Expr:

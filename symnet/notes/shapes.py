@@ -101,7 +101,7 @@ class Sizes:
             size[choice] = next(free, None) or max(size.values(), default=1) + 1
         for target, source, a, b in self.rules:
             if a * size[self.find(source)] + b != size[self.find(target)]:
-                raise ShapeClash("window sizes do not fit")
+                raise ShapeClash("the windows' sizes do not match what they multiply")
         return size
 
 

@@ -156,7 +156,7 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
     defined_now = None
     if ops[0] in DEFINING:
         target = _target(parts[0], meaning)
-        if target is not None and not _defined(target, ctx):
+        if target is not None and not _defined(target, ctx) and not _defined_as_matrix(parts[0], state.matrices):
             as_matrices = _define_matrices(state.matrices, parts[0], parts[1], ops[0])
             try:
                 value = meaning.expr(parts[1])
@@ -195,7 +195,11 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
             # what scalar semantics cannot decide may be a statement about matrices
             try:
                 outcome = state.matrices.check((parts[k], parts[k + 1]), ops[k])
-            except (Undecided, ValueError, TypeError, IndexError, ZeroDivisionError, RecursionError):
+            except Undecided as matrix_reason:
+                # say why in the terms of the definitions the claim builds on
+                matrix_names = state.matrices.matrix_only(parts[k], parts[k + 1], ctx.values)
+                raise (matrix_reason if matrix_names else scalar_reason) from None
+            except (ValueError, TypeError, IndexError, ZeroDivisionError, RecursionError):
                 raise scalar_reason from None
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
@@ -216,6 +220,13 @@ def _scalar_claim(meaning: Meaning, ctx: Context, left_node: Node, right_node: N
     if _capital_products(left) or _capital_products(right):
         return _noncommutative(left, right, relation, budget)
     return compare(left, right, relation, budget=budget)
+
+
+def _defined_as_matrix(left: Node, matrices: MatrixNote) -> bool:
+    try:
+        return matrix_key(left) in matrices.definitions
+    except Undecided:
+        return False
 
 
 def _define_matrices(matrices: MatrixNote, left: Node, right: Node, relation: str) -> bool:
