@@ -221,12 +221,12 @@ def attention_variance(dims: tuple[int, ...] = (16, 64, 512), samples: int = 200
                      f"{np.var(s / np.sqrt(dk)):.4f}"))
     items = (
         ("text", "q and k independent, their components independent with mean 0 and variances σ_q², σ_k²."),
-        ("math", r"\mathbb{E}[q \cdot k] = \sum_i \mathbb{E}[q_i]\,\mathbb{E}[k_i] = %s" % sp.latex(r["mean"])),
-        ("math", r"\mathbb{E}[(q \cdot k)^2] = \sum_i \sum_j \mathbb{E}[q_i q_j]\,\mathbb{E}[k_i k_j]"
-                 r" = \sum_i \sum_j \sigma_q^2 \delta_{ij}\, \sigma_k^2 \delta_{ij} = %s" % sp.latex(r["second_moment"])),
+        ("math", r"\mathbb{E}[q \cdot k] = \sum_{i=1}^{d_k} \mathbb{E}[q_i]\,\mathbb{E}[k_i] = %s" % sp.latex(r["mean"])),
+        ("math", r"\mathbb{E}[(q \cdot k)^2] = \sum_{i=1}^{d_k} \sum_{j=1}^{d_k} \mathbb{E}[q_i q_j]\,\mathbb{E}[k_i k_j]"
+                 r" = \sum_{i=1}^{d_k} \sum_{j=1}^{d_k} \sigma_q^2 \delta_{ij}\, \sigma_k^2 \delta_{ij} = %s" % sp.latex(r["second_moment"])),
         ("math", r"\operatorname{Var}(q \cdot k) = %s" % sp.latex(r["variance"])),
-        ("math", r"\operatorname{Var}\left(\frac{q \cdot k}{\sqrt{d_k}}\right) = %s"
-                 r" \;=\; %s \text{ for unit variances}" % (sp.latex(r["scaled_variance"]), sp.latex(unit))),
+        ("math", r"\operatorname{Var}\left(\frac{q \cdot k}{\sqrt{d_k}}\right) = %s" % sp.latex(r["scaled_variance"])),
+        ("text", f"For unit variances (σ_q = σ_k = 1) the scaled score has variance {unit}, whatever d_k is."),
         ("text", f"Monte Carlo, {samples} samples of q, k ~ N(0, I) per d_k:"),
         ("table", (("d_k", "Var(q·k) sampled", "d_k σ_q² σ_k²", "relative error", "Var(q·k/√d_k)"), rows)),
     )

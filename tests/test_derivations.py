@@ -122,3 +122,12 @@ def test_wrong_gradients_of_every_kind_are_refuted(model_id, matrix_notes):
             assert verdicts[-1].status != "verified", (kind, wrong[:120])
             caught += verdicts[-1].status == "refuted"
     assert caught == tried
+
+
+@pytest.mark.parametrize("topic,verified", [("attention-variance", 2), ("vanishing-gradients", 2)])
+def test_theory_markdown_is_never_refuted(topic, verified, capsys):
+    # the component-level expectations (E[q_i q_j] = σ² δ_ij) and the norm bound are read but not checked yet
+    assert main(["derive", topic, "--format", "markdown"]) == 0
+    report = verify_text(capsys.readouterr().out)
+    assert not {"refuted", "unparseable"} & {v.status for v in report.verdicts}
+    assert report.count("verified") >= verified

@@ -213,6 +213,8 @@ class Meaning:
             return False
 
     def _function_name(self, node: Node) -> str | None:
+        if node.kind == "call" and not node.args and node.name in KNOWN_FUNCTIONS:
+            return node.name  # \tanh'(x)
         if node.kind == "name":
             bare = node.name.lstrip("\\")
             if node.name in self.ctx.functions or bare in KNOWN_FUNCTIONS:
