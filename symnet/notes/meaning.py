@@ -495,16 +495,16 @@ SYMBOLIC_SIZE = 120
 
 def _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget) -> Outcome | None:
     """All points at once in float64: both sides printed by SymPy's NumPy printer with every name replaced
-    by a dummy argument (no text from the note is ever executed)."""
+    by an argument v0, v1, … (no text from the note is ever executed)."""
     import numpy as np
 
     try:
         with time_limit(budget * 2):
-            # every name becomes an anonymous dummy before printing: only SymPy's own printing is executed
-            dummies = [sp.Dummy() for _ in leaves]
-            renamed = dict(zip(leaves, dummies))
-            left, right = lhs.doit().xreplace(renamed), rhs.doit().xreplace(renamed)
-            f = _numeric_function(dummies, left, right)
+            # every name becomes v0, v1, … before printing: only SymPy's own printing is executed
+            arguments = [sp.Symbol(f"v{k}", real=True) for k in range(len(leaves))]
+            renamed = dict(zip(leaves, arguments))
+            left, right = (_done(e).xreplace(renamed) for e in (lhs, rhs))
+            f = _numeric_function(arguments, left, right)
             columns = [_sample_floats(leaf, rng, points * 2) for leaf in leaves]
             arrays = [np.array(column) for column in columns]
             with np.errstate(all="ignore"):
@@ -527,23 +527,44 @@ def _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget) -> Outc
     return _numeric_verdict(lhs, rhs, relation, good, budget)
 
 
-def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
-    """Both sides as one NumPy function of the dummy arguments, printed by SciPy's printer (what lambdify
-    does, without its per-argument rewriting pass, which is quadratic in the expression's size)."""
-    import numpy as np
-    from sympy.printing.numpy import SciPyPrinter
+def _done(e: sp.Expr) -> sp.Expr:
+    """Sums, products and derivatives carried out (rebuilding the whole tree only when there are some)."""
+    return e.doit() if e.has(sp.Sum, sp.Product, sp.Derivative, sp.Subs) else e
 
-    printer = SciPyPrinter({"fully_qualified_modules": True, "allow_unknown_functions": True})
-    names = {a: f"v{k}" for k, a in enumerate(arguments)}
-    renamed = (left.xreplace({a: sp.Symbol(n) for a, n in names.items()}),
-               right.xreplace({a: sp.Symbol(n) for a, n in names.items()}))
-    source = f"def f({', '.join(names.values())}):\n    return ({printer.doprint(renamed[0])}, " \
-             f"{printer.doprint(renamed[1])})\n"
+
+def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
+    """Both sides as one NumPy function of the arguments v0, v1, …, printed by SciPy's printer (what
+    lambdify does, without its per-argument rewriting pass, which is quadratic in the expression's size)."""
+    import numpy as np
+
+    printer = _SharingPrinter({"fully_qualified_modules": True, "allow_unknown_functions": True})
+    source = f"def f({', '.join(a.name for a in arguments)}):\n    return ({printer.doprint(left)}, " \
+             f"{printer.doprint(right)})\n"
     import scipy
     import scipy.special
     namespace = {"numpy": np, "scipy": scipy, **_NUMERIC}
-    exec(compile(source, "<symnet verify>", "exec"), namespace)  # SymPy's printing of dummy-named expressions
+    exec(compile(source, "<symnet verify>", "exec"), namespace)  # SymPy's printing of expressions in v0, v1, …
     return namespace["f"]
+
+
+def _sharing_printer():
+    from sympy.printing.numpy import SciPyPrinter
+
+    class SharingPrinter(SciPyPrinter):
+        """Prints each distinct subexpression once: expanded derivatives repeat subtrees many times."""
+
+        def _print(self, expr, **kwargs):
+            if kwargs:
+                return super()._print(expr, **kwargs)
+            cache = self.__dict__.setdefault("_printed", {})
+            if expr not in cache:
+                cache[expr] = super()._print(expr)
+            return cache[expr]
+
+    return SharingPrinter
+
+
+_SharingPrinter = _sharing_printer()
 
 
 def _numeric_functions() -> dict:
