@@ -154,3 +154,20 @@ def test_parser_raises_only_latex_errors(text):
         parse(text)
     except LatexError:
         pass
+
+
+MATRIX_PIECES = ["$$", "\n", " = ", " + ", " - ", " ", "X", "W", "b", "A", "Z", "L", "n", "d_k", "1", "2",
+                 "\\mathbf{1}", "^{T}", "^T", " \\circ ", "\\frac{\\partial L}{\\partial W}", "\\frac{\\partial L}{\\partial Z}",
+                 "\\frac{\\partial Z}{\\partial W}", "\\operatorname{softmax}(", "\\operatorname{rowsum}(", "\\tanh(",
+                 "\\operatorname{windows}_{2}(", "\\operatorname{fold}_{2}(", "\\max_{t}(", "\\operatorname{CE}(Z, Y)",
+                 "\\left\\lVert ", " \\right\\rVert_F^2", "\\left\\lVert ", " \\right\\rVert_1", "(", ")", "\\frac{1}{n}",
+                 "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}", "\\sqrt{d_k}", "^{(1)}", "\\operatorname{recip}("]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(MATRIX_PIECES), max_size=30).map("".join))
+def test_matrix_reading_never_crashes(text):
+    # matrix notation goes through shape inference and the numeric pass: any input gives a verdict
+    report = verify_text("$$Z = X W + \\mathbf{1} b$$\n$$L = \\left\\lVert Z \\right\\rVert_F^2$$\n" + text, budget=0.2)
+    assert all(v.status in ("definition", "verified", "refuted", "undecided", "mention", "unparseable")
+               for v in report.verdicts)
