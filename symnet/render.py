@@ -113,7 +113,6 @@ def _chain_term(grads: Gradients, v: sp.Symbol, c: sp.Symbol, partial: sp.Expr, 
 def step_lines(grads: Gradients, latex: bool) -> list[str]:
     """One line of the chain rule per node, in the order reverse mode computes them:
     ``∂L/∂z = ∂L/∂ŷ ∂ŷ/∂z = ∂L/∂ŷ · ŷ(1 − ŷ)``, naming the adjoints it reuses."""
-    L = grads.graph.loss
     times = r" \cdot " if latex else " * "
     lines = []
     for s in grads.steps:
