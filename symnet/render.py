@@ -42,8 +42,9 @@ def closed_forms(grads: Gradients, expanded: bool | None = None) -> list[ClosedF
     sizes: dict = {}
     out = []
     for p in grads.wrt:
-        small = not grads.graph.is_matrix or _written_out_size(grads[p], definitions, sizes) <= EXPAND_SIZE
-        e = grads.expanded(p) if expanded and small else None
+        small = expanded and (not grads.graph.is_matrix or
+                              _written_out_size(grads[p], definitions, sizes) <= EXPAND_SIZE)
+        e = grads.expanded(p) if small else None
         # a named adjoint is shown by its definition (dL/dW = dL/dz · x); an alias stays a name (dL/db = dL/dz)
         program = definitions.get(grads[p], grads[p])
         out.append(ClosedForm(p, program if grads.graph.is_matrix else sp.factor_terms(program), e))

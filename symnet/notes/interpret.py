@@ -7,45 +7,61 @@ from fractions import Fraction
 
 import numpy as np
 
+from .. import numeric
 from .latex import Node
-from .meaning import Undecided, _show
+from .meaning import Undecided, _key, _show, _ungroup
 
 
 @dataclass(frozen=True)
 class Jacobian:
     """∂A/∂B for a matrix A: usable only in a chain-rule product with ∂L/∂A (or its own diagonal)."""
 
-    values: object        # shape: numeric (T, P, r_A, c_A); shape pass: (shape of A, shape of B)
+    values: object        # numeric pass: (T, P, *A's shape); shape pass: None
     of: object            # A's shape (numeric: its trailing dimensions)
     by: object            # B's shape
+
+
+def _abs(x):
+    return x * np.sign(x.real)  # |x| that complex steps pass through
+
+
+def _sign(x):
+    return np.sign(x.real).astype(complex)
+
+
+#: Entry-by-entry functions of matrices (complex-safe, so complex steps pass through), and their slopes as
+#: symnet prints them (LeakyReLU'_{α}).
+ELEMENTWISE = {
+    "tanh": np.tanh, "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
+    "sigma": numeric.sigmoid, "sigmoid": numeric.sigmoid, "ReLU": numeric.relu, "relu": numeric.relu,
+    "step": numeric.step, "softplus": numeric.softplus, "GELU": numeric.gelu, "gelu": numeric.gelu,
+    "LeakyReLU": numeric.leaky_relu, "LeakyReLU'": numeric.leaky_relu_slope, "GELU'": numeric.gelu_slope,
+    "sign": _sign, "sgn": _sign, "recip": lambda x: 1 / x, "abs": _abs, "tanh'": lambda x: 1 - np.tanh(x) ** 2,
+    "sigma'": lambda x: numeric.sigmoid(x) * (1 - numeric.sigmoid(x)), "ReLU'": numeric.step,
+}
+#: Functions of each row, shaped like their argument (layer norm's ε taken as 0).
+ROWWISE = {
+    "softmax": numeric.softmax_rows,
+    "rowsum": lambda X: np.broadcast_to(X.sum(axis=-1, keepdims=True), X.shape),
+    "rowmean": lambda X: np.broadcast_to(X.mean(axis=-1, keepdims=True), X.shape),
+    "rowstd": lambda X: np.broadcast_to(numeric.row_std(X, 0.0), X.shape),
+    "normalize": lambda X: numeric.row_normalize(X, 0.0),
+}
 
 
 # -- the interpreter ---------------------------------------------------------------------------------------------
 
 def key(node: Node) -> str:
-    """The name a node stands for (``W^{(1)}``, ``x_{1}``, ``\\hat{Y}``)."""
-    if node.kind == "name":
-        return node.name
-    if node.kind == "sub" and node.args[0].kind == "name":
-        return node.args[0].name + "_{" + ",".join(_show(a) for a in node.args[1:]) + "}"
+    """The name a node stands for (``W^{(1)}``, ``x_{1}``, ``\\hat{Y}``, ``\\mathrm{PE}``)."""
+    if node.kind == "name" or node.kind == "sub" and node.args[0].kind == "name":
+        return _key(node)
     if node.kind == "call" and not node.args:
         return node.name
     raise Undecided(f"{node.kind} is not a name")
 
 
-def _ungroup(node: Node) -> Node:
-    while node.kind in ("group", "paren") and len(node.args) == 1:
-        node = node.args[0]
-    return node
-
-
 def _is_name(node: Node) -> bool:
     return node.kind in ("name", "sub") or (node.kind == "call" and not node.args)
-
-
-ROWWISE = {"softmax", "Softmax", "rowsum", "rowmean", "rowstd", "normalize"}
-ELEMENTWISE = {"tanh", "exp", "log", "ln", "sigma", "sigmoid", "ReLU", "relu", "step", "softplus", "GELU", "gelu",
-               "LeakyReLU", "sign", "sgn", "recip", "sqrt", "sin", "cos", "abs"}
 
 
 class Interpreter:
@@ -166,8 +182,8 @@ class Interpreter:
             return getattr(self, name)(self.evaluate(args[0]), int(Fraction(args[1].name)))
         if name in ("CE", "BCE") and len(args) == 2:
             return self.loss(name, self.evaluate(args[0]), self.evaluate(args[1]), args[1])
-        if name in ROWWISE and len(args) == 1:
-            return self.rowwise(name.lower(), self.evaluate(args[0]))
+        if name.lower() in ROWWISE and len(args) == 1:
+            return self.rowwise(name.lower(), self.evaluate(args[0]))  # softmax or Softmax
         if name in ELEMENTWISE:
             values = [self.evaluate(a) for a in args]
             return self.elementwise(name, values[0], tuple(values[1:]))
@@ -177,7 +193,6 @@ class Interpreter:
     def number(self, x: float): raise NotImplementedError
     def leaf(self, name: str): raise NotImplementedError
     def ones(self, node: Node): raise NotImplementedError
-
 
 
 def references(node: Node) -> set:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import numeric
-from .interpret import Interpreter, Jacobian, _is_name, key, references
+from .interpret import ELEMENTWISE, ROWWISE, Interpreter, Jacobian, _abs, _is_name, key, references
 from .latex import Node
 from .meaning import Outcome, Undecided, _num
 from .shapes import SCALAR, WHOLE_NAME, ShapeClash, ShapePass, Sizes
@@ -130,7 +130,7 @@ class NumericPass(Interpreter):
         raise Undecided(f"the norm ‖·‖_{which or '2'} of a matrix")
 
     def elementwise(self, name, a, params):
-        f = NUMERIC.get(name)
+        f = ELEMENTWISE.get(name)
         if f is None:
             raise Undecided(f"the function {name} is not evaluated with matrices")
         params = [p[..., None, None] if not self.is_scalar(a) and self.is_scalar(p) else p for p in params]
@@ -138,7 +138,7 @@ class NumericPass(Interpreter):
             return f(a, *params)
 
     def rowwise(self, name, a):
-        return ROW_FUNCTIONS[name](a)
+        return ROWWISE[name](a)
 
     def column_max(self, a):
         return np.take_along_axis(a, np.expand_dims(np.argmax(a.real, axis=-2), -2), axis=-2)
@@ -159,10 +159,7 @@ class NumericPass(Interpreter):
 
     def matrix(self, node):
         entries = np.broadcast_arrays(*[self.evaluate(e) for row in node.args for e in row])
-        columns = max(len(r) for r in node.args)
-        if any(len(r) != columns for r in node.args):
-            raise Undecided("a matrix with rows of different lengths")
-        return np.stack(entries, axis=-1).reshape(entries[0].shape + (len(node.args), columns))
+        return np.stack(entries, axis=-1).reshape(entries[0].shape + (len(node.args), len(node.args[0])))
 
     def derivative(self, target: Node, variable: str):
         """∂A/∂B with B held as the variable: each definition between them recomputed at B + ih e_k for every
@@ -213,28 +210,6 @@ class _Perturbed(NumericPass):
         return np.expand_dims(v, 1)
 
 
-def _abs(x):
-    return x * np.sign(x.real)  # |x| that complex steps pass through
-
-
-NUMERIC = {
-    "tanh": np.tanh, "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
-    "sigma": numeric.sigmoid, "sigmoid": numeric.sigmoid, "ReLU": numeric.relu, "relu": numeric.relu,
-    "step": numeric.step, "softplus": numeric.softplus, "GELU": numeric.gelu, "gelu": numeric.gelu,
-    "LeakyReLU": numeric.leaky_relu, "LeakyReLU'": numeric.leaky_relu_slope, "GELU'": numeric.gelu_slope,
-    "sign": lambda x: np.sign(x.real).astype(complex), "sgn": lambda x: np.sign(x.real).astype(complex),
-    "recip": lambda x: 1 / x, "abs": _abs, "tanh'": lambda x: 1 - np.tanh(x) ** 2,
-    "sigma'": lambda x: numeric.sigmoid(x) * (1 - numeric.sigmoid(x)), "ReLU'": numeric.step,
-}
-ROW_FUNCTIONS = {
-    "softmax": numeric.softmax_rows,
-    "rowsum": lambda X: np.broadcast_to(X.sum(axis=-1, keepdims=True), X.shape),
-    "rowmean": lambda X: np.broadcast_to(X.mean(axis=-1, keepdims=True), X.shape),
-    "rowstd": lambda X: np.broadcast_to(numeric.row_std(X, 0.0), X.shape),
-    "normalize": lambda X: numeric.row_normalize(X, 0.0),
-}
-
-
 # -- a note's matrices ------------------------------------------------------------------------------------------
 
 @dataclass
@@ -250,6 +225,22 @@ class MatrixNote:
     shapes: dict = field(default_factory=dict)        # defined name -> shape
     nodes: list = field(default_factory=list)         # keeps the parsed trees alive (𝟏s are keyed by id)
     base: tuple | None = None                         # (sizes by class member, NumericPass) for the definitions
+
+    def defines(self, left: Node) -> bool:
+        """Whether ``left`` names something this note has defined as a matrix."""
+        try:
+            return key(left) in self.definitions
+        except Undecided:
+            return False
+
+    def define_node(self, left: Node, right: Node) -> bool:
+        """Record ``left = right`` when ``left`` is a name; whether its right side has consistent shapes."""
+        try:
+            name = key(left)
+        except Undecided:
+            return False
+        self.define(name, right)
+        return name in self.definitions
 
     def define(self, name: str, right: Node) -> None:
         """Add ``name = right``; a right side without consistent shapes leaves the name unusable here."""

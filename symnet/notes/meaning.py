@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
+from sympy.printing.numpy import SciPyPrinter
 
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
 from .latex import Node
@@ -547,24 +548,19 @@ def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
     return namespace["f"]
 
 
-def _sharing_printer():
-    from sympy.printing.numpy import SciPyPrinter
+class _SharingPrinter(SciPyPrinter):
+    """Prints each distinct subexpression once: expanded derivatives repeat subtrees many times."""
 
-    class SharingPrinter(SciPyPrinter):
-        """Prints each distinct subexpression once: expanded derivatives repeat subtrees many times."""
+    def __init__(self, settings: dict) -> None:
+        super().__init__(settings)
+        self._printed: dict = {}
 
-        def _print(self, expr, **kwargs):
-            if kwargs:
-                return super()._print(expr, **kwargs)
-            cache = self.__dict__.setdefault("_printed", {})
-            if expr not in cache:
-                cache[expr] = super()._print(expr)
-            return cache[expr]
-
-    return SharingPrinter
-
-
-_SharingPrinter = _sharing_printer()
+    def _print(self, expr, **kwargs):
+        if kwargs:
+            return super()._print(expr, **kwargs)
+        if expr not in self._printed:
+            self._printed[expr] = super()._print(expr)
+        return self._printed[expr]
 
 
 def _numeric_functions() -> dict:

@@ -105,7 +105,6 @@ class Sizes:
         return size
 
 
-
 class ShapePass(Interpreter):
     """Values are shapes: SCALAR or (rows, columns) size classes."""
 
@@ -218,11 +217,13 @@ class ShapePass(Interpreter):
 
     def matrix(self, node):
         rows = node.args
+        if any(len(r) != len(rows[0]) for r in rows):
+            raise Undecided("a matrix with rows of different lengths")
         for row in rows:
             for entry in row:
                 if self.evaluate(entry) is not SCALAR:
                     raise Undecided("a block matrix")
-        return (self.sizes.constant(len(rows)), self.sizes.constant(max(len(r) for r in rows)))
+        return (self.sizes.constant(len(rows)), self.sizes.constant(len(rows[0])))
 
     def derivative(self, target, variable):
         of = self.evaluate(target)

@@ -16,7 +16,7 @@ import sympy as sp
 
 from .extract import Formula, extract_formulas
 from .latex import LatexError, Node, parse
-from .matrices import MatrixNote, key as matrix_key
+from .matrices import MatrixNote
 from .meaning import Context, Meaning, Outcome, TimeLimit, Undecided, compare, expand, time_limit
 
 SUFFIXES = (".md", ".markdown", ".txt")
@@ -156,25 +156,18 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
     defined_now = None
     if ops[0] in DEFINING:
         target = _target(parts[0], meaning)
-        if target is not None and not _defined(target, ctx) and not _defined_as_matrix(parts[0], state.matrices):
-            as_matrices = _define_matrices(state.matrices, parts[0], parts[1], ops[0])
+        if target is not None and not _defined(target, ctx) and not state.matrices.defines(parts[0]):
+            as_matrices = ops[0] != "←" and state.matrices.define_node(parts[0], parts[1])
             try:
                 value = meaning.expr(parts[1])
             except Undecided as exc:
-                if as_matrices and len(ops) == 1:
-                    return Verdict(line, column, text, "definition", "read as matrices")
                 if not as_matrices:
                     return Verdict(line, column, text, "definition", f"its right side is not evaluated: {exc}")
-                value = None
-            if value is None:
-                pass  # a matrix definition: its claims are checked with matrices
-            elif target[0] == "value":
-                if value.has(target[1]) and ops[0] != "←":
-                    raise Undecided("a definition that refers to itself")
-                ctx.values[target[1]] = value
-                ctx.expansions.clear()
-            else:
-                ctx.functions[target[1]] = (target[2], value)
+                if len(ops) == 1:
+                    return Verdict(line, column, text, "definition", "read as matrices")
+                value = None  # a matrix definition: the rest of the chain is checked with matrices
+            if value is not None:
+                _remember(ctx, target, value, ops[0])
             defined_now = target
             start = 1
             if ops[0] == "←":
@@ -212,6 +205,17 @@ def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, t
     return Verdict(line, column, text, "verified", prefix + method if worst else method)
 
 
+def _remember(ctx: Context, target: tuple, value: sp.Expr, relation: str) -> None:
+    """Add a scalar definition to the note's context."""
+    if target[0] == "value":
+        if value.has(target[1]) and relation != "←":
+            raise Undecided("a definition that refers to itself")
+        ctx.values[target[1]] = value
+        ctx.expansions.clear()
+    else:
+        ctx.functions[target[1]] = (target[2], value)
+
+
 def _scalar_claim(meaning: Meaning, ctx: Context, left_node: Node, right_node: Node, relation: str,
                   budget: float) -> Outcome:
     left, right = meaning.expr(left_node), meaning.expr(right_node)
@@ -220,27 +224,6 @@ def _scalar_claim(meaning: Meaning, ctx: Context, left_node: Node, right_node: N
     if _capital_products(left) or _capital_products(right):
         return _noncommutative(left, right, relation, budget)
     return compare(left, right, relation, budget=budget)
-
-
-def _defined_as_matrix(left: Node, matrices: MatrixNote) -> bool:
-    try:
-        return matrix_key(left) in matrices.definitions
-    except Undecided:
-        return False
-
-
-def _define_matrices(matrices: MatrixNote, left: Node, right: Node, relation: str) -> bool:
-    """Record ``name = right`` for matrix checks; whether its right side has consistent shapes."""
-    if relation == "←" or left.kind not in ("name", "sub") and not (left.kind == "call" and not left.args):
-        return False
-    try:
-        name = matrix_key(left)
-    except Undecided:
-        return False
-    if name in matrices.definitions:
-        return False
-    matrices.define(name, right)
-    return name in matrices.definitions
 
 
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
