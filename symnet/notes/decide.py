@@ -1,0 +1,430 @@
+"""Decide a claim ``lhs relation rhs`` between two SymPy expressions, and say what the verdict rests on.
+
+Verified means one of:
+
+- **symbolically**: SymPy shows the difference is 0 (within the time budget);
+- **numerically**: agreement at many points spread over signs and magnitudes (|x| from 1e-3 to 1e3, sizes
+  and indices from 1 to 60), each side evaluated with mpmath at 50 and at 80 digits, so that a point only
+  counts where both evaluations agree to far better than the difference tested. There is no absolute floor:
+  ``10^{-10} = 0`` is refuted. Strict inequalities are strict: ``x < x`` is refuted.
+
+A point where one side is undefined or not real and the other is a real number is a *domain difference*: the
+claim is undecided, never verified. Points where both sides are undefined are a *domain limit*, reported
+("where x > 0"). A claim about a function the note never defines is verified only symbolically, for every
+function; otherwise it is undecided and the function is named.
+
+>>> x = sp.Symbol("x", real=True)
+>>> decide(sp.exp(2 * x), sp.exp(x) ** 2, "=").status
+'verified'
+>>> decide(sp.Integer(10) ** -10, sp.Integer(0), "=").status
+'refuted'
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.pycode import MpmathPrinter
+
+from ..functions import elementary
+from .meaning import Outcome, TimeLimit, Undecided, time_limit
+
+#: Sizes and indices are drawn from these (and at random up to SIZE_MAX): small ones catch off-by-one slips,
+#: large ones polynomial coincidences such as (n-1)(n-2)…(n-5) = 0 for n ≤ 5.
+SIZES = (1, 2, 3, 4, 5, 6, 7, 9, 12, 17, 25, 38, 50, 60)
+SIZE_MAX = 60
+#: Digits of the two evaluations: a point counts only where they agree far beyond the difference tested.
+DIGITS, CHECK_DIGITS = 50, 80
+#: Relative agreement demanded at a point (far above 50-digit rounding, far below any honest slip).
+RELATIVE = mpmath.mpf(10) ** -35
+CLEAR = mpmath.mpf(10) ** -25
+POINTS = 40
+#: Differences larger than this many operations are not handed to sympy.simplify (it would only time out).
+SYMBOLIC_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What a note says about its symbols, for sampling: bounds, whole numbers, and where they come from."""
+
+    lower: dict = field(default_factory=dict)     # symbol -> (value, strict)
+    upper: dict = field(default_factory=dict)     # symbol -> (value, strict)
+    integers: frozenset = frozenset()             # symbols known to be whole numbers (sizes, indices)
+    sizes: dict = field(default_factory=dict)     # index symbol -> the size symbol it runs up to
+    notes: tuple = ()                             # what was assumed, for the verdict ("η > 0 (line 3)")
+
+    def bound_of(self, s) -> tuple:
+        return self.lower.get(s), self.upper.get(s)
+
+
+def _applied_functions(e: sp.Expr) -> set:
+    return {f.func for f in e.atoms(AppliedUndef)}
+
+
+def _undefined_names(e: sp.Expr) -> list[str]:
+    return sorted({str(f) for f in _applied_functions(e)})
+
+
+# -- sampling ------------------------------------------------------------------------------------------------
+
+def _leaves(e: sp.Expr) -> list:
+    """Symbols and family entries with concrete indices (x[2]); an entry x[j] is not a leaf, j is."""
+    labels = {b.label for b in e.atoms(sp.IndexedBase)}
+    concrete = [a for a in e.atoms(sp.Indexed) if all(i.is_number for i in a.indices)]
+    symbols = [s for s in e.free_symbols if isinstance(s, sp.Symbol) and s not in labels]
+    return sorted(concrete, key=str) + sorted(symbols, key=str)
+
+
+def _real_value(rng: random.Random, bounds: tuple, wide: bool, fixed: float | None = None) -> sp.Rational:
+    """A value over signs and magnitudes (10^-3 … 10^3), inside any stated bounds (``fixed`` first, if it is)."""
+    lower, upper = bounds
+    lo = float(lower[0]) if lower else None
+    hi = float(upper[0]) if upper else None
+    special = fixed is not None or rng.random() < 0.05
+    for _ in range(50):
+        if special:
+            v = fixed if fixed is not None else rng.choice((0.0, 1.0, -1.0, 0.5, 2.0))
+        elif wide:
+            v = 10 ** rng.uniform(-3, 3) * rng.choice((1, -1))
+        else:
+            v = rng.uniform(0.1, 2.0) * rng.choice((1, -1))
+        if lo is not None and hi is not None:
+            v = lo + (hi - lo) * rng.uniform(0.001, 0.999)
+        elif lo is not None:
+            v = lo + abs(v)
+        elif hi is not None:
+            v = hi - abs(v)
+        if (lo is None or v > lo or (v == lo and not lower[1])) and (hi is None or v < hi or (v == hi and not upper[1])):
+            return sp.Rational(repr(float(f"{v:.6g}")))
+        special = False
+    raise Undecided("could not draw values inside the stated bounds")
+
+
+def _whole_value(rng: random.Random, bounds: tuple, cap: int | None = None) -> sp.Integer:
+    """A whole number from 1 to SIZE_MAX (or ``cap``), inside any stated bounds."""
+    lower, upper = bounds
+    lo, hi = 1, SIZE_MAX if cap is None else cap
+    if lower is not None:
+        v = float(lower[0])
+        lo = max(lo, int(v) + 1 if v.is_integer() and lower[1] else math.ceil(v))
+    if upper is not None:
+        v = float(upper[0])
+        hi = min(hi, int(v) - 1 if v.is_integer() and upper[1] else math.floor(v))
+    if hi < lo:
+        raise Undecided("the stated bounds leave no whole number to try")
+    choices = [v for v in SIZES if lo <= v <= hi]
+    if choices and rng.random() < 0.7:
+        return sp.Integer(rng.choice(choices))
+    return sp.Integer(rng.randint(lo, hi))
+
+
+def _is_whole(s, domain: Domain) -> bool:
+    return bool(getattr(s, "is_integer", False)) or s in domain.integers
+
+
+def _structure(e: sp.Expr, rng: random.Random, domain: Domain, wide: bool) -> tuple[sp.Expr, dict]:
+    """Sizes first, then the indices that run inside them, then sums carried out: what is left is an
+    expression in real leaves and family entries with concrete indices (x[2])."""
+    point: dict = {}
+    wholes = [s for s in _leaves(e) if isinstance(s, sp.Symbol) and _is_whole(s, domain)]
+    for s in (s for s in wholes if s not in domain.sizes):
+        point[s] = _whole_value(rng, domain.bound_of(s), cap=None if wide else 8)
+    drawn: list = []
+    for s in (s for s in wholes if s in domain.sizes):
+        size = domain.sizes[s]
+        cap = int(point[size]) if size in point else 8
+        if drawn and rng.random() < 0.35 and min(drawn) <= cap:
+            v = rng.choice([d for d in drawn if d <= cap])   # equal indices (i = j): δ_ij lives there
+        else:
+            v = _whole_value(rng, domain.bound_of(s), cap=max(cap, 1))
+        point[s] = v
+        drawn.append(v)
+    e = e.xreplace(point) if point else e
+    if e.has(sp.Sum, sp.Product, sp.KroneckerDelta, sp.Derivative, sp.Subs):
+        e = e.doit()
+    return e, point
+
+
+# -- evaluation ----------------------------------------------------------------------------------------------
+
+def _heaviside(x, h=0):
+    return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
+
+
+_NAMESPACE = {"mpmath": mpmath, "Heaviside": _heaviside, "Max": max, "Min": min}
+
+
+class _Compiled:
+    """Both sides as one mpmath function of their leaves, each renamed v0, v1, … before printing: only
+    SymPy's printing of numbers, known functions and those generated names is ever executed."""
+
+    def __init__(self, pair: sp.Tuple) -> None:
+        self.leaves = _leaves(pair)
+        arguments = [sp.Symbol(f"v{k}", real=True) for k in range(len(self.leaves))]
+        renamed = elementary(pair.xreplace(dict(zip(self.leaves, arguments))))
+        if renamed.free_symbols - set(arguments) or renamed.atoms(sp.Indexed, AppliedUndef):
+            raise Undecided("names are left that cannot be given values")
+        printer = MpmathPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+        body = ", ".join(printer.doprint(side) for side in renamed)
+        source = f"def f({', '.join(a.name for a in arguments)}):\n    return ({body},)\n"
+        namespace = dict(_NAMESPACE)
+        exec(compile(source, "<symnet decide>", "exec"), namespace)  # noqa: S102 (generated names only)
+        self.function = namespace["f"]
+        self.renamed = renamed
+
+    def __call__(self, values: list, digits: int) -> list:
+        with mpmath.workdps(digits):
+            try:
+                out = self.function(*[mpmath.mpf(v.p) / v.q for v in values])
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+                return [None, None]
+            return [_real(v) for v in out]
+
+
+def _real(v):
+    """A finite real mpmath number, or None (undefined, infinite, or not real)."""
+    try:
+        v = mpmath.mpmathify(v)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(v, mpmath.mpc):
+        if v.imag != 0:
+            return None
+        v = v.real
+    return +v if mpmath.isfinite(v) else None
+
+
+def _adaptive(e: sp.Expr):
+    """``e`` (numbers only) to DIGITS significant digits by SymPy's adaptive evaluation, which raises the
+    working precision through cancellation; None where undefined, not real, or the digits are not reached.
+    An exact 0 comes back as 0."""
+    try:
+        v = e.evalf(DIGITS, strict=True, maxn=4000)
+    except Exception:   # PrecisionExhausted, or SymPy failing on an undefined value
+        return None
+    if v == 0:
+        # SymPy's evalf sometimes answers an exact 0 for a tiny value (log(1 + e^-800)): trust 0 only when the
+        # expression itself is 0
+        return mpmath.mpf(0) if e.is_zero is True else None
+    if not v.is_Float or v._prec < 3 * DIGITS:   # not a real number, or SymPy could not reach the digits
+        return None
+    return mpmath.mpf(v._mpf_)
+
+
+def _show(v) -> str:
+    if isinstance(v, sp.Integer):
+        return str(v)
+    if isinstance(v, sp.Rational):
+        return f"{float(v):.6g}"
+    if isinstance(v, mpmath.mpf):
+        text = mpmath.nstr(v, 6, min_fixed=-4, max_fixed=7)
+        return text[:-2] if text.endswith(".0") else text
+    return str(v)
+
+
+def _where(point: dict) -> str:
+    shown = [f"{k} = {_show(v)}" for k, v in list(point.items())[:6]]
+    return ", ".join(shown) + (", …" if len(point) > 6 else "")
+
+
+def _agree(a, b, err, relation: str) -> bool | None:
+    """Whether ``a relation b`` holds at a point: True, False, or None when the digits cannot tell."""
+    scale = max(abs(a), abs(b))
+    slack = 10 * err + RELATIVE * scale
+    clear = err <= CLEAR * scale       # the two evaluations agree far beyond what is being compared
+    diff = b - a
+    if relation in ("=", "≠"):
+        if abs(diff) > slack:
+            return relation == "≠"
+        return (relation == "=") if clear else None
+    if relation in ("≥", ">"):
+        return _agree(b, a, err, "≤" if relation == "≥" else "<")
+    if relation not in ("≤", "<"):
+        raise Undecided(f"the relation {relation} is not checked")
+    if diff > slack:
+        return True
+    if diff < -slack:
+        return False
+    # equal to within the digits: ≤ holds and < fails (strict inequalities are strict)
+    return (relation == "≤") if clear else None
+
+
+# -- deciding ------------------------------------------------------------------------------------------------
+
+def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | None = None, budget: float = 2.0,
+           seed: int = 0, points: int = POINTS) -> Outcome:
+    """Decide ``lhs relation rhs``; raises :class:`Undecided` with the reason when it cannot."""
+    domain = domain or Domain()
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    undefined = sorted(set(_undefined_names(lhs)) | set(_undefined_names(rhs)))
+    if undefined:
+        if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
+            return Outcome("verified", f"symbolically, for every function {', '.join(undefined)}")
+        raise Undecided(f"it depends on {', '.join(undefined)}, which this note does not define")
+    sampler = _Sampler(lhs, rhs, relation, domain, seed)
+    try:
+        with time_limit(budget):
+            refuted = sampler.run(points)
+    except TimeLimit:
+        if len(sampler.good) < MIN_POINTS:
+            raise
+        refuted = None
+    if refuted is not None:
+        return refuted
+    if sampler.one_sided is not None:
+        point, left, right = sampler.one_sided
+        defined, value = ("left", left) if left is not None else ("right", right)
+        other = "right" if defined == "left" else "left"
+        raise Undecided(f"the sides have different domains: at {_where(point)} the {defined} side is "
+                        f"{_show(value)} and the {other} is undefined or not real; state where the claim is "
+                        f"meant to hold (an assumption such as x > 0)")
+    if len(sampler.good) < MIN_POINTS:
+        if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
+            return Outcome("verified", "symbolically" + _assumed(domain))
+        unclear = f" ({sampler.unclear} points where the digits could not tell)" if sampler.unclear else ""
+        raise Undecided("too few points where both sides are defined" + unclear)
+    if relation == "=" and _simplifies_to_zero(lhs - rhs, budget, limit_size=True):
+        return Outcome("verified", "symbolically" + _assumed(domain))
+    return Outcome("verified", _numeric_evidence(sampler.good, domain) +
+                   _domain_limit(sampler.good, sampler.undefined) + _assumed(domain))
+
+
+#: The values every real variable takes at the first points.
+FIXED = (0.0, 1.0, -1.0)
+#: Fewer agreeing points than this is not evidence enough.
+MIN_POINTS = 12
+
+
+class _Sampler:
+    """Draws points and evaluates both sides at each: fast mpmath evaluation at 50 and 120 digits, and SymPy's
+    adaptive evaluation wherever those two cannot tell (cancellation, equal sides, a refutation to confirm)."""
+
+    def __init__(self, lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain, seed: int) -> None:
+        self.pair = sp.Tuple(lhs, rhs)
+        self.relation, self.domain = relation, domain
+        self.rng = random.Random(seed)
+        self.compiled: dict = {}
+        self.good: list = []
+        self.undefined: list = []
+        self.one_sided = None
+        self.unclear = 0
+
+    def run(self, points: int) -> Outcome | None:
+        constant = not _leaves(self.pair)
+        for attempt in range(points * 3):
+            if len(self.good) >= points or constant and attempt:
+                break
+            # the first points put every variable at 0, 1, -1 (where x² > 0 and 1/x break), then at random
+            outcome = self.point(wide=attempt % 4 != 3, fixed=FIXED[attempt] if attempt < len(FIXED) else None)
+            if outcome is not None:
+                return outcome
+        if constant and self.good:
+            self.good *= MIN_POINTS   # one exact point decides a claim without variables
+        return None
+
+    def point(self, wide: bool, fixed: float | None = None) -> Outcome | None:
+        structure, point = _structure(self.pair, self.rng, self.domain, wide)
+        key = tuple(sorted((str(k), v) for k, v in point.items()))
+        if key not in self.compiled:
+            self.compiled[key] = _Compiled(structure)
+        compiled = self.compiled[key]
+        values = [_whole_value(self.rng, self.domain.bound_of(leaf), None if wide else 8)
+                  if _is_whole(leaf, self.domain) else _real_value(self.rng, self.domain.bound_of(leaf), wide, fixed)
+                  for leaf in compiled.leaves]
+        point.update(zip(compiled.leaves, values))
+        low, high = compiled(values, DIGITS), compiled(values, CHECK_DIGITS)
+        (a, b), (a2, b2) = low, high
+        if a is None and b is None:
+            self.undefined.append(point)
+            return None
+        if a is None or b is None:
+            if any(v == 0 for v in values):
+                return None   # a removable singularity at 0 (x/x = 1) says nothing about the domain
+            if self.one_sided is None:
+                self.one_sided = (point, a2 if a is not None else None, b2 if b is not None else None)
+            return None
+        ea, eb = abs(a - a2), abs(b - b2)
+        trusted = all(v != 0 and e <= CLEAR * abs(v) for v, e in ((a2, ea), (b2, eb)))
+        holds = _agree(a2, b2, ea + eb, self.relation) if trusted else None
+        if holds is None or holds is False:
+            # cancellation, equal sides, or a refutation: SymPy's adaptive evaluation decides
+            exact = sp.Tuple(*compiled.renamed).xreplace(
+                {sp.Symbol(f"v{k}", real=True): v for k, v in enumerate(values)})
+            holds, a2, b2 = self.adaptive(exact)
+        if holds is None:
+            self.unclear += 1
+            return None
+        if not holds:
+            at = f"at {_where(point)}: " if point else ""
+            return Outcome("refuted", f"{at}left {_show(a2)}, right {_show(b2)}")
+        self.good.append(point)
+        return None
+
+    def adaptive(self, exact: sp.Tuple):
+        left, right = _adaptive(exact[0]), _adaptive(exact[1])
+        if left is None or right is None:
+            return None, left, right
+        holds = _agree(left, right, 0, self.relation)
+        if holds is not None and self.relation in ("<", "≤", ">", "≥") and abs(right - left) <= \
+                RELATIVE * max(abs(left), abs(right)):
+            # equal to 50 digits: the sign of the difference, evaluated as one expression, decides
+            difference = _adaptive(exact[1] - exact[0])
+            if difference is None:
+                return None, left, right
+            strict = self.relation in ("<", ">")
+            sign = difference if self.relation in ("<", "≤") else -difference
+            holds = sign > 0 or (sign == 0 and not strict)
+        return holds, left, right
+
+
+def _numeric_evidence(good: list, domain: Domain) -> str:
+    reals, wholes = [], {}
+    for point in good:
+        for k, v in point.items():
+            if isinstance(v, sp.Integer) and _is_whole(k, domain):
+                lo, hi = wholes.get(str(k), (int(v), int(v)))
+                wholes[str(k)] = (min(lo, int(v)), max(hi, int(v)))
+            elif v != 0:
+                reals.append(abs(float(v)))
+    parts = [f"numerically: {len(good)} points, {DIGITS} digits"]
+    if reals:
+        parts.append(f"|values| {min(reals):.2g} to {max(reals):.2g}")
+    parts += [f"{name} ∈ {lo}..{hi}" for name, (lo, hi) in sorted(wholes.items())[:4]]
+    return ", ".join(parts)
+
+
+def _domain_limit(good: list, undefined: list) -> str:
+    """Where both sides were undefined: say where the claim was checked (e.g. 'for x > 0')."""
+    if not undefined:
+        return ""
+    signs = []
+    for k in good[0]:
+        if all(p.get(k, 0) > 0 for p in good) and any(p.get(k, 0) < 0 for p in undefined):
+            signs.append(f"{k} > 0")
+        elif all(p.get(k, 0) < 0 for p in good) and any(p.get(k, 0) > 0 for p in undefined):
+            signs.append(f"{k} < 0")
+    if signs:
+        return f"; for {' and '.join(signs)} (both sides undefined at {len(undefined)} other points)"
+    return f"; where both sides are defined (both undefined at {len(undefined)} points, e.g. {_where(undefined[0])})"
+
+
+def _assumed(domain: Domain) -> str:
+    return f"; assuming {', '.join(domain.notes)}" if domain.notes else ""
+
+
+def _simplifies_to_zero(difference: sp.Expr, budget: float, limit_size: bool = False) -> bool:
+    """Whether SymPy simplifies the difference to 0 within the budget."""
+    if limit_size and sp.count_ops(difference) > SYMBOLIC_SIZE:
+        return False
+    try:
+        with time_limit(budget):
+            d = elementary(difference.doit())
+            return d == 0 or sp.simplify(d) == 0
+    except TimeLimit:
+        return False
+    except Exception:  # SymPy's own failures to simplify leave the numeric verdict standing
+        return False
