@@ -183,3 +183,27 @@ def test_epsilon_latex_values():
     assert _epsilon_latex(1, -3, 2) == "0.001"
     assert _epsilon_latex(9, 2, 2) == "900"
     assert _epsilon_latex(5, -12, 2) == r"5 \times 10^{-12}"
+
+
+# --- the harness itself (negative controls: the corpus tests must be able to fail) ---------------------------
+
+def test_last_verdict_picks_the_last_formula():
+    """The verdict judged is the last formula's, not a context formula's, and a missing one is `missing`."""
+    from symnet.notes.verify import Verdict
+    case = Case(id="c", cls="k", expect="wrong", why="w", note="Let $a = 1$. Then\n$$a + a = 3$$\n")
+    assert case.last_formula == (2, "a + a = 3")
+    context = Verdict(line=1, column=5, text="a = 1", status="definition")
+    claim = Verdict(line=2, column=3, text="a+a = 3", status="verified", detail="symbolically")
+    assert last_verdict(case, [context, claim]) == ("verified", "symbolically")
+    assert last_verdict(case, [context]) == ("missing", "")
+
+
+def test_harness_catches_a_wrong_claim():
+    """A deliberately wrong claim that today's verify refutes plainly comes back as refuted through the harness
+    (so a `verified` there would be seen), and a deliberately right one as verified."""
+    wrong = Case(id="w", cls="k", expect="wrong", why="2 != 3", note="$$1 + 1 = 3$$\n")
+    right = Case(id="r", cls="k", expect="right", note="$$\\frac{d}{dx} x^2 = 2x$$\n")
+    assert _judged(wrong)[0] == "refuted"
+    assert _judged(right)[0] == "verified"
+    assert not _evidence_named("") and not _evidence_named("because")
+    assert _evidence_named("numerically: 40 points, 50 digits") and _evidence_named("symbolically")
