@@ -43,6 +43,9 @@ DIGITS, CHECK_DIGITS = 50, 80
 RELATIVE = mpmath.mpf(10) ** -35
 CLEAR = mpmath.mpf(10) ** -25
 POINTS = 40
+#: The most digits SymPy's adaptive evaluation may work with (1 + erf(-500) needs far more: unclear there).
+ADAPTIVE_DIGITS = 150
+ADAPTIVE_SECONDS = 0.2
 #: Differences larger than this many operations are not handed to sympy.simplify (it would only time out).
 SYMBOLIC_SIZE = 200
 
@@ -203,8 +206,9 @@ def _adaptive(e: sp.Expr):
     working precision through cancellation; None where undefined, not real, or the digits are not reached.
     An exact 0 comes back as 0."""
     try:
-        v = e.evalf(DIGITS, strict=True, maxn=4000)
-    except Exception:   # PrecisionExhausted, or SymPy failing on an undefined value
+        with time_limit(ADAPTIVE_SECONDS):
+            v = e.evalf(DIGITS, strict=True, maxn=ADAPTIVE_DIGITS)
+    except Exception:   # its own time limit, PrecisionExhausted, or SymPy failing on an undefined value   # PrecisionExhausted, or SymPy failing on an undefined value
         return None
     if v == 0:
         # SymPy's evalf sometimes answers an exact 0 for a tiny value (log(1 + e^-800)): trust 0 only when the
@@ -314,19 +318,25 @@ class _Sampler:
         self.unclear = 0
 
     def run(self, points: int) -> Outcome | None:
+        """Points until enough agree; the first counterexample refutes."""
         constant = not _leaves(self.pair)
         for attempt in range(points * 3):
             if len(self.good) >= points or constant and attempt:
                 break
-            # the first points put every variable at 0, 1, -1 (where x² > 0 and 1/x break), then at random
-            outcome = self.point(wide=attempt % 4 != 3, fixed=FIXED[attempt] if attempt < len(FIXED) else None)
-            if outcome is not None:
-                return outcome
+            holds, point, a, b = self.point(attempt)
+            if holds is False:
+                at = f"at {_where(point)}: " if point else ""
+                return Outcome("refuted", f"{at}left {_show(a)}, right {_show(b)}")
+            if holds:
+                self.good.append(point)
         if constant and self.good:
             self.good *= MIN_POINTS   # one exact point decides a claim without variables
         return None
 
-    def point(self, wide: bool, fixed: float | None = None) -> Outcome | None:
+    def point(self, attempt: int):
+        """(holds: True, False or None, the point, left, right) at one drawn point."""
+        # the first points put every variable at 0, 1, -1 (where x² > 0 and 1/x break), then at random
+        wide, fixed = attempt % 4 != 3, FIXED[attempt] if attempt < len(FIXED) else None
         structure, point = _structure(self.pair, self.rng, self.domain, wide)
         key = tuple(sorted((str(k), v) for k, v in point.items()))
         if key not in self.compiled:
@@ -336,17 +346,14 @@ class _Sampler:
                   if _is_whole(leaf, self.domain) else _real_value(self.rng, self.domain.bound_of(leaf), wide, fixed)
                   for leaf in compiled.leaves]
         point.update(zip(compiled.leaves, values))
-        low, high = compiled(values, DIGITS), compiled(values, CHECK_DIGITS)
-        (a, b), (a2, b2) = low, high
-        if a is None and b is None:
-            self.undefined.append(point)
-            return None
-        if a is None or b is None:
-            if any(v == 0 for v in values):
-                return None   # a removable singularity at 0 (x/x = 1) says nothing about the domain
-            if self.one_sided is None:
+        (a, b), (a2, b2) = compiled(values, DIGITS), compiled(values, CHECK_DIGITS)
+        if a is None or b is None or a2 is None or b2 is None:
+            if a is None and b is None:
+                self.undefined.append(point)
+            elif not any(v == 0 for v in values) and self.one_sided is None:
+                # (a removable singularity at 0, x/x = 1, says nothing about the domain)
                 self.one_sided = (point, a2 if a is not None else None, b2 if b is not None else None)
-            return None
+            return None, point, a2, b2
         ea, eb = abs(a - a2), abs(b - b2)
         trusted = all(v != 0 and e <= CLEAR * abs(v) for v, e in ((a2, ea), (b2, eb)))
         holds = _agree(a2, b2, ea + eb, self.relation) if trusted else None
@@ -357,12 +364,7 @@ class _Sampler:
             holds, a2, b2 = self.adaptive(exact)
         if holds is None:
             self.unclear += 1
-            return None
-        if not holds:
-            at = f"at {_where(point)}: " if point else ""
-            return Outcome("refuted", f"{at}left {_show(a2)}, right {_show(b2)}")
-        self.good.append(point)
-        return None
+        return holds, point, a2, b2
 
     def adaptive(self, exact: sp.Tuple):
         left, right = _adaptive(exact[0]), _adaptive(exact[1])
@@ -379,6 +381,17 @@ class _Sampler:
             sign = difference if self.relation in ("<", "≤") else -difference
             holds = sign > 0 or (sign == 0 and not strict)
         return holds, left, right
+
+
+def satisfiable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = None, seed: int = 0,
+                points: int = 60) -> bool:
+    """Whether ``lhs relation rhs`` holds at some drawn point (η > 0 does; x < x does not)."""
+    sampler = _Sampler(sp.sympify(lhs), sp.sympify(rhs), relation, domain or Domain(), seed)
+    try:
+        with time_limit(2.0):
+            return any(sampler.point(attempt)[0] for attempt in range(points))
+    except (TimeLimit, Undecided):
+        return True   # not shown to be impossible
 
 
 def _numeric_evidence(good: list, domain: Domain) -> str:

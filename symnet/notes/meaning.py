@@ -17,6 +17,7 @@ import random
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,9 +37,13 @@ class TimeLimit(Exception):
     """Symbolic work ran past its budget."""
 
 
+_DEADLINES: list[float] = []   # the enclosing limits' deadlines (time.monotonic), innermost last
+
+
 @contextmanager
 def time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded)."""
+    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded). Limits nest: an
+    inner one never extends an outer one, and on leaving it the outer one is armed again."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -46,13 +51,20 @@ def time_limit(seconds: float):
     def stop(signum, frame):
         raise TimeLimit()
 
+    now = time.monotonic()
+    deadline = min([now + max(seconds, 0.0)] + _DEADLINES[-1:])
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _DEADLINES.append(deadline)
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-4))
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        _DEADLINES.pop()
         signal.signal(signal.SIGALRM, previous)
+        if _DEADLINES:
+            # the enclosing limit keeps its own deadline (already past: it fires at once)
+            signal.setitimer(signal.ITIMER_REAL, max(_DEADLINES[-1] - time.monotonic(), 1e-4))
 
 
 KNOWN_FUNCTIONS = {
@@ -61,6 +73,10 @@ KNOWN_FUNCTIONS = {
     "softplus": softplus, "GELU": gelu, "gelu": gelu, "sign": sp.sign, "sgn": sp.sign, "erf": sp.erf,
     "abs": sp.Abs, "max": sp.Max, "min": sp.Min, "sqrt": sp.sqrt, "factorial": sp.factorial,
     "LeakyReLU": lambda x, alpha=sp.Rational(1, 100): leaky_relu(x, alpha),
+    # x σ(x) (SiLU, Swish with β = 1), ELU with α = 1, Mish: activations notes define by these formulas
+    "SiLU": lambda x: x * sigmoid(x), "silu": lambda x: x * sigmoid(x), "Swish": lambda x: x * sigmoid(x),
+    "swish": lambda x: x * sigmoid(x), "ELU": lambda x: sp.Piecewise((x, x > 0), (sp.exp(x) - 1, True)),
+    "Mish": lambda x: x * sp.tanh(softplus(x)), "Softplus": softplus,
 }
 #: Words that name functions symnet does not evaluate (softmax of a vector, attention, layer norm).
 FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",
@@ -126,9 +142,19 @@ class Meaning:
             base = node.args[0]
             if base.kind != "name":
                 raise Undecided("a subscript on an expression")
-            indices = [self.index(i) for i in node.args[1:]]
-            return sp.IndexedBase(base.name, real=True)[tuple(indices)]
+            index_nodes = node.args[1:]
+            if base.name == r"\delta" and len(index_nodes) == 1 and index_nodes[0].kind == "op" and \
+                    index_nodes[0].name == "*" and all(a.kind == "name" for a in index_nodes[0].args):
+                index_nodes = index_nodes[0].args    # δ_{ij}: two indices run together
+            indices = [self.index(i) for i in index_nodes]
+            if base.name == r"\delta" and len(indices) == 2 and self.family(r"\delta") is None:
+                return sp.KroneckerDelta(*indices)   # δ_ij: Kronecker's, unless the note defines a δ family
+            return family_base(base.name)[tuple(indices)]
         raise Undecided(f"{node.kind} is not a name")
+
+    def family(self, name: str):
+        """The note's definition of a family (``z_i = …`` defines every z_i), or None."""
+        return self.ctx.values.get(family_base(name))
 
     def index(self, node: Node) -> sp.Expr:
         e = self.expr(node)
@@ -209,9 +235,11 @@ class Meaning:
         if base.kind != "name" or base.name not in CALL_LIKE:
             return False
         try:
-            return self.name(node) not in self.ctx.values
+            value = self.name(node)
         except Undecided:
             return False
+        defined = value in self.ctx.values or isinstance(value, sp.Indexed) and value.base in self.ctx.values
+        return not defined
 
     def _function_name(self, node: Node) -> str | None:
         if node.kind == "call" and not node.args and node.name in KNOWN_FUNCTIONS:
@@ -250,10 +278,9 @@ class Meaning:
             return KNOWN_FUNCTIONS[name](*values)
         if not values:
             return self.symbol(name)
-        if len(values) == 1 and name not in FUNCTION_WORDS:
-            # \mathrm{distance}\left(b + …\right): a named quantity times a bracket
-            return self.symbol(name) * values[0]
-        raise Undecided(f"the function {name} is not defined in this note")
+        # a name this note does not define, applied to arguments: a function symnet knows nothing about (a
+        # claim about it holds only if it holds for every function), never a product of letters
+        return sp.Function(name.lstrip("\\"), real=True)(*values)
 
     def prime_call(self, f: Node, args: tuple) -> sp.Expr:
         x = sp.Dummy("x", real=True)
@@ -274,27 +301,49 @@ class Meaning:
         v = self.name(variable) if variable.kind in ("name", "sub") else None
         if v is None:
             raise Undecided("a derivative with respect to an expression")
-        t = self.expr(target)
-        if isinstance(t, (sp.Symbol, sp.Indexed)) and t not in self.ctx.values and t != v:
+        t = self.defined_function(target)
+        if t is None:
+            t = self.expr(target)
+        if isinstance(t, (sp.Symbol, sp.Indexed)) and t != v and t not in self.ctx.values and \
+                not (isinstance(t, sp.Indexed) and t.base in self.ctx.values):
             raise Undecided(f"∂{_show(target)}: {_show(target)} is not defined in this note")
-        # hold v as the variable: expand every other definition
-        expanded = expand(t, self.ctx.values, hold={v})
+        # hold v as the variable (with every member of its family: ∂/∂z_j sees z_i and the z_k of a sum)
+        # and expand every other definition
+        family = isinstance(v, sp.Indexed) and isinstance(self.ctx.values.get(v.base), sp.Lambda)
+        hold = {v, v.base} if family else {v}
+        expanded = expand(t, self.ctx.values, hold=hold)
         if not (expanded.has(v) or isinstance(v, sp.Indexed) and expanded.has(v.base)):
             # ∂L/∂S = 0 because L never mentions S: true as read, but almost always a name used for two things
             raise Undecided(f"{_show(target)} does not depend on {_show(variable)} in this note's definitions")
         return sp.diff(expanded, v, order)
 
+    def defined_function(self, target: Node):
+        """``L`` in ∂L/∂w where the note defined ``L(w, b) = …``: the body, in its own parameters."""
+        if target.kind == "name" and target.name in self.ctx.functions and \
+                self.symbol(target.name) not in self.ctx.values:
+            return self.ctx.functions[target.name][1]
+        return None
+
     def big_operator(self, kind: str, lower: Node | None, upper: Node | None, body: Node) -> sp.Expr:
-        if lower is None or upper is None or lower.kind != "rel" or lower.args[0] != ("=",):
-            raise Undecided(f"a \\{kind} without bounds i = a … b")
-        index_node, start_node = lower.args[1]
+        """∑/∏ with a bound index distinct from every free one (a Dummy); ``\\sum_j`` without bounds runs
+        over the whole family its body indexes with j (1 … |z| for ``\\sum_j e^{z_j}``)."""
+        if lower is not None and lower.kind == "rel" and lower.args[0] == ("=",):
+            index_node, start_node = lower.args[1]
+            start, end = self.expr(start_node), self.expr(upper) if upper is not None else None
+        elif lower is not None and lower.kind == "name" and upper is None:
+            index_node, start, end = lower, sp.Integer(1), None
+        else:
+            raise Undecided(f"a \\{kind} whose range is not i = a … b or a single index")
         if index_node.kind != "name":
             raise Undecided("a sum over something other than a name")
-        index = sp.Symbol(index_node.name, integer=True)
-        start, end = self.expr(start_node), self.expr(upper)
-        content = self.expr(body).xreplace({self.symbol(index_node.name): index})
-        content = content.xreplace({i: i.func(i.base, *[a.xreplace({self.symbol(index_node.name): index})
-                                                          for a in i.indices]) for i in content.atoms(sp.Indexed)})
+        index = sp.Dummy(index_node.name, integer=True)
+        content = self.expr(body).xreplace({self.symbol(index_node.name): index,
+                                            sp.Symbol(index_node.name, integer=True): index})
+        if end is None:
+            families = sorted({str(a.base) for a in content.atoms(sp.Indexed) if index in a.indices})
+            if not families:
+                raise Undecided(f"a \\{kind} over {index_node.name} without bounds, indexing no family")
+            end = family_size(families[0])
         op = sp.Sum if kind == "sum" else sp.Product
         return op(content, (index, start, end))
 
@@ -326,6 +375,16 @@ class Meaning:
 
     def ctx_dimension(self) -> sp.Expr:
         return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
+
+
+def family_base(name: str) -> sp.IndexedBase:
+    """The family ``name`` (x_1, x_2, …): its label is not the scalar ``name`` (a note may use both x and x_i)."""
+    return sp.IndexedBase(sp.Symbol(name), real=True)
+
+
+def family_size(name: str) -> sp.Symbol:
+    """How many members a family has, when the note does not say: one size symbol per family, |z|."""
+    return sp.Symbol(f"|{name}|", integer=True, positive=True)
 
 
 def _ungroup(node: Node) -> Node:
@@ -374,19 +433,22 @@ def expand(e: sp.Expr, values: dict, hold: set = frozenset(), memo: dict | None 
         if name in active:
             raise Undecided("the definitions refer to each other in a circle")
         active.add(name)
-        memo[name] = sub(values[name])
+        value = values[name] if name in values else values[name.base](*name.indices)  # a family member
+        memo[name] = sub(value)
         active.discard(name)
         return memo[name]
 
     def sub(x):
-        names = [a for a in _defined_in(x, values) if a not in hold]
+        names = [a for a in _defined_in(x, values) if a not in hold and
+                 not (isinstance(a, sp.Indexed) and a.base in hold)]
         return x.xreplace({a: of(a) for a in names}) if names else x
 
     return sub(e)
 
 
 def _defined_in(e: sp.Expr, values: dict) -> list:
-    found = [a for a in e.atoms(sp.Indexed) if a in values]
+    """The defined names in ``e``: symbols, family entries (x_2 = …), and members of defined families."""
+    found = [a for a in e.atoms(sp.Indexed) if a in values or a.base in values]
     return found + [a for a in e.free_symbols if isinstance(a, sp.Symbol) and a in values]
 
 

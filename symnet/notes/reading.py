@@ -1,0 +1,639 @@
+"""Read a note formula by formula: say what each statement is, then check the claims.
+
+A note is a sequence of statements with scope. Before anything is checked each formula is classified:
+
+- *definition* ``z = w x + b``, ``f(x) = …``; a *family definition* ``z_i = w x_i + b`` defines every member
+  (``z_2 = …`` is then an instance *claim*); an entry ``θ_0 = 0``; a *recurrence* ``θ_{k+1} = …``;
+- *redefinition*: a later ``f(x) = …`` that differs from what ``f`` meant (a note may redefine σ);
+- *assumption*: ``η > 0``, ``1 \\le i \\le n``, ``j \\ne i``, ``x \\in \\mathbb{R}^d`` (and, from prose, the facts that
+  expectations use): an inequality between plain quantities that holds for some values and not others;
+- *setting*: a value for a symbol (``η = 0.1``), in force in its own paragraph only, never in general claims;
+- *condition*: an equation to solve (``∂L/∂w = 0``), or one between free quantities (``\\sum_i y_i = 1``);
+  a later ``w^* = …`` is checked by substitution;
+- *claim*: everything else that relates two sides, checked by :func:`symnet.notes.decide.decide`;
+- *mention*: an expression on its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .decide import Domain, decide, satisfiable
+from .latex import LatexError, Node, parse
+from .matrices import MatrixNote
+from .meaning import (KNOWN_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
+                      family_base, time_limit)
+
+DEFINING = ("=", ":=", "←")
+ORDER = ("<", ">", "≤", "≥")
+#: Names that are sizes by habit (dimensions, counts): taken as whole numbers when the note does not say.
+SIZE_NAMES = re.compile(r"^(n|m|N|M|d|D|K|d_k|d_v|d_\{model\}|d_\{\\text\{model\}\}|d_\{\\mathrm\{model\}\})$")
+#: Built-in names a note may take for something else (σ for "any activation"); tanh, exp, ReLU … it may not.
+REDEFINABLE = {"sigma"}
+#: How an optimum is written: w^*, \hat{w}, w_{opt}, w^{\star}.
+OPTIMUM = re.compile(r"^(?:\\hat\{(?P<a>.+)\}|(?P<b>.+?)\^\{?(?:\*|\\star|\\ast|opt|\\text\{opt\})\}?)$")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One formula's verdict, where it stands and why."""
+
+    line: int
+    column: int
+    text: str
+    status: str   # definition redefinition assumption setting condition verified refuted undecided mention unparseable
+    detail: str = ""
+
+
+@dataclass
+class NoteState:
+    """What a note has said so far."""
+
+    context: Context = field(default_factory=Context.empty)
+    matrices: MatrixNote = field(default_factory=MatrixNote)
+    lines: dict = field(default_factory=dict)         # defined name -> line
+    lower: dict = field(default_factory=dict)         # symbol -> (value, strict)
+    upper: dict = field(default_factory=dict)
+    integers: set = field(default_factory=set)
+    assumed: list = field(default_factory=list)       # "η > 0 (line 3)"
+    settings: dict = field(default_factory=dict)      # symbol -> (value, scope, line)
+    conditions: list = field(default_factory=list)    # (variable, expression that must vanish, line)
+    recurrences: dict = field(default_factory=dict)   # family base -> (k, shift, body, line)
+    previous: Node | None = None                      # the last side of the last relation (for "= …" displays)
+    scope: object = None                              # the paragraph being read
+    used: set = field(default_factory=set)            # the settings the claim being checked uses
+
+
+def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
+    """The verdicts on one formula (one per row of an aligned block), updating what the note has said."""
+    text = formula.text.strip()
+    lead = len(formula.text) - len(formula.text.lstrip())
+    try:
+        tree = parse(formula.text)
+    except LatexError as exc:
+        # an error at the very end points just past the last character, not at the closing delimiter's line
+        line, column = formula.position(min(exc.offset, len(formula.text.rstrip())))
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        return [Verdict(line, column, text, "unparseable", exc.message + hint)]
+    scope = getattr(formula, "paragraph", None)
+    state.scope = scope if scope is not None else len(getattr(formula, "context", ""))
+    state.context.prose = getattr(formula, "context", "")
+    state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
+    rows = tree.args if tree.kind == "rows" else (tree,)
+    verdicts = []
+    for k, row in enumerate(rows):
+        offset = row.offset if tree.kind == "rows" else lead
+        line, column = formula.position(offset)
+        end = rows[k + 1].offset if k + 1 < len(rows) else len(formula.text)
+        row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
+        verdicts.append(_judge_row(row, state, line, column, row_text, budget))
+    return verdicts
+
+
+def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, budget: float) -> Verdict:
+    def verdict(status: str, detail: str = "") -> Verdict:
+        return Verdict(line, column, text, status, detail)
+
+    if tree.kind != "rel":
+        state.previous = tree
+        return verdict("mention")
+    ops, parts = tree.args
+    if parts[0].kind == "continued":
+        if state.previous is None:
+            return verdict("undecided", "this display continues one before it, and there is none")
+        parts = (state.previous,) + tuple(parts[1:])
+    state.previous = parts[-1]
+    try:
+        with time_limit(budget * 4):
+            status, detail = _statement(ops, tuple(parts), state, line, budget)
+    except TimeLimit:
+        return verdict("undecided", f"time limit {budget:g} s")
+    except Undecided as exc:
+        return verdict("undecided", str(exc))
+    except (ValueError, TypeError, ZeroDivisionError, RecursionError, OverflowError, MemoryError,
+            AttributeError, IndexError, KeyError, sp.SympifyError) as exc:
+        return verdict("undecided", f"could not evaluate: {type(exc).__name__}")
+    return verdict(status, detail)
+
+
+# -- what a statement is ---------------------------------------------------------------------------------------
+
+def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: float) -> tuple[str, str]:
+    meaning = Meaning(state.context)
+    if ops[0] == "∈" or ops[0] == "→" and len(ops) == 1:
+        return _membership(ops, parts, state, line) if ops[0] == "∈" else ("mention", "a signature f: A → B")
+    if any(op in ("∈", "→") for op in ops):
+        raise Undecided(f"the relation {next(op for op in ops if op in ('∈', '→'))} inside a chain is not checked")
+    if all(op in ORDER or op == "≠" for op in ops):
+        return _inequality(ops, parts, meaning, state, line, budget)
+    if ops == ("≈",):
+        return _approximation(parts, meaning, state, budget)
+    start, first = 0, ""
+    if ops[0] in DEFINING:
+        status, detail = _defining(ops[0], parts[0], parts[1], meaning, state, line, budget)
+        if len(ops) == 1 or status not in ("definition", "verified"):
+            return status, detail
+        start, first = 1, ("definition, then " if status == "definition" else "")
+    if ops[start] == "←":
+        return "definition", "update rule"
+    details = []
+    for k in range(start, len(ops)):
+        if ops[k] not in ("=", ":=") + ORDER + ("≠", "≈"):
+            raise Undecided(f"the relation {ops[k]} is not checked")
+        outcome = _claim(meaning, parts[k], parts[k + 1], "=" if ops[k] == ":=" else ops[k], state, budget)
+        if outcome.status == "refuted":
+            link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
+            return "refuted", outcome.detail + link
+        details.append(outcome.detail)
+    symbolic = [d for d in details if not d.startswith("symbolically")]
+    return "verified", first + (symbolic[0] if symbolic else details[0])
+
+
+def _membership(ops, parts, state: NoteState, line: int) -> tuple[str, str]:
+    """x ∈ ℝ^d, i ∈ {1, …, n}, n ∈ ℕ: assumptions about what a name is."""
+    right = parts[1]
+    shown = _show(parts[0]) if parts[0].kind in ("name", "sub") else "it"
+    label = right.name if right.kind == "name" else (right.args[0].name if right.kind == "op" and right.args
+                                                    and right.args[0].kind == "name" else "")
+    if any(w in label for w in ("mathbb{N}", "mathbb{Z}", "mathbb N", "mathbb Z")) and parts[0].kind == "name":
+        state.integers.add(Meaning.symbol(parts[0].name))
+        state.assumed.append(f"{shown} whole (line {line})")
+    return "assumption", f"{shown} ∈ …: what {shown} is (line {line})"
+
+
+# -- definitions, settings, conditions --------------------------------------------------------------------------
+
+def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteState, line: int,
+              budget: float) -> tuple[str, str]:
+    ctx = state.context
+    if op == "←":
+        return "definition", "update rule"
+    if _is_zero(right) and _has_derivative(left):
+        variable = _derivative_variable(left)
+        expression = meaning.expr(left)
+        state.conditions.append((variable, expression, line))
+        return "condition", "an equation to solve (a stationarity condition), not an identity"
+    target = _target(left, meaning)
+    if target is None:
+        return _claim_or_condition(left, right, meaning, state, budget)
+    kind = target[0]
+    if kind == "function":
+        return _function_definition(target, right, meaning, state, line, budget)
+    symbol = target[1]
+    solved = _solution(left, right, meaning, state, budget)
+    if solved is not None:
+        return solved
+    if isinstance(symbol, sp.Indexed):
+        return _family_statement(symbol, left, right, meaning, state, line, budget)
+    value = _value_or_none(meaning, right)
+    if value is not None and not value.free_symbols and not _defined_names(value, ctx) and \
+            not state.matrices.defines(left):
+        state.settings[symbol] = (value, state.scope, line)
+        return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
+    if symbol in ctx.values or state.matrices.defines(left):
+        return _restated(symbol, left, right, meaning, state, line, budget)
+    return _define_value(symbol, left, right, value, meaning, state, line)
+
+
+def _define_value(symbol, left: Node, right: Node, value, meaning: Meaning, state: NoteState,
+                  line: int) -> tuple[str, str]:
+    as_matrices = state.matrices.define_node(left, right)
+    if value is None:
+        try:
+            value = meaning.expr(right)
+        except Undecided as exc:
+            return "definition", ("read as matrices" if as_matrices else f"its right side is not evaluated: {exc}")
+    if value.has(symbol):
+        raise Undecided("a definition that refers to itself")
+    state.context.values[symbol] = value
+    state.context.expansions.clear()
+    state.lines[symbol] = line
+    return "definition", ""
+
+
+def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, str]:
+    """A name defined before, given a value again: the same value is a claim that holds; a different one
+    built from new names replaces the definition; a different one from the same names is refuted."""
+    ctx = state.context
+    if symbol not in ctx.values:
+        raise Undecided(f"{_show(left)} is defined as a matrix; a new value for it is not checked")
+    outcome = _claim(meaning, left, right, "=", state, budget)
+    where = state.lines.get(symbol)
+    if outcome.status == "verified":
+        return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
+    new_value = meaning.expr(right)
+    known = set().union(*[expand(v, ctx.values).free_symbols for v in ctx.values.values()] or [set()])
+    if new_value.free_symbols - known - {symbol}:
+        ctx.values[symbol] = new_value
+        ctx.expansions.clear()
+        state.lines[symbol] = line
+        return "redefinition", f"replaces {_show(left)} from line {where} from here on"
+    return outcome.status, outcome.detail
+
+
+def _function_definition(target, right: Node, meaning: Meaning, state: NoteState, line: int,
+                         budget: float) -> tuple[str, str]:
+    """``f(x) = …``: a definition, or for a name already defined (by the note or a built-in such as σ)
+    either the same function (verified) or a redefinition from here on."""
+    ctx = state.context
+    _, name, params = target
+    value = meaning.expr(right)
+    known = ctx.functions.get(name)
+    builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
+    if known is None and not builtin:
+        ctx.functions[name] = (params, value)
+        state.lines[name] = line
+        return "definition", ""
+    current = known[1].xreplace(dict(zip(known[0], params))) if known else \
+        KNOWN_FUNCTIONS[name.lstrip("\\")](*params)
+    try:
+        outcome = decide(current, value, "=", _domain(state, current, value), budget)
+    except Undecided:
+        outcome = Outcome("undecided", "")
+    origin = f"its definition (line {state.lines[name]})" if known else f"the built-in {name.lstrip(chr(92))}"
+    if outcome.status == "verified":
+        return "verified", f"agrees with {origin}; {outcome.detail}"
+    if builtin and not known and name.lstrip("\\") not in REDEFINABLE:
+        # tanh, exp, ReLU … keep their meaning: a different formula for them is a wrong claim
+        return outcome.status, outcome.detail
+    ctx.functions[name] = (params, value)
+    state.lines[name] = line
+    return "redefinition", f"replaces {origin} from here on"
+
+
+def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Meaning, state: NoteState,
+                      line: int, budget: float) -> tuple[str, str]:
+    ctx = state.context
+    base = member.base
+    free = [i for i in member.indices if i.free_symbols]
+    if base in state.recurrences and free:
+        return _closed_form(member, right, meaning, state, budget)
+    shifted = [i for i in member.indices if i.free_symbols and not isinstance(i, sp.Symbol)]
+    if shifted and len(member.indices) == 1 and base not in ctx.values:
+        # θ_{k+1} = … θ_k …: a recurrence, checked against closed forms by induction
+        k = sorted(shifted[0].free_symbols, key=str)[0]
+        shift = sp.simplify(shifted[0] - k)
+        if not shift.is_Integer or shift <= 0:
+            raise Undecided("a recurrence whose index is not k + a positive whole number")
+        state.recurrences[base] = (k, int(shift), meaning.expr(right), line)
+        state.lines[base] = line
+        return "definition", "a recurrence (closed forms after it are checked by induction)"
+    if base in ctx.values or member in ctx.values:
+        # an instance of a family the note defined (z_2 after z_i = …), or the family again: a claim
+        outcome = _claim(meaning, left, right, "=", state, budget)
+        if outcome.status == "verified":
+            where = state.lines.get(member, state.lines.get(base))
+            return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
+        return outcome.status, outcome.detail
+    value = meaning.expr(right)
+    if free and all(isinstance(i, sp.Symbol) for i in member.indices):
+        if value.has(base):
+            raise Undecided("a family defined by its own members")
+        ctx.values[base] = sp.Lambda(tuple(member.indices), value)
+        ctx.expansions.clear()
+        state.lines[base] = line
+        return "definition", f"defines every {_show(left).split('_')[0]}_{','.join(map(str, member.indices))}"
+    if free:
+        raise Undecided("a family member with an index expression that is not a name")
+    ctx.values[member] = value
+    ctx.expansions.clear()
+    state.lines[member] = line
+    return "definition", ""
+
+
+def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteState,
+                 budget: float) -> tuple[str, str]:
+    """θ_k = C(k) after θ_{k+1} = R(θ_k) and θ_0 = a: by induction, C(0) = a and C(k+1) = R(C(k))."""
+    base = member.base
+    k_rec, shift, body, rec_line = state.recurrences[base]
+    (k,) = [i for i in member.indices if i.free_symbols]
+    if not isinstance(k, sp.Symbol):
+        raise Undecided("a closed form whose index is not a name")
+    closed = meaning.expr(right)
+    k_whole = sp.Symbol(str(k), integer=True, nonnegative=True)
+    closed = closed.xreplace({k: k_whole, sp.Symbol(str(k), real=True): k_whole})
+
+    def at(index):
+        return closed.xreplace({k_whole: index})
+
+    starts = sorted((e for e in state.context.values if isinstance(e, sp.Indexed) and e.base == base
+                     and e.indices[0].is_Integer), key=lambda e: int(e.indices[0]))
+    if len(starts) < shift:
+        raise Undecided(f"the recurrence for {base} needs {shift} initial value(s) before a closed form is checked")
+    for start in starts[:shift]:
+        outcome = _decide(at(start.indices[0]), expand(state.context.values[start], state.context.values),
+                          "=", state, budget)
+        if outcome.status != "verified":
+            return "refuted", f"the closed form does not give the initial value {start} (line " \
+                              f"{state.lines.get(start)}): {outcome.detail}"
+    # the step: the recurrence with every θ_{k+j} replaced by the closed form must give C(k + shift)
+    step = body.xreplace({k_rec: k_whole, sp.Symbol(str(k_rec), real=True): k_whole})
+    step = step.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: at(e.indices[0]))
+    outcome = _decide(at(k_whole + shift), step, "=", state, budget)
+    if outcome.status != "verified":
+        return "refuted", f"the closed form does not satisfy the recurrence (line {rec_line}): {outcome.detail}"
+    first = starts[0]
+    return "verified", f"by induction from {first} (line {state.lines.get(first)}) and the recurrence (line " \
+                       f"{rec_line}); step {outcome.detail}"
+
+
+def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float):
+    """``w^* = …`` (or ``w = …``) after ``∂L/∂w = 0``: checked by substitution into the condition."""
+    if not state.conditions or left.kind != "name":
+        return None
+    match = OPTIMUM.match(left.name)
+    name = (match.group("a") or match.group("b")) if match else left.name
+    for variable, expression, line in reversed(state.conditions):
+        if str(variable) == name or getattr(variable, "name", None) == name:
+            value = meaning.expr(right)
+            residual = expand(expression, state.context.values, hold={variable}).xreplace({variable: value})
+            outcome = _decide(residual, sp.Integer(0), "=", state, budget)
+            if outcome.status == "verified":
+                return "verified", f"solves the condition on line {line}; {outcome.detail}"
+            return "refuted", f"does not solve the condition on line {line}: {outcome.detail}"
+    return None
+
+
+def _claim_or_condition(left: Node, right: Node, meaning: Meaning, state: NoteState,
+                        budget: float) -> tuple[str, str]:
+    """An equation whose left side defines nothing: a claim, or (between free quantities, one side plain)
+    a condition such as ∑_i y_i = 1 that holds for some values and not others."""
+    outcome = _claim(meaning, left, right, "=", state, budget)
+    if outcome.status != "refuted" or not _plain_equation(left, right, state):
+        return outcome.status, outcome.detail
+    l, r = _sides(meaning, left, right, state)
+    if satisfiable(l, r, "=", _domain(state, l, r)):
+        return "condition", "an equation between quantities the note leaves free (holds for some values)"
+    return outcome.status, outcome.detail
+
+
+# -- claims ------------------------------------------------------------------------------------------------------
+
+def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budget: float) -> tuple[str, str]:
+    """Every link checked as a claim; one between plain quantities that holds for some values and not others
+    is an assumption (η > 0, 1 ≤ i ≤ n, j ≠ i) and bounds what later claims try."""
+    outcomes = []
+    for k, op in enumerate(ops):
+        try:
+            outcomes.append(_claim(meaning, parts[k], parts[k + 1], op, state, budget))
+        except Undecided:
+            if not all(_plain(p, state) for p in parts):
+                raise
+            outcomes.append(None)
+    if all(o is not None and o.status == "verified" for o in outcomes):
+        return "verified", outcomes[0].detail
+    if not all(_plain(p, state) for p in parts):
+        bad = next(o for o in outcomes if o is not None and o.status == "refuted")
+        return "refuted", bad.detail
+    sides = [_value_or_none(meaning, p) for p in parts]
+    if all(s is not None for s in sides):
+        possible = all(satisfiable(sides[k], sides[k + 1], op, _domain(state, sides[k], sides[k + 1]))
+                       for k, op in enumerate(ops))
+        if not possible:
+            bad = next((o for o in outcomes if o is not None and o.status == "refuted"), None)
+            return "refuted", "holds for no values" + (f": {bad.detail}" if bad else "")
+    _record_bounds(ops, parts, sides, state, line)
+    shown = " ".join(f"{_show(p) if p.kind in ('name', 'sub', 'num') else '…'} {op}"
+                     for p, op in zip(parts, ops)) + f" {_show(parts[-1]) if parts[-1].kind in ('name', 'sub', 'num') else '…'}"
+    state.assumed.append(f"{shown} (line {line})")
+    return "assumption", f"{shown}: assumed from here on"
+
+
+def _record_bounds(ops, parts, sides, state: NoteState, line: int) -> None:
+    """Numeric bounds on single symbols (η > 0, 0 < α < 1) bound what later claims try; 1 ≤ i ≤ n makes i whole."""
+    for k, op in enumerate(ops):
+        if op == "≠":
+            continue
+        a, b = sides[k], sides[k + 1]
+        if a is None or b is None:
+            continue
+        strict = op in ("<", ">")
+        small, big = (a, b) if op in ("<", "≤") else (b, a)
+        if isinstance(big, sp.Symbol) and small.is_number:
+            state.lower[big] = (small, strict)
+        if isinstance(small, sp.Symbol) and big.is_number:
+            state.upper[small] = (big, strict)
+        for s in (a, b):
+            if isinstance(s, sp.Symbol) and (a.is_Integer or b.is_Integer) and op in ("≤", "≥") and \
+                    any(isinstance(x, sp.Symbol) and not x.is_number for x in (a, b) if x is not s):
+                state.integers.add(s)
+
+
+def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> tuple[str, str]:
+    """``a ≈ b`` between numbers: true to the digits written on the right (1.44 is three)."""
+    left, right = _sides(meaning, parts[0], parts[1], state)
+    if left.free_symbols or right.free_symbols:
+        raise Undecided("an approximation with variables (where it is meant to hold is not stated)")
+    literal = parts[1]
+    if literal.kind != "num" or not re.fullmatch(r"\d+\.\d+", literal.name):
+        raise Undecided("an approximation whose right side is not a decimal number")
+    decimals = len(literal.name.split(".")[1])
+    digits = len(literal.name.replace(".", "").lstrip("0"))
+    tolerance = sp.Rational(1, 2) * sp.Integer(10) ** -decimals
+    difference = sp.Abs(left - right)
+    outcome = _decide(difference, tolerance, "≤", state, budget)
+    if outcome.status == "verified":
+        return "verified", f"approximately, to the {digits} significant digits written ({sp.N(left, digits + 3)})"
+    return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"
+
+
+def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, state: NoteState,
+           budget: float) -> Outcome:
+    """A claim between two sides, with the note's definitions and this paragraph's settings."""
+    try:
+        left, right = _sides(meaning, left_node, right_node, state)
+    except Undecided as scalar_reason:
+        return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
+    if _capital_products(left) or _capital_products(right):
+        return _noncommutative(left, right, relation, budget)
+    try:
+        return _decide(left, right, relation, state, budget)
+    except Undecided as scalar_reason:
+        return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
+
+
+def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reason: Undecided) -> Outcome:
+    """What scalar semantics cannot decide may be a statement about matrices."""
+    try:
+        return state.matrices.check((left_node, right_node), relation)
+    except Undecided as matrix_reason:
+        matrix_names = state.matrices.matrix_only(left_node, right_node, state.context.values)
+        raise (matrix_reason if matrix_names else scalar_reason) from None
+    except (ValueError, TypeError, IndexError, ZeroDivisionError, RecursionError):
+        raise scalar_reason from None
+
+
+def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState):
+    ctx = state.context
+    left, right = meaning.expr(left_node), meaning.expr(right_node)
+    memo = ctx.expansions
+    left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
+    settings = {s: v for s, (v, scope, _) in state.settings.items()
+                if scope == state.scope and (left.has(s) or right.has(s))}
+    state.used = set(settings)
+    if settings:
+        left, right = left.xreplace(settings), right.xreplace(settings)
+    return left, right
+
+
+def _decide(left, right, relation: str, state: NoteState, budget: float) -> Outcome:
+    domain = _domain(state, left, right)
+    outcome = decide(left, right, relation, domain, budget)
+    guessed = [s for s in domain.integers if s not in state.integers and not _role_whole(s, left, right)]
+    if outcome.status == "verified" and guessed and not outcome.detail.startswith("symbolically"):
+        # sizes taken as whole numbers by their names only (d, n): say so where it matters
+        real = Domain(domain.lower, domain.upper, domain.integers - set(guessed), domain.sizes, domain.notes)
+        try:
+            again = decide(left, right, relation, real, budget)
+        except Undecided:
+            again = Outcome("undecided", "")
+        if again.status != "verified":
+            names = ", ".join(sorted(map(str, guessed)))
+            outcome = Outcome("verified", f"{outcome.detail}; for whole-number {names} (taken as a size)")
+    settings = [f"{s} = {v} (setting, line {line})" for s, (v, scope, line) in state.settings.items()
+                if s in state.used]
+    if settings and outcome.status == "verified":
+        outcome = Outcome("verified", f"{outcome.detail}; at {', '.join(settings)}")
+    return outcome
+
+
+def _domain(state: NoteState, left, right) -> Domain:
+    """Bounds, whole numbers and index ranges for sampling, from the note and from the claim itself."""
+    pair = sp.Tuple(left, right)
+    wholes = set(state.integers)
+    sizes: dict = {}
+    bound_of: dict = {}
+    for op in pair.atoms(sp.Sum, sp.Product):
+        for index, low, high in op.limits:
+            wholes |= {s for s in (low.free_symbols | high.free_symbols) if isinstance(s, sp.Symbol)}
+            for entry in op.function.atoms(sp.Indexed):
+                if index in entry.indices:
+                    bound_of.setdefault(entry.base, high)
+    for s in pair.free_symbols:
+        if isinstance(s, sp.Symbol) and SIZE_NAMES.match(s.name):
+            wholes.add(s)
+    for entry in pair.atoms(sp.Indexed):
+        for index in entry.indices:
+            if isinstance(index, sp.Symbol) and index.is_integer:
+                size = bound_of.get(entry.base)
+                sizes[index] = size if isinstance(size, sp.Symbol) else sizes.get(index)
+    mentioned = pair.free_symbols
+    notes = tuple(a for a in state.assumed if any(str(s) in a for s in mentioned))
+    lower = {s: v for s, v in state.lower.items() if s in mentioned}
+    upper = {s: v for s, v in state.upper.items() if s in mentioned}
+    return Domain(lower, upper, frozenset(wholes), sizes, notes)
+
+
+def _role_whole(s, left, right) -> bool:
+    pair = sp.Tuple(left, right)
+    return any(s in (low.free_symbols | high.free_symbols) for op in pair.atoms(sp.Sum, sp.Product)
+               for _, low, high in op.limits)
+
+
+# -- shapes of statements ---------------------------------------------------------------------------------------
+
+def _target(node: Node, meaning: Meaning):
+    """What a definition's left side defines: ('value', symbol) or ('function', name, parameters), else None."""
+    if node.kind in ("name", "sub"):
+        return ("value", meaning.name(node))
+    if node.kind == "op" and node.name == "*" and node.args[0].kind in ("name", "sub") and \
+            node.args[1].kind in ("paren", "tuple"):
+        f, params = node.args
+        items = params.args if params.kind == "tuple" else (params.args[0],)
+        if all(p.kind in ("name", "sub") for p in items):
+            return ("function", _key(f), tuple(meaning.name(p) for p in items))
+    if node.kind == "call" and node.args and all(a.kind in ("name", "sub") for a in node.args):
+        return ("function", node.name, tuple(meaning.name(a) for a in node.args))
+    if node.kind == "call" and not node.args:
+        return ("value", meaning.symbol(node.name))  # a word used as a name: cost = …
+    return None
+
+
+def _value_or_none(meaning: Meaning, node: Node):
+    try:
+        return meaning.expr(node)
+    except Undecided:
+        return None
+
+
+def _defined_names(e: sp.Expr, ctx: Context) -> bool:
+    return any(s in ctx.values for s in e.free_symbols)
+
+
+def _plain(node: Node, state: NoteState) -> bool:
+    """Arithmetic on names and numbers only (no function, derivative or sum): the stuff of assumptions."""
+    if node.kind in ("num", "name", "sub"):
+        return True
+    if node.kind in ("op", "neg", "paren", "group", "abs"):
+        return all(_plain(a, state) for a in node.args if isinstance(a, Node))
+    return False
+
+
+def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
+    """An equation between free quantities with one side a number, a name, or a sum over a family."""
+    def single(n):
+        return n.kind in ("num", "name", "sub") or n.kind == "sum" and n.args[2].kind in ("sub",)
+    def free(n):
+        if n.kind in ("name", "sub"):
+            try:
+                s = Meaning(state.context).name(n)
+            except Undecided:
+                return False
+            return s not in state.context.values and not (isinstance(s, sp.Indexed) and s.base in state.context.values)
+        if n.kind == "num":
+            return True
+        if n.kind in ("op", "neg", "paren", "group", "sum"):
+            return all(free(a) for a in n.args if isinstance(a, Node))
+        return False
+    return (single(left) or single(right)) and free(left) and free(right)
+
+
+def _is_zero(node: Node) -> bool:
+    return node.kind == "num" and node.name == "0"
+
+
+def _has_derivative(node: Node) -> bool:
+    if node.kind in ("deriv", "nabla"):
+        return True
+    return any(isinstance(a, Node) and _has_derivative(a) for a in node.args)
+
+
+def _derivative_variable(node: Node):
+    while node.kind in ("paren", "group") and node.args:
+        node = node.args[0]
+    if node.kind == "deriv":
+        variable = node.args[1]
+        return Meaning.symbol(variable.name) if variable.kind == "name" else _key(variable)
+    return None
+
+
+def _capitals(e: sp.Expr) -> set:
+    """The names that may be matrices (see :meth:`Meaning.symbol`): the non-commuting symbols."""
+    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and not s.is_commutative}
+
+
+def _capital_products(e: sp.Expr) -> bool:
+    """Whether a product of two capitals occurs (X W might be a matrix product), or a power of one."""
+    caps = _capitals(e)
+    if not caps:
+        return False
+
+    def capital(f):
+        return f in caps or (f.is_Pow and f.base in caps)
+    return any(sum(1 for f in m.args if capital(f)) >= 2 for m in e.atoms(sp.Mul)) or \
+        any(p.base in caps for p in e.atoms(sp.Pow))
+
+
+def _noncommutative(left: sp.Expr, right: sp.Expr, relation: str, budget: float) -> Outcome:
+    """Only a symbolic proof verifies a claim about products of capitals (random numbers would commute)."""
+    if relation != "=":
+        raise Undecided("an inequality between products of capitals (maybe matrices)")
+    try:
+        with time_limit(budget):
+            if sp.expand(left - right) == 0:
+                return Outcome("verified", "symbolically, capitals taken as non-commuting (matrices)")
+    except TimeLimit:
+        pass
+    raise Undecided("products of capitals (maybe matrices) are checked only symbolically, and this was not shown")
