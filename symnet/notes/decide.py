@@ -50,6 +50,10 @@ ADAPTIVE_SECONDS = 0.2
 SYMBOLIC_SIZE = 200
 
 
+class UndefinedFunction(Undecided):
+    """A claim about a function the note never defines, not shown for every function."""
+
+
 @dataclass(frozen=True)
 class Domain:
     """What a note says about its symbols, for sampling: bounds, whole numbers, and where they come from."""
@@ -59,6 +63,7 @@ class Domain:
     integers: frozenset = frozenset()             # symbols known to be whole numbers (sizes, indices)
     sizes: dict = field(default_factory=dict)     # index symbol -> the size symbol it runs up to
     notes: tuple = ()                             # what was assumed, for the verdict ("η > 0 (line 3)")
+    distinct: frozenset = frozenset()             # pairs of indices stated different (j ≠ i)
 
     def bound_of(self, s) -> tuple:
         return self.lower.get(s), self.upper.get(s)
@@ -140,10 +145,18 @@ def _structure(e: sp.Expr, rng: random.Random, domain: Domain, wide: bool) -> tu
     for s in (s for s in wholes if s in domain.sizes):
         size = domain.sizes[s]
         cap = int(point[size]) if size in point else 8
-        if drawn and rng.random() < 0.35 and min(drawn) <= cap:
-            v = rng.choice([d for d in drawn if d <= cap])   # equal indices (i = j): δ_ij lives there
+        apart = {point[t] for t in point if frozenset((s, t)) in domain.distinct}
+        same = [d for d in drawn if d <= cap and d not in apart]
+        if same and rng.random() < 0.35:
+            v = rng.choice(same)   # equal indices (i = j): δ_ij lives there
         else:
             v = _whole_value(rng, domain.bound_of(s), cap=max(cap, 1))
+            for _ in range(20):
+                if v not in apart:
+                    break
+                v = _whole_value(rng, domain.bound_of(s), cap=max(cap, len(apart) + 1))
+            if v in apart:
+                raise Undecided("the stated index conditions leave no values to try")
         point[s] = v
         drawn.append(v)
     e = e.xreplace(point) if point else e
@@ -158,7 +171,42 @@ def _heaviside(x, h=0):
     return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
 
 
-_NAMESPACE = {"mpmath": mpmath, "Heaviside": _heaviside, "Max": max, "Min": min}
+class _NotReal(ArithmeticError):
+    """A step of the evaluation left the real numbers (log of a negative number, √ of one)."""
+
+
+def _real_only(value):
+    if isinstance(value, mpmath.mpc):
+        if value.imag != 0:
+            raise _NotReal()
+        return value.real
+    return value
+
+
+class _RealMpmath:
+    """mpmath whose functions refuse non-real results, so that log(-1) - log(-1) is undefined, not 0: the
+    claims are about real numbers."""
+
+    def __getattr__(self, name: str):
+        attribute = getattr(mpmath, name)
+        if not callable(attribute) or name in ("mpf", "mpc") or isinstance(attribute, type(mpmath.pi)):
+            return attribute
+        return lambda *args: _real_only(attribute(*args))
+
+
+def _pow(base, exponent):
+    return _real_only(mpmath.power(base, exponent))
+
+
+class _RealPrinter(MpmathPrinter):
+    """SymPy's mpmath printer, with powers through :func:`_pow` (a negative base to a fractional power is
+    not real)."""
+
+    def _print_Pow(self, expr, rational=False):
+        return f"_pow({self._print(expr.base)}, {self._print(expr.exp)})"
+
+
+_NAMESPACE = {"mpmath": _RealMpmath(), "_pow": _pow, "Heaviside": _heaviside, "Max": max, "Min": min}
 
 
 class _Compiled:
@@ -171,21 +219,25 @@ class _Compiled:
         renamed = elementary(pair.xreplace(dict(zip(self.leaves, arguments))))
         if renamed.free_symbols - set(arguments) or renamed.atoms(sp.Indexed, AppliedUndef):
             raise Undecided("names are left that cannot be given values")
-        printer = MpmathPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
-        body = ", ".join(printer.doprint(side) for side in renamed)
-        source = f"def f({', '.join(a.name for a in arguments)}):\n    return ({body},)\n"
+        printer = _RealPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
+        names = ", ".join(a.name for a in arguments)
+        source = "".join(f"def f{k}({names}):\n    return {printer.doprint(side)}\n" for k, side in enumerate(renamed))
         namespace = dict(_NAMESPACE)
         exec(compile(source, "<symnet decide>", "exec"), namespace)  # noqa: S102 (generated names only)
-        self.function = namespace["f"]
+        self.functions = [namespace[f"f{k}"] for k in range(len(renamed))]
         self.renamed = renamed
 
     def __call__(self, values: list, digits: int) -> list:
+        """Each side's value at ``digits`` digits, None where it is undefined or not real."""
         with mpmath.workdps(digits):
-            try:
-                out = self.function(*[mpmath.mpf(v.p) / v.q for v in values])
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
-                return [None, None]
-            return [_real(v) for v in out]
+            arguments = [mpmath.mpf(v.p) / v.q for v in values]
+            out = []
+            for f in self.functions:
+                try:
+                    out.append(_real(f(*arguments)))
+                except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+                    out.append(None)
+            return out
 
 
 def _real(v):
@@ -214,6 +266,8 @@ def _adaptive(e: sp.Expr):
         # SymPy's evalf sometimes answers an exact 0 for a tiny value (log(1 + e^-800)): trust 0 only when the
         # expression itself is 0
         return mpmath.mpf(0) if e.is_zero is True else None
+    if v.is_Rational:
+        return mpmath.mpf(v.p) / v.q
     if not v.is_Float or v._prec < 3 * DIGITS:   # not a real number, or SymPy could not reach the digits
         return None
     return mpmath.mpf(v._mpf_)
@@ -227,7 +281,20 @@ def _show(v) -> str:
     if isinstance(v, mpmath.mpf):
         text = mpmath.nstr(v, 6, min_fixed=-4, max_fixed=7)
         return text[:-2] if text.endswith(".0") else text
+    if isinstance(v, str):
+        return v
     return str(v)
+
+
+def _show_pair(a, b) -> tuple[str, str]:
+    """Both sides with enough digits to see that they differ (tanh(20) against 1 needs 18)."""
+    if isinstance(a, mpmath.mpf) and isinstance(b, mpmath.mpf) and a != b:
+        scale = max(abs(a), abs(b))
+        digits = int(min(DIGITS, max(6, 3 - mpmath.log10(abs(a - b) / scale)))) if scale else 6
+        if digits > 6:
+            return mpmath.nstr(a, digits, min_fixed=-4, max_fixed=7), mpmath.nstr(b, digits, min_fixed=-4,
+                                                                                  max_fixed=7)
+    return _show(a), _show(b)
 
 
 def _where(point: dict) -> str:
@@ -268,10 +335,11 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
     if undefined:
         if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
             return Outcome("verified", f"symbolically, for every function {', '.join(undefined)}")
-        raise Undecided(f"it depends on {', '.join(undefined)}, which this note does not define")
+        raise UndefinedFunction(f"it depends on {', '.join(undefined)}, which this note does not define")
     sampler = _Sampler(lhs, rhs, relation, domain, seed)
     try:
-        with time_limit(budget):
+        # comparisons of 80-digit values need more than mpmath's default 15 digits
+        with time_limit(budget), mpmath.workdps(CHECK_DIGITS + 20):
             refuted = sampler.run(points)
     except TimeLimit:
         if len(sampler.good) < MIN_POINTS:
@@ -293,6 +361,8 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
         raise Undecided("too few points where both sides are defined" + unclear)
     if relation == "=" and _simplifies_to_zero(lhs - rhs, budget, limit_size=True):
         return Outcome("verified", "symbolically" + _assumed(domain))
+    if not _leaves(sp.Tuple(lhs, rhs)):
+        return Outcome("verified", f"numerically, to {DIGITS} digits (no variables)")
     return Outcome("verified", _numeric_evidence(sampler.good, domain) +
                    _domain_limit(sampler.good, sampler.undefined) + _assumed(domain))
 
@@ -326,7 +396,8 @@ class _Sampler:
             holds, point, a, b = self.point(attempt)
             if holds is False:
                 at = f"at {_where(point)}: " if point else ""
-                return Outcome("refuted", f"{at}left {_show(a)}, right {_show(b)}")
+                left, right = _show_pair(a, b)
+                return Outcome("refuted", f"{at}left {left}, right {right}")
             if holds:
                 self.good.append(point)
         if constant and self.good:
@@ -388,7 +459,7 @@ def satisfiable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None
     """Whether ``lhs relation rhs`` holds at some drawn point (η > 0 does; x < x does not)."""
     sampler = _Sampler(sp.sympify(lhs), sp.sympify(rhs), relation, domain or Domain(), seed)
     try:
-        with time_limit(2.0):
+        with time_limit(2.0), mpmath.workdps(CHECK_DIGITS + 20):
             return any(sampler.point(attempt)[0] for attempt in range(points))
     except (TimeLimit, Undecided):
         return True   # not shown to be impossible

@@ -216,6 +216,9 @@ class Meaning:
 
     def product(self, a: Node, b: Node) -> sp.Expr:
         # f(x) or f (x)(…): a call when f is a function the note or symnet knows, or the argument is a tuple
+        if b.kind in ("paren", "tuple") and a.kind == "op" and a.name == "*":
+            # x Φ(x) parses as (x Φ)(x): application binds tighter than the product, so x · Φ(x)
+            return self.expr(a.args[0]) * self.product(a.args[1], b)
         if b.kind in ("paren", "tuple"):
             args = b.args if b.kind == "tuple" else (b.args[0],)
             if a.kind == "prime":
@@ -434,7 +437,10 @@ def expand(e: sp.Expr, values: dict, hold: set = frozenset(), memo: dict | None 
             raise Undecided("the definitions refer to each other in a circle")
         active.add(name)
         value = values[name] if name in values else values[name.base](*name.indices)  # a family member
-        memo[name] = sub(value)
+        if name not in values and value.has(name):
+            memo[name] = name   # η_0 in η_t = η_0 / (1 + k t): the member the family is built on stays a leaf
+        else:
+            memo[name] = sub(value)
         active.discard(name)
         return memo[name]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .decide import Domain, decide, satisfiable
+from .decide import Domain, UndefinedFunction, decide, satisfiable
 from .latex import LatexError, Node, parse
 from .matrices import MatrixNote
 from .meaning import (KNOWN_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
@@ -65,6 +65,13 @@ class NoteState:
     scope: object = None                              # the paragraph being read
     used: set = field(default_factory=set)            # the settings the claim being checked uses
 
+    def used_settings_in(self, names) -> bool:
+        """Whether a setting of this paragraph gives a value to one of ``names`` (f(x) = 0 at x = 10)."""
+        return any(s in names for s, (_, scope, _line) in self.settings.items() if scope == self.scope)
+    distinct: set = field(default_factory=set)        # index pairs stated different (j ≠ i)
+    cue: str | None = None                            # what the words before the formula make of it
+    unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
+
 
 def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     """The verdicts on one formula (one per row of an aligned block), updating what the note has said."""
@@ -76,11 +83,13 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         # an error at the very end points just past the last character, not at the closing delimiter's line
         line, column = formula.position(min(exc.offset, len(formula.text.rstrip())))
         hint = f" (hint: {exc.hint})" if exc.hint else ""
+        _remember_unreadable(formula.text, state, line)
         return [Verdict(line, column, text, "unparseable", exc.message + hint)]
     scope = getattr(formula, "paragraph", None)
     state.scope = scope if scope is not None else len(getattr(formula, "context", ""))
     state.context.prose = getattr(formula, "context", "")
     state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
+    state.cue = _cue(formula)
     rows = tree.args if tree.kind == "rows" else (tree,)
     verdicts = []
     for k, row in enumerate(rows):
@@ -90,6 +99,38 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
         verdicts.append(_judge_row(row, state, line, column, row_text, budget))
     return verdicts
+
+
+DEFINE_CUE = re.compile(r"\b(let|define[sd]?|redefine[sd]?|now|instead|denote[sd]?|set|write|suppose|consider|"
+                        r"take|becomes?|replace[sd]?)\b[^.!?:]*$|[令设记定义]\s*$", re.IGNORECASE)
+CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|therefore|thus|gives?|"
+                       r"we get|it follows|show|prove)\b[^.!?:]*$|[则故所以因此]\s*$", re.IGNORECASE)
+
+
+def _cue(formula) -> str | None:
+    """What the words just before a formula make of it: 'define' (let, redefine, now), 'claim' (then, for
+    every, hence), or None."""
+    context = getattr(formula, "context", "") or ""
+    at = context.rfind(formula.text)
+    before = context[max(0, at - 80):at] if at > 0 else ""
+    before = before.rsplit("$", 1)[0] if before.count("$") % 2 else before
+    before = before.rstrip(" $\\[(")
+    if CLAIM_CUE.search(before):
+        return "claim"
+    if DEFINE_CUE.search(before):
+        return "define"
+    return None
+
+
+def _remember_unreadable(text: str, state: NoteState, line: int) -> None:
+    """A definition symnet cannot read still defines its name: claims that use the name are undecided."""
+    left = text.split("=", 1)[0] if "=" in text else ""
+    try:
+        node = parse(left) if left.strip() else None
+    except LatexError:
+        return
+    if node is not None and node.kind in ("name", "sub"):
+        state.unreadable[_show(node.args[0] if node.kind == "sub" else node)] = line
 
 
 def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, budget: float) -> Verdict:
@@ -176,11 +217,15 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
         state.conditions.append((variable, expression, line))
         return "condition", "an equation to solve (a stationarity condition), not an identity"
     target = _target(left, meaning)
+    if target is None and left.kind == "op" and left.name == "^" and left.args[0].kind in ("name", "sub"):
+        value = _value_or_none(meaning, right)
+        if value is not None and value.is_number:
+            return "setting", f"a value for {_show(left.args[0])}^{_show(left.args[1])} (line {line}), not substituted"
     if target is None:
         return _claim_or_condition(left, right, meaning, state, budget)
     kind = target[0]
     if kind == "function":
-        return _function_definition(target, right, meaning, state, line, budget)
+        return _function_definition(target, left, right, meaning, state, line, budget)
     symbol = target[1]
     solved = _solution(left, right, meaning, state, budget)
     if solved is not None:
@@ -224,8 +269,10 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     if outcome.status == "verified":
         return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
     new_value = meaning.expr(right)
+    if state.cue == "claim":
+        return outcome.status, outcome.detail
     known = set().union(*[expand(v, ctx.values).free_symbols for v in ctx.values.values()] or [set()])
-    if new_value.free_symbols - known - {symbol}:
+    if state.cue == "define" or new_value.free_symbols - known - {symbol}:
         ctx.values[symbol] = new_value
         ctx.expansions.clear()
         state.lines[symbol] = line
@@ -233,15 +280,22 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     return outcome.status, outcome.detail
 
 
-def _function_definition(target, right: Node, meaning: Meaning, state: NoteState, line: int,
+def _function_definition(target, left: Node, right: Node, meaning: Meaning, state: NoteState, line: int,
                          budget: float) -> tuple[str, str]:
     """``f(x) = …``: a definition, or for a name already defined (by the note or a built-in such as σ)
     either the same function (verified) or a redefinition from here on."""
     ctx = state.context
     _, name, params = target
-    value = meaning.expr(right)
     known = ctx.functions.get(name)
     builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
+    defined_parameters = any(p in ctx.values or isinstance(p, sp.Indexed) and p.base in ctx.values
+                             for p in params)
+    if (builtin and not known and name.lstrip("\\") not in REDEFINABLE) or defined_parameters or \
+            state.used_settings_in(params):
+        # log p_i = …, tanh(x) = … at a setting: statements about values, not definitions of functions
+        outcome = _claim(meaning, left, right, "=", state, budget)
+        return outcome.status, outcome.detail
+    value = meaning.expr(right)
     if known is None and not builtin:
         ctx.functions[name] = (params, value)
         state.lines[name] = line
@@ -255,8 +309,7 @@ def _function_definition(target, right: Node, meaning: Meaning, state: NoteState
     origin = f"its definition (line {state.lines[name]})" if known else f"the built-in {name.lstrip(chr(92))}"
     if outcome.status == "verified":
         return "verified", f"agrees with {origin}; {outcome.detail}"
-    if builtin and not known and name.lstrip("\\") not in REDEFINABLE:
-        # tanh, exp, ReLU … keep their meaning: a different formula for them is a wrong claim
+    if state.cue == "claim" and outcome.status == "refuted":
         return outcome.status, outcome.detail
     ctx.functions[name] = (params, value)
     state.lines[name] = line
@@ -277,7 +330,8 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
         shift = sp.simplify(shifted[0] - k)
         if not shift.is_Integer or shift <= 0:
             raise Undecided("a recurrence whose index is not k + a positive whole number")
-        state.recurrences[base] = (k, int(shift), meaning.expr(right), line)
+        body = meaning.expr(right).xreplace({sp.Symbol(k.name, real=True): k})
+        state.recurrences[base] = (k, int(shift), body, line)
         state.lines[base] = line
         return "definition", "a recurrence (closed forms after it are checked by induction)"
     if base in ctx.values or member in ctx.values:
@@ -287,9 +341,10 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             where = state.lines.get(member, state.lines.get(base))
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
-    value = meaning.expr(right)
+    value, = unify_indices(meaning.expr(right).xreplace({}), )
+    value = value.xreplace({sp.Symbol(i.name, real=True): i for i in member.indices if isinstance(i, sp.Symbol)})
     if free and all(isinstance(i, sp.Symbol) for i in member.indices):
-        if value.has(base):
+        if any(e.base == base and e.free_symbols & set(member.indices) for e in value.atoms(sp.Indexed)):
             raise Undecided("a family defined by its own members")
         ctx.values[base] = sp.Lambda(tuple(member.indices), value)
         ctx.expansions.clear()
@@ -364,9 +419,9 @@ def _claim_or_condition(left: Node, right: Node, meaning: Meaning, state: NoteSt
     if outcome.status != "refuted" or not _plain_equation(left, right, state):
         return outcome.status, outcome.detail
     l, r = _sides(meaning, left, right, state)
-    if satisfiable(l, r, "=", _domain(state, l, r)):
-        return "condition", "an equation between quantities the note leaves free (holds for some values)"
-    return outcome.status, outcome.detail
+    if not (l.free_symbols | r.free_symbols):
+        return outcome.status, outcome.detail
+    return "condition", "an equation between quantities the note leaves free, not an identity"
 
 
 # -- claims ------------------------------------------------------------------------------------------------------
@@ -404,9 +459,13 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
 def _record_bounds(ops, parts, sides, state: NoteState, line: int) -> None:
     """Numeric bounds on single symbols (η > 0, 0 < α < 1) bound what later claims try; 1 ≤ i ≤ n makes i whole."""
     for k, op in enumerate(ops):
+        a, b = sides[k], sides[k + 1]
+        if op == "≠" and isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol):
+            # j ≠ i: indices drawn apart (as subscripts they are whole-number symbols)
+            state.distinct.add(frozenset((sp.Symbol(a.name, integer=True), sp.Symbol(b.name, integer=True))))
+            continue
         if op == "≠":
             continue
-        a, b = sides[k], sides[k + 1]
         if a is None or b is None:
             continue
         strict = op in ("<", ">")
@@ -450,6 +509,8 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
         return _noncommutative(left, right, relation, budget)
     try:
         return _decide(left, right, relation, state, budget)
+    except UndefinedFunction:
+        raise
     except Undecided as scalar_reason:
         return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
 
@@ -467,7 +528,11 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
 
 def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState):
     ctx = state.context
-    left, right = meaning.expr(left_node), meaning.expr(right_node)
+    left, right = unify_indices(meaning.expr(left_node), meaning.expr(right_node))
+    for name, line in state.unreadable.items():
+        if any(str(s) == name or str(getattr(s, "base", "")) == name
+               for s in (left.free_symbols | right.free_symbols | left.atoms(sp.Indexed) | right.atoms(sp.Indexed))):
+            raise Undecided(f"{name} is defined on line {line} by a formula symnet could not read")
     memo = ctx.expansions
     left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
     settings = {s: v for s, (v, scope, _) in state.settings.items()
@@ -523,7 +588,12 @@ def _domain(state: NoteState, left, right) -> Domain:
     notes = tuple(a for a in state.assumed if any(str(s) in a for s in mentioned))
     lower = {s: v for s, v in state.lower.items() if s in mentioned}
     upper = {s: v for s, v in state.upper.items() if s in mentioned}
-    return Domain(lower, upper, frozenset(wholes), sizes, notes)
+    distinct = frozenset(p for p in state.distinct if p <= mentioned)
+    for pair_ in distinct:
+        for index in pair_:
+            if isinstance(sizes.get(index), sp.Symbol):
+                lower.setdefault(sizes[index], (2, False))   # two different indices need two members
+    return Domain(lower, upper, frozenset(wholes), sizes, notes, distinct)
 
 
 def _role_whole(s, left, right) -> bool:
@@ -549,6 +619,14 @@ def _target(node: Node, meaning: Meaning):
     if node.kind == "call" and not node.args:
         return ("value", meaning.symbol(node.name))  # a word used as a name: cost = …
     return None
+
+
+def unify_indices(*exprs: sp.Expr) -> list:
+    """A letter used as a subscript (η_t) and as a number (k t) in one statement is one whole number t."""
+    indices = {i for e in exprs for a in e.atoms(sp.Indexed) for i in a.free_symbols - {a.base.label}
+               if isinstance(i, sp.Symbol) and i.is_integer}
+    real = {sp.Symbol(i.name, real=True): i for i in indices}
+    return [e.xreplace(real) if real else e for e in exprs]
 
 
 def _value_or_none(meaning: Meaning, node: Node):
