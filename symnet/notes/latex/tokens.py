@@ -1,0 +1,148 @@
+"""Tokens of the LaTeX that notes use: the vocabulary (Greek letters, functions, relations, accents), the
+:class:`Node` and :class:`LatexError` types the parser returns, and :func:`tokenize`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma "
+         "tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega").split()
+UNICODE = {"λ": r"\lambda", "θ": r"\theta", "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta",
+           "ε": r"\epsilon", "η": r"\eta", "μ": r"\mu", "σ": r"\sigma", "τ": r"\tau", "φ": r"\phi", "ω": r"\omega",
+           "π": r"\pi", "ρ": r"\rho", "Σ": r"\Sigma", "∑": r"\sum", "∏": r"\prod", "−": "-", "·": r"\cdot",
+           "×": r"\times", "∕": "/", "÷": "/", "∂": r"\partial", "√": r"\sqrt", "∇": r"\nabla", "≈": r"\approx",
+           "≤": r"\le", "≥": r"\ge", "←": r"\leftarrow", "→": r"\to", "∞": r"\infty", "′": "'", "∘": r"\circ",
+           "⊙": r"\circ", "≠": r"\ne", "∈": r"\in", "–": "-", "＝": "=", "（": "(", "）": ")", "，": ","}
+FUNCTIONS = {"sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "log", "ln", "max", "min", "arg", "det"}
+RELATIONS = {"=": "=", ":=": ":=", r"\approx": "≈", r"\leftarrow": "←", r"\gets": "←", r"\to": "→",
+             r"\rightarrow": "→", r"\le": "≤", r"\leq": "≤", r"\ge": "≥", r"\geq": "≥", "<": "<", ">": ">",
+             r"\ne": "≠", r"\neq": "≠", r"\equiv": "=", r"\triangleq": ":=", r"\coloneqq": ":=", r"\in": "∈"}
+ACCENTS = {"hat", "widehat", "vec", "bar", "overline", "tilde", "widetilde", "dot", "ddot", "mathbf", "boldsymbol",
+           "bm", "mathcal", "mathbb", "check"}
+WORDS = {"mathrm", "operatorname", "text", "textrm", "textit", "mathit", "textbf", "mathsf", "texttt"}
+SPACING = {",", ";", "!", ":", " ", "quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits", "big", "Big",
+           "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "middle"}
+ELISIONS = {"ldots", "cdots", "dots", "vdots", "ddots"}
+#: Words that notes write as plain letters but mean as one name.
+WORD_NAMES = {"cost", "loss", "Loss", "Cost", "softmax", "Softmax", "sigmoid", "Sigmoid", "ReLU", "relu", "MSE", "MAE",
+              "Var", "tanh", "exp", "log", "ln", "sin", "cos", "max", "min", "argmax", "argmin", "GELU", "Attention",
+              "attention", "LayerNorm", "Dropout", "dropout", "output", "input", "error", "grad", "lr"}
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e]")
+
+
+class LatexError(ValueError):
+    """A formula symnet cannot read: where (an offset into the formula), why, and a hint when there is one."""
+
+    def __init__(self, message: str, offset: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.offset, self.hint = message, offset, hint
+
+
+@dataclass(frozen=True)
+class Node:
+    """A parsed piece: ``kind`` says what it is, ``args`` its parts, ``name`` a name or operator."""
+
+    kind: str            # num name sub op neg call juxt deriv sum prod abs norm matrix rel prime
+    name: str = ""
+    args: tuple = ()
+    offset: int = 0
+
+    def __repr__(self) -> str:
+        inner = ", ".join(map(repr, self.args))
+        return f"{self.kind}({self.name}{': ' if self.name and inner else ''}{inner})"
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str    # num letter cmd sym text end
+    value: str
+    offset: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+            continue
+        if _CJK.match(c):
+            j = i
+            while j < n and (_CJK.match(text[j]) or text[j].isspace()):
+                j += 1
+            raise LatexError(f"prose inside maths: {text[i:j].strip()!r}", i,
+                             "move the words out of the $…$ (or wrap them in \\text{…})")
+        if c in UNICODE:
+            mapped = UNICODE[c]
+            tokens.append(Token("cmd" if mapped.startswith("\\") else ("sym" if len(mapped) == 1 else "cmd"),
+                                mapped, i))
+            i += 1
+            continue
+        if c == "\\":
+            if i + 1 < n and text[i + 1].isalpha():
+                j = i + 1
+                while j < n and text[j].isalpha():
+                    j += 1
+                name = text[i:j]
+                if name[1:] in ("text", "textrm", "mathrm", "operatorname", "textit", "mathit", "textbf",
+                                "mathsf", "texttt") and j < n and text[j] == "{":
+                    close = _matching(text, j)
+                    tokens.append(Token("text", text[j + 1:close].strip(), i))
+                    i = close + 1
+                    continue
+                tokens.append(Token("cmd", name, i))
+                i = j
+                continue
+            if i + 1 < n:
+                tokens.append(Token("cmd", "\\" + text[i + 1], i))
+                i += 2
+                continue
+            raise LatexError("a lone backslash ends the formula", i)
+        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+            j = i
+            while j < n and (text[j].isdigit() or (text[j] == "." and j + 1 < n and text[j + 1].isdigit())):
+                j += 1
+            tokens.append(Token("num", text[i:j], i))
+            i = j
+            continue
+        if c == "." and text.startswith("...", i):
+            raise LatexError("'...' elides terms", i, "symnet cannot check a formula with elided terms")
+        if c.isalpha() and c.isascii():
+            j = i
+            while j < n and text[j].isascii() and text[j].isalpha():
+                j += 1
+            word = text[i:j]
+            if word in WORD_NAMES:
+                # cost, loss, softmax …: notes write these words without \text
+                tokens.append(Token("text", word, i))
+                i = j
+                continue
+            tokens.append(Token("letter", c, i))
+            i += 1
+            continue
+        if c.isalpha():
+            raise LatexError(f"unexpected character {c!r}", i, "use the LaTeX command for it")
+        if text.startswith(":=", i):
+            tokens.append(Token("sym", ":=", i))
+            i += 2
+            continue
+        if c in "+-*/=()[]{}^_,;:!|'<>&":
+            tokens.append(Token("sym", c, i))
+            i += 1
+            continue
+        raise LatexError(f"unexpected character {c!r}", i)
+    tokens.append(Token("end", "", n))
+    return tokens
+
+
+def _matching(text: str, start: int) -> int:
+    depth = 0
+    for k in range(start, len(text)):
+        if text[k] == "{" and (k == 0 or text[k - 1] != "\\"):
+            depth += 1
+        elif text[k] == "}" and text[k - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return k
+    raise LatexError("unbalanced braces: a { is never closed", start, "add the missing }")
