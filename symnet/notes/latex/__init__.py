@@ -21,13 +21,16 @@ The result is a small tree of :class:`Node` values; :mod:`symnet.notes.check` gi
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .commands import Commands
 from .environments import Environments
 from .grammar import Core
 from .scripts import Scripts
-from .tokens import LatexError, Node, Token, tokenize
+from .environments import blank_markup, group_rows, split_rows, top_relation
+from .tokens import MAX_TREE_DEPTH, LatexError, Node, Token, tokenize
 
-__all__ = ["LatexError", "Node", "Parser", "Token", "parse", "tokenize"]
+__all__ = ["LatexError", "Node", "Parsed", "Parser", "Token", "parse", "read", "tokenize"]
 
 
 class Parser(Scripts, Commands, Environments, Core):
@@ -50,10 +53,11 @@ class _PartialParser(Parser):
                     raise LatexError("the order of a derivative is a number", g.offset)
                 order = int(inner.name)
             self.skip_spacing()
+            symbol = "∂" if t.value == r"\partial" else "d"
             if self.at("end") or self.at("sym", "}"):
-                return Node("partial", "", (None, order), t.offset)
+                return Node("partial", symbol, (None, order), t.offset)
             target = self.factor()
-            return Node("partial", "", (target, order), t.offset)
+            return Node("partial", symbol, (target, order), t.offset)
         return super().atom()
 
     def _differential_d(self) -> bool:
@@ -85,8 +89,81 @@ class _PartialParser(Parser):
         return False
 
 
-def parse(text: str) -> Node:
-    """Parse one formula; raises :class:`LatexError` with an offset into ``text``."""
-    if len(text) > 20000:
-        raise LatexError("formula too long to check (over 20000 characters)", 0)
-    return _PartialParser(text).parse()
+@dataclass(frozen=True)
+class Parsed:
+    """A formula's tree and the readings taken where its notation is ambiguous (``read W_{12} as W_{1,2}``)."""
+
+    tree: Node
+    readings: tuple[str, ...] = ()
+
+
+def read(text: str, names: frozenset = frozenset()) -> Parsed:
+    """Parse one formula; raises :class:`LatexError` with an offset into ``text``.
+
+    ``names`` are multi-letter words the note defines (``LSE``): each is read as one name. Alignments are
+    split into rows (a ``rows`` node of one ``rel`` per claim); a display that starts with a relation is a
+    ``rel`` whose first part is a ``continued`` node (the end of the previous display)."""
+    tokens = tokenize(blank_markup(text), frozenset(names))
+    readings: list[str] = []
+    nodes: list[Node] = []
+    try:
+        for group in group_rows(split_rows(tokens[:-1])):
+            parser = _PartialParser(text, names, tokens=group + [Token("end", "", _end_of(group, text))])
+            parser.readings = readings
+            nodes.extend(_row(parser, nodes[-1] if nodes else None))
+    except RecursionError:
+        raise LatexError("the formula nests too deeply to read", 0,
+                         "name the inner parts in separate formulas") from None
+    if not nodes:
+        raise LatexError("an empty formula", 0, "delete the empty $…$")
+    tree = nodes[0] if len(nodes) == 1 else Node("rows", "", tuple(nodes), nodes[0].offset)
+    _check_depth(tree)
+    return Parsed(tree, tuple(readings))
+
+
+def parse(text: str, names: frozenset = frozenset()) -> Node:
+    """The tree of one formula (see :func:`read`)."""
+    return read(text, names).tree
+
+
+def _row(parser: "_PartialParser", previous: Node | None) -> list[Node]:
+    """One row's claims; a row that starts with a relation continues the previous row's last part."""
+    parser.skip_spacing()
+    start = parser.tok.offset
+    if top_relation(parser.tokens[parser.i:parser.i + 1]) == 0 or parser.at("cmd", r"\stackrel") or \
+            parser.at("cmd", r"\overset"):
+        if previous is not None and previous.kind == "rel":
+            left = previous.args[1][-1]
+        else:
+            left = Node("continued", "", (), start)   # = …: the previous display's end, filled in by the reader
+        node = parser.formula(left=left, start=start)
+        parser.at_trailing()
+        if not parser.at("end"):
+            node = parser.parse_rest(node)
+    else:
+        node = parser.parse()
+    return list(node.args) if node.kind == "rows" else [node]
+
+
+def _end_of(group: list[Token], text: str) -> int:
+    """Where a row ends in the text: just past its last token."""
+    if not group:
+        return len(text)
+    last = group[-1]
+    return last.offset + max(1, len(last.value)) if last.kind != "text" else text.find("}", last.offset) + 1
+
+
+def _check_depth(tree: Node) -> None:
+    """Refuse a tree deeper than :data:`MAX_TREE_DEPTH` (a chain of thousands of terms), iteratively."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise LatexError(f"the formula is too long a chain (its tree is deeper than {MAX_TREE_DEPTH})",
+                             node.offset, "split it into several formulas, or write the sum with \\sum")
+        for a in node.args:
+            if isinstance(a, Node):
+                stack.append((a, depth + 1))
+            elif isinstance(a, tuple):
+                stack.extend((x, depth + 1) for x in a if isinstance(x, Node))
+                stack.extend((y, depth + 2) for x in a if isinstance(x, tuple) for y in x if isinstance(y, Node))

@@ -42,7 +42,7 @@ class LatexError(ValueError):
 class Node:
     """A parsed piece: ``kind`` says what it is, ``args`` its parts, ``name`` a name or operator."""
 
-    kind: str            # num name sub op neg call juxt deriv sum prod abs norm matrix rel prime
+    kind: str            # num name sub op neg call deriv sum prod abs norm matrix rel prime rows continued …
     name: str = ""
     args: tuple = ()
     offset: int = 0
@@ -59,9 +59,28 @@ class Token:
     offset: int
 
 
-def tokenize(text: str) -> list[Token]:
+#: Limits that keep parsing bounded whatever the input (each breach is a :class:`LatexError` with a hint).
+MAX_LENGTH = 10_000        # characters in one formula
+MAX_BRACKETS = 40          # brackets of any kind ({ ( [ \left) open at once
+MAX_DEPTH = 150            # the parser's own nesting (brackets, fractions, roots, signs, scripts together)
+MAX_TREE_DEPTH = 250       # the depth of the finished tree (a chain of 1,000 sums is 1,000 deep)
+MAX_TOWER = 3              # exponents inside exponents: a^{b^{c^{d}}} and no higher
+MAX_DIGITS = 40            # digits in one number
+MAX_DIGITS_OF_VALUE = 10_000   # a constant power such as 10^{10^{5}} that would have more digits is refused
+
+_OPENERS = {"{": "}", "(": ")", "[": "]", r"\left": r"\right", r"\{": r"\}"}
+_CLOSERS = {"}", ")", "]", r"\right", r"\}"}
+
+
+def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
+    """The formula's tokens. ``names`` are multi-letter words the note defines (``LSE``): each is one name,
+    as are the words of :data:`WORD_NAMES`; any other run of letters is a run of one-letter names."""
+    if len(text) > MAX_LENGTH:
+        raise LatexError(f"formula too long to check ({len(text)} characters, the limit is {MAX_LENGTH})", 0,
+                         "split it into several formulas, naming the parts")
     tokens: list[Token] = []
     i, n = 0, len(text)
+    depth = 0
     while i < n:
         c = text[i]
         if c.isspace():
@@ -78,60 +97,66 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("cmd" if mapped.startswith("\\") else ("sym" if len(mapped) == 1 else "cmd"),
                                 mapped, i))
             i += 1
-            continue
-        if c == "\\":
+        elif c == "\\":
             if i + 1 < n and text[i + 1].isalpha():
                 j = i + 1
                 while j < n and text[j].isalpha():
                     j += 1
                 name = text[i:j]
-                if name[1:] in ("text", "textrm", "mathrm", "operatorname", "textit", "mathit", "textbf",
-                                "mathsf", "texttt") and j < n and text[j] == "{":
+                if name[1:] in WORDS and j < n and text[j] == "{":
                     close = _matching(text, j)
                     tokens.append(Token("text", text[j + 1:close].strip(), i))
                     i = close + 1
                     continue
                 tokens.append(Token("cmd", name, i))
                 i = j
-                continue
-            if i + 1 < n:
+            elif i + 1 < n:
                 tokens.append(Token("cmd", "\\" + text[i + 1], i))
                 i += 2
-                continue
-            raise LatexError("a lone backslash ends the formula", i)
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+            else:
+                raise LatexError("a lone backslash ends the formula", i, "delete it, or write \\\\ for a new line")
+        elif c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
             j = i
             while j < n and (text[j].isdigit() or (text[j] == "." and j + 1 < n and text[j + 1].isdigit())):
                 j += 1
+            if j - i > MAX_DIGITS:
+                raise LatexError(f"a number of {j - i} digits (the limit is {MAX_DIGITS})", i,
+                                 "write it with a power of ten, e.g. 10^{40}, or round it")
             tokens.append(Token("num", text[i:j], i))
             i = j
-            continue
-        if c == "." and text.startswith("...", i):
-            raise LatexError("'...' elides terms", i, "symnet cannot check a formula with elided terms")
-        if c.isalpha() and c.isascii():
+        elif text.startswith("...", i):
+            tokens.append(Token("cmd", r"\dots", i))   # x_1 + ... + x_n: an ellipsis, as \dots
+            i += 3
+        elif c.isalpha() and c.isascii():
             j = i
             while j < n and text[j].isascii() and text[j].isalpha():
                 j += 1
             word = text[i:j]
-            if word in WORD_NAMES:
-                # cost, loss, softmax …: notes write these words without \text
+            if word in WORD_NAMES or word in names:
+                # cost, loss, softmax, and the note's own multi-letter names (LSE): one name each
                 tokens.append(Token("text", word, i))
                 i = j
                 continue
             tokens.append(Token("letter", c, i))
             i += 1
-            continue
-        if c.isalpha():
-            raise LatexError(f"unexpected character {c!r}", i, "use the LaTeX command for it")
-        if text.startswith(":=", i):
+        elif c.isalpha():
+            raise LatexError(f"unexpected character {c!r}", i, "use the LaTeX command for it (\\alpha, \\ell, …)")
+        elif text.startswith(":=", i) or text.startswith("=:", i):
             tokens.append(Token("sym", ":=", i))
             i += 2
-            continue
-        if c in "+-*/=()[]{}^_,;:!|'<>&":
+        elif c in "+-*/=()[]{}^_,;:!|'<>&.":
             tokens.append(Token("sym", c, i))
             i += 1
-            continue
-        raise LatexError(f"unexpected character {c!r}", i)
+        else:
+            raise LatexError(f"unexpected character {c!r}", i, "delete it, or use the LaTeX command for it")
+        v = tokens[-1].value
+        if v in _OPENERS:
+            depth += 1
+            if depth > MAX_BRACKETS:
+                raise LatexError(f"brackets nested deeper than {MAX_BRACKETS} levels", i,
+                                 "name the inner parts in separate formulas")
+        elif v in _CLOSERS:
+            depth -= 1
     tokens.append(Token("end", "", n))
     return tokens
 
