@@ -42,7 +42,8 @@ class _PartialParser(Parser):
 
     def atom(self) -> Node:
         self.skip_spacing()
-        if self.at("cmd", r"\partial") or (self.at("letter", "d") and self._differential_d()):
+        if self.at("cmd", r"\partial") and self.peek().value != "_" or \
+                (self.at("letter", "d") and self._differential_d()):
             t = self.take()
             order = 1
             if self.at("sym", "^"):
@@ -110,6 +111,9 @@ def read(text: str, names: frozenset = frozenset()) -> Parsed:
         for group in group_rows(split_rows(tokens[:-1])):
             parser = _PartialParser(text, names, tokens=group + [Token("end", "", _end_of(group, text))])
             parser.readings = readings
+            if len(group) == 1 and group[0].kind in ("cmd", "sym"):
+                nodes.append(Node("symbol", group[0].value, (), group[0].offset))  # $\odot$: the sign, mentioned
+                continue
             nodes.extend(_row(parser, nodes[-1] if nodes else None))
     except RecursionError:
         raise LatexError("the formula nests too deeply to read", 0,

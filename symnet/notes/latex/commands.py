@@ -42,8 +42,20 @@ class Commands:
             return Node("call", "sqrt", (self.group_or_atom(),) + ((index,) if index else ()), t.offset)
         if name in ("sum", "prod", "int", "iint", "oint"):
             return self.big_operator(name, t.offset)
+        if name == "partial" and self.at("sym", "_"):
+            # \partial_{w} L: the partial derivative by w of what follows
+            self.take()
+            variable = _ungrouped(self.script_group())
+            self.skip_spacing()
+            if self.at("end"):
+                return Node("deriv", "", (None, variable, 1), t.offset)
+            return Node("deriv", "", (self.product(), variable, 1), t.offset)
         if name == "partial":
             raise LatexError("a ∂ outside a fraction", t.offset, r"write \frac{\partial L}{\partial w}")
+        if name == "nabla" and self.at("sym", "^"):
+            self.take()
+            order = _ungrouped(self.script_group())
+            return Node("nabla2", order.name, (None, self.factor()), t.offset)  # \nabla^2 f: the Hessian
         if name == "nabla":
             sub = None
             if self.at("sym", "_"):
@@ -100,7 +112,7 @@ class Commands:
             return self.environment(t.offset)
         if name in ("top", "intercal"):
             return Node("name", "T", (), t.offset)
-        if name in ("emptyset", "varnothing", "hbar", "aleph", "star", "dagger", "prime"):
+        if name in ("emptyset", "varnothing", "hbar", "aleph", "star", "dagger", "prime", "ast"):
             return Node("name", t.value, (), t.offset)
         raise LatexError(f"unknown command \\{name}", t.offset, command_hint(name))
 
@@ -129,7 +141,7 @@ class Commands:
             self.take()
             return Node("norm", "", (inner,), offset)
         if opener.value in (r"\{", r"\lbrace"):
-            if self.at("cmd", r"\begin"):
+            if self.at("cmd", r"\begin") and self.peek(2).value + self.peek(3).value in ("ca", "ar", "dc", "rc"):
                 inner = self.atom()  # \left\{ \begin{array}{ll} … \end{array} \right.: a piecewise definition
                 self.expect("cmd", r"\right")
                 self.take()
@@ -172,14 +184,18 @@ class Commands:
         if self.at("cmd", closer) or closer == r"\right" and self.at("cmd", r"\right"):
             self.take() if closer != r"\right" else None
             return Node("set", "", (), offset)
-        items = [self.formula()]
-        while self.at("sym", ","):
-            self.take()
-            items.append(self.formula())
+        outer, self._closing_abs = self._closing_abs, True  # \{x | x > 0\}: the bar is the set's, not |x|
+        try:
+            items = [self.formula()]
+            while self.at("sym", ","):
+                self.take()
+                items.append(self.formula())
+        finally:
+            self._closing_abs = outer
         if self.at("cmd", r"\mid") or self.at("sym", "|") or self.at("sym", ":") or self.at("cmd", r"\colon"):
             self.take()
             conditions = [self.formula()]
-            while self.at("sym", ","):
+            while self.at("sym", ",") or self.at_connective():
                 self.take()
                 conditions.append(self.formula())
             node = Node("set", "|", (tuple(items), tuple(conditions)), offset)
@@ -242,8 +258,10 @@ class Commands:
                                  r"write \frac{\partial L}{\partial w}")
             target, order_num = d_num
             if target is None:
-                # \frac{d}{dx} f: the operand follows
+                # \frac{d}{dx} f: the operand follows (none: the operator itself, mentioned)
                 self.skip_spacing()
+                if self.at("end") or self.tok.kind == "sym" and self.tok.value in ("}", ")", ",", "=", "."):
+                    return Node("deriv", "", (None, variable, order), offset)
                 target = self.factor()
             return Node("deriv", "", (target, variable, order), offset)
         return Node("op", "/", (num, den), offset)
@@ -263,6 +281,8 @@ class Commands:
         return self.atom()
 
     def big_operator(self, name: str, offset: int) -> Node:
+        if self.at("end"):
+            return Node("name", "\\" + name, (), offset)  # the symbol itself, mentioned
         lower = upper = None
         for _ in range(2):
             self.skip_spacing()
@@ -293,6 +313,11 @@ def _differential(node: Node) -> tuple | None:
         return None, 1
     if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[0].name in ("d",):
         return node.args[1], 1
+    if node.kind == "op" and node.name == "*":
+        # \partial f(\mathbf{x}): the differential's target runs on over the juxtaposed factors
+        inner = _differential(node.args[0])
+        if inner is not None and inner[0] is not None:
+            return Node("op", "*", (inner[0], node.args[1]), node.offset), inner[1]
     return None
 
 

@@ -25,9 +25,14 @@ STOPS = {r"\cdot", r"\times", r"\div", r"\circ", r"\odot", r"\otimes", r"\oplus"
          r"\end", r"\\", r"\rVert", r"\rvert", r"\|", r"\quad", r"\qquad", r"\mid", r"\}", r"\rangle",
          r"\tag", r"\label", r"\nonumber", r"\notag", r"\vert", r"\Vert", r"\rbrace", r"\bigr", r"\Bigr",
          r"\biggr", r"\Biggr", r"\big", r"\Big", r"\bigg", r"\Bigg", r"\middle", r"\colon", r"\wedge", r"\land",
-         r"\lor", r"\vee", r"\cap", r"\cup", r"\setminus", r"\forall", r"\exists"}
+         r"\lor", r"\vee", r"\forall", r"\exists", r"\%"}
 #: Hadamard-like products that bind more loosely than juxtaposition.
-LOOSE_PRODUCTS = {r"\circ": "∘", r"\odot": "∘", r"\otimes": "⊗", r"\oplus": "⊕"}
+LOOSE_PRODUCTS = {r"\circ": "∘", r"\odot": "∘", r"\otimes": "⊗", r"\oplus": "⊕", r"\cap": "∩", r"\cup": "∪",
+                  r"\setminus": "∖"}
+#: Words between formulas: "and" separates two, "for"/"where"/"if" introduce a condition on what precedes.
+CONNECTIVES = {"and", "or", ",", "and,"}
+CONDITIONS = {"for", "for all", "where", "if", "when", "with", "s.t.", "such that", "whenever", "since", "as",
+              "for any", "for every", "for each", "given", "subject to", "unless", "iff", "i.e.", "e.g."}
 
 
 class Core:
@@ -195,9 +200,9 @@ class Core:
 
     def given(self, node: Node) -> Node:
         """``P(y \\mid x)``: what follows the bar conditions what precedes it."""
-        if self.at("cmd", r"\mid"):
-            self.take()
-            return Node("given", "|", (node, self.formula()), node.offset)
+        if self.at("cmd", r"\mid") or self.at("cmd", r"\|"):
+            bar = self.take().value
+            return Node("given", "|" if bar == r"\mid" else "‖", (node, self.formula()), node.offset)
         return node
 
     def parse(self) -> Node:
@@ -207,14 +212,22 @@ class Core:
     def parse_rest(self, node: Node) -> Node:
         """After the first formula: more formulas separated by commas, then only trailing punctuation."""
         items = [node]
-        while self.at("sym", ",") or self.at("sym", ";"):
-            self.take()
+        while self.at("sym", ",") or self.at("sym", ";") or self.at_connective():
+            word = ""
+            while self.at("sym", ",") or self.at("sym", ";") or self.at_connective():
+                t = self.take()
+                word = t.value.strip().lower() if t.kind == "text" else word
             if self.at_trailing():
                 break
-            items.append(self.formula())
+            item = self.formula()
+            if word in CONDITIONS:
+                item = Node("condition", word, (item,), item.offset)  # … \text{for } x > 0: not a claim
+            items.append(item)
         self.at_trailing()
         if len(items) > 1:
-            if all(item.kind == "rel" for item in items):
+            node = _merge_list(items)
+        if len(items) > 1 and node.kind not in ("rel", "shape", "range"):
+            if all(item.kind in ("rel", "condition", "shape") for item in items) and items[0].kind in ("rel", "shape"):
                 node = Node("rows", ",", tuple(items), node.offset)  # x = 1, y = 2: each its own claim
             else:
                 node = Node("tuple", ",", tuple(items), node.offset)  # w, b: a list, mentioned
@@ -225,6 +238,9 @@ class Core:
                                                                      "delete it or add its opening bracket")
             raise LatexError(f"unexpected {t.value!r}", t.offset, unexpected_hint(t.value))
         return node
+
+    def at_connective(self) -> bool:
+        return self.tok.kind == "text" and _connective(self.tok.value)
 
     def at_trailing(self) -> bool:
         """Whether only sentence punctuation and spacing are left (they are skipped)."""
@@ -273,20 +289,38 @@ class Core:
 
     def _starts_factor(self) -> bool:
         t = self.tok
-        if t.kind in ("num", "letter", "text"):
+        if t.kind in ("num", "letter"):
             return True
+        if t.kind == "text":
+            return not _connective(t.value)
         if t.kind == "sym":
             return t.value in ("(", "[", "{") or (t.value == "|" and not self._closing_abs and
                                                   self.peek().value not in ("_", "^"))
         if t.kind == "cmd":
             v = t.value
-            if v in RELATIONS or v in MORE_RELATIONS or v in STOPS or v in (r"\stackrel", r"\overset"):
-                return v == r"\|" and not self._closing_norm
+            if v in RELATIONS or v in MORE_RELATIONS or v in STOPS or v in LOOSE_PRODUCTS or \
+                    v in (r"\stackrel", r"\overset"):
+                return v == r"\|" and not self._closing_norm and self._norm_closes()
             return True
         return False
 
     _closing_norm = False
     _closing_abs = False
+
+    def _norm_closes(self) -> bool:
+        """Whether the ``\\|`` here opens a norm closed before its bracket ends (``P \\| Q`` separates two)."""
+        depth = 0
+        for t in self.tokens[self.i + 1:]:
+            v = t.value
+            if v in ("{", "(", "[", r"\left"):
+                depth += 1
+            elif v in ("}", ")", "]", r"\right"):
+                depth -= 1
+                if depth < 0:
+                    return False
+            elif depth == 0 and v in (r"\|", r"\rVert", r"\Vert"):
+                return True
+        return False
 
     def term(self) -> Node:
         """Hadamard products bind more loosely than other products: ``A ∘ 𝟏 γ`` is ``A ∘ (𝟏 γ)``."""
@@ -391,6 +425,9 @@ class Core:
             if t.value in (")", "]", "}"):
                 raise LatexError(f"unbalanced {t.value!r}", t.offset, "a closing bracket has no opening one: "
                                                                      "delete it or add its opening bracket")
+            if t.value in (":", ".") and self.peek().value in (",", "}", ")", "]"):
+                self.take()
+                return Node("placeholder", t.value, (), t.offset)  # B_{i,:}, \log(.): every index, any argument
             if t.value == "_" or t.value == "^":
                 raise LatexError(f"{t.value} with nothing before it", t.offset, "a script needs a name under it: "
                                                                                 "write x_i or x^2")
@@ -480,6 +517,32 @@ class Core:
 
 #: Operators whose subscript is the variable they range over: \max_θ J(θ), \operatorname{argmax}_y P(y).
 OPTIMA = {"min", "max", "arg", "argmax", "argmin", "sup", "inf", "lim", "limsup", "liminf", "arg max", "arg min"}
+
+
+def _merge_list(items: list[Node]) -> Node:
+    """Lists that are one statement: ``a, b \\in X`` and ``w^*, b^* = …`` (several names on the left),
+    ``i = 1, \\ldots, n`` and ``k = 1, 4, 16`` (the values a name takes: a ``range``). Else a ``tuple``."""
+    head, last = items[:-1], items[-1]
+    names = all(i.kind in ("name", "sub", "dots", "prime") for i in head)
+    if names and last.kind == "shape":
+        subjects = Node("tuple", ",", tuple(head) + (last.args[0],), items[0].offset)
+        return Node("shape", last.name, (subjects, last.args[1]), items[0].offset)
+    if names and last.kind == "rel":
+        ops, parts = last.args
+        subjects = Node("tuple", ",", tuple(head) + (parts[0],), items[0].offset)
+        return Node("rel", "", (ops, (subjects,) + parts[1:]), items[0].offset)
+    first = items[0]
+    if first.kind == "rel" and first.args[0] == ("=",) and first.args[1][0].kind in ("name", "sub") and \
+            all(i.kind in ("num", "neg", "dots", "name", "sub") for i in items[1:]) and \
+            any(i.kind in ("num", "neg", "dots") for i in items[1:]):
+        name, value = first.args[1]
+        return Node("range", "", (name, (value,) + tuple(items[1:])), first.offset)
+    return Node("tuple", ",", tuple(items), first.offset)
+
+
+def _connective(word: str) -> bool:
+    word = word.strip().lower()
+    return word in CONNECTIVES or word in CONDITIONS
 
 
 def _is_dots(node: Node) -> bool:

@@ -14,7 +14,14 @@ def ellipsis_sum(terms: list[Node], start: int, parser) -> Node:
 
 
 def ellipsis_product(factors: list[Node], start: int, parser) -> Node:
-    return _pattern(factors, start, parser, "prod", " ")
+    # p(x_1) p(x_2) \cdots p(x_n): a name and its bracket are one factor of the pattern
+    paired: list[Node] = []
+    for f in factors:
+        if paired and f.kind in ("paren", "tuple") and paired[-1].kind in ("name", "sub"):
+            paired[-1] = Node("op", "*", (paired[-1], f), paired[-1].offset)
+        else:
+            paired.append(f)
+    return _pattern(paired, start, parser, "prod", " ")
 
 
 def _pattern(items: list[Node], start: int, parser, kind: str, joiner: str) -> Node:
@@ -23,13 +30,43 @@ def _pattern(items: list[Node], start: int, parser, kind: str, joiner: str) -> N
             item.args[0].kind == "dots"]
     where = items[dots[0]].offset
     hint = f"write it as {command}_{{i=1}}^{{n}} with the general term"
-    if len(dots) != 1 or dots[0] == 0 or dots[0] != len(items) - 2:
+    if kind == "prod" and dots == [len(items) - 1] and items[-2].kind == "num" and "." in items[-2].name:
+        parser.read_as(f"read {items[-2].name}… as {items[-2].name}")  # 0.7…: a decimal, cut short
+        items = items[:-1]
+        return items[0] if len(items) == 1 else _fold(items, start)
+    if len(dots) != 1 or dots[0] == 0 or dots[0] == len(items) - 1:
         raise LatexError("an ellipsis symnet cannot read (it needs a first term, the ellipsis, then the last "
                          "term)", where, hint)
+    d = dots[0]
+    last = items[d + 1]
+    # the pattern starts at the earliest term that unifies with the last one; terms around it stay as written
+    failure = LatexError("an ellipsis whose first and last terms do not show the pattern", where, hint)
+    for begin in range(d):
+        slots: list[tuple[Node, Node]] = []
+        if not (_unify(items[begin], last, slots) and slots):
+            continue
+        try:
+            pattern = _series(items[begin:d + 2], slots, start, parser, kind, command, hint, where)
+            break
+        except LatexError as exc:
+            failure = exc
+    else:
+        raise failure
+    whole = items[:begin] + [pattern] + items[d + 2:]
+    return whole[0] if len(whole) == 1 else _fold(whole, start, "+" if kind == "sum" else "*")
+
+
+def _fold(items: list[Node], start: int, op: str = "*") -> Node:
+    node = items[0]
+    for item in items[1:]:
+        node = Node("op", op, (node, item), start)
+    return node
+
+
+def _series(items: list[Node], slots: list, start: int, parser, kind: str, command: str, hint: str,
+            where: int) -> Node:
+    """The sum or product that ``first, …, \\dots, last`` spells, its index bound at the slots."""
     first, last = items[0], items[-1]
-    slots: list[tuple[Node, Node]] = []
-    if not _unify(first, last, slots) or not slots:
-        raise LatexError("an ellipsis whose first and last terms do not show the pattern", where, hint)
     low = slots[0][0]
     if any(not _same(a, low) or not _same(b, slots[0][1]) for a, b in slots):
         raise LatexError("an ellipsis whose bounds differ from place to place", where, hint)
@@ -39,15 +76,15 @@ def _pattern(items: list[Node], start: int, parser, kind: str, joiner: str) -> N
     places = {id(a) for a, _ in slots}
     body = _replace(first, places, Node("name", index, (), first.offset))
     # the terms between the first and the ellipsis must be the pattern's next values
-    for step, item in enumerate(items[1:dots[0]], start=1):
+    for step, item in enumerate(items[1:-2], start=1):
         expected = _replace(first, places, Node("num", str(int(low.name) + step)))
         if not _same(item, expected):
             raise LatexError("the terms before the ellipsis do not follow one pattern", item.offset, hint)
     upper = slots[0][1]
     lower = Node("rel", "", (("=",), (Node("name", index, (), start), low)), start)
-    source = parser.text[start:_end(last, parser.text)].strip()
+    source = parser.text[first.offset:_end(last, parser.text)].strip()
     parser.read_as(f"read {source} as {command}_{{{index}={low.name}}}^{{{latex_of(upper)}}} {latex_of(body)}")
-    return Node(kind, "", (lower, upper, body), start)
+    return Node(kind, "", (lower, upper, body), first.offset)
 
 
 def _unify(a, b, slots: list) -> bool:

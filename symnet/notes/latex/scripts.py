@@ -53,6 +53,9 @@ class Scripts:
                 node = Node("prime", "", (node,), t.offset)
             else:
                 break
+        if self.at("cmd", r"\%"):
+            t = self.take()
+            node = Node("op", "/", (node, Node("num", "100", (), t.offset)), node.offset)  # 10\%: a hundredth
         if self.at("sym", "!"):
             self.take()
             if node.kind == "num" and float(node.name) > MAX_FACTORIAL:
@@ -111,7 +114,7 @@ class Scripts:
             self.take()
             return Node("label", t.value, (), t.offset)
         if t.kind == "cmd" and (t.value[1:] in GREEK or t.value in (r"\top", r"\prime", r"\infty", r"\star", r"\ast",
-                                                                   r"\intercal", r"\ell", r"\dagger")):
+                                                                   r"\intercal", r"\ell", r"\dagger", r"\circ")):
             self.take()
             return Node("name", t.value, (), t.offset)
         if t.kind == "sym" and t.value == "-" or t.kind == "sym" and t.value == "+":
@@ -124,6 +127,8 @@ class Scripts:
         inner = group.args[0] if group.kind == "group" and len(group.args) == 1 else group
         if inner.kind == "label" or (inner.kind == "call" and not inner.args):
             return "T" if inner.name == "T" else inner.name
+        if inner.kind == "name" and inner.name in (r"\ast", r"\star"):
+            return "*"  # x^{\ast}: the optimum's label, as x^*
         if group.kind == "group" and inner.kind in ("paren", "tuple") and group.name[:1] + group.name[-1:] in \
                 ("()", "[]"):
             return group.name.replace(" ", "")  # ^{(1)}, ^{[l-1]}, ^{(s1)}: which layer, not a power
@@ -151,6 +156,11 @@ class Scripts:
         return label
 
     def superscripted(self, node: Node, sup: Node) -> Node:
+        if sup.kind in ("name", "group") and (sup.name == r"\circ" or sup.args and sup.args[0].kind == "name" and
+                                              sup.args[0].name == r"\circ") and node.kind in ("num", "name"):
+            # 90^{\circ}: degrees, in radians
+            radians = Node("op", "*", (node, Node("name", r"\pi", (), sup.offset)), node.offset)
+            return Node("op", "/", (radians, Node("num", "180", (), sup.offset)), node.offset)
         label = self._label(sup)
         if label is not None and label.startswith("(") and node.kind == "name" and node.name == "e":
             label = None  # e^{(x+1)} is a power

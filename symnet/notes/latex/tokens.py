@@ -19,14 +19,15 @@ RELATIONS = {"=": "=", ":=": ":=", r"\approx": "≈", r"\leftarrow": "←", r"\g
              r"\ne": "≠", r"\neq": "≠", r"\equiv": "=", r"\triangleq": ":=", r"\coloneqq": ":=", r"\in": "∈"}
 ACCENTS = {"hat", "widehat", "vec", "bar", "overline", "tilde", "widetilde", "dot", "ddot", "mathbf", "boldsymbol",
            "bm", "mathcal", "mathbb", "check"}
-WORDS = {"mathrm", "operatorname", "text", "textrm", "textit", "mathit", "textbf", "mathsf", "texttt"}
-SPACING = {",", ";", "!", ":", " ", "quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits", "big", "Big",
+WORDS = {"mathrm", "operatorname", "mathop", "text", "textrm", "textit", "mathit", "textbf", "mathsf", "texttt"}
+SPACING = {",", ";", "!", ":", " ", ">", "enspace", "thinspace", "medspace", "thickspace", "negthinspace", "quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits", "big", "Big",
            "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "middle"}
 ELISIONS = {"ldots", "cdots", "dots", "vdots", "ddots"}
 #: Words that notes write as plain letters but mean as one name.
 WORD_NAMES = {"cost", "loss", "Loss", "Cost", "softmax", "Softmax", "sigmoid", "Sigmoid", "ReLU", "relu", "MSE", "MAE",
               "Var", "tanh", "exp", "log", "ln", "sin", "cos", "max", "min", "argmax", "argmin", "GELU", "Attention",
               "attention", "LayerNorm", "Dropout", "dropout", "output", "input", "error", "grad", "lr"}
+_THOUSANDS = re.compile(r",\d{3}(?![\d.])")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e]")
 
 
@@ -103,9 +104,14 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
                 while j < n and text[j].isalpha():
                     j += 1
                 name = text[i:j]
+                if name[1:] in ("operatorname", "mathop") and text.startswith("*{", j):
+                    j += 1  # \operatorname*{argmax}: limits below, the same name
                 if name[1:] in WORDS and j < n and text[j] == "{":
                     close = _matching(text, j)
-                    tokens.append(Token("text", text[j + 1:close].strip(), i))
+                    content = text[j + 1:close].strip()
+                    if name[1:] in ("operatorname", "mathrm", "mathop"):
+                        content = re.sub(r"\\[,;:!> ]|\s+|~|\\[A-Za-z]+\{([^{}]*)\}", lambda m: m.group(1) or "", content)
+                    tokens.append(Token("text", content, i))
                     i = close + 1
                     continue
                 tokens.append(Token("cmd", name, i))
@@ -119,6 +125,12 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
             j = i
             while j < n and (text[j].isdigit() or (text[j] == "." and j + 1 < n and text[j + 1].isdigit())):
                 j += 1
+            while _THOUSANDS.match(text, j) and "." not in text[i:j]:
+                j += 4   # 60,000: a thousands separator, not a list
+            if "," in text[i:j]:
+                tokens.append(Token("num", text[i:j].replace(",", ""), i))
+                i = j
+                continue
             if j - i > MAX_DIGITS:
                 raise LatexError(f"a number of {j - i} digits (the limit is {MAX_DIGITS})", i,
                                  "write it with a power of ten, e.g. 10^{40}, or round it")
