@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from . import notation
 from .latex import Node
 
 
@@ -186,6 +187,8 @@ class Meaning:
             raise Undecided(f"the word {node.name!r} inside maths")
         if k == "partial":
             raise Undecided("a ∂ outside a derivative")
+        if k in notation.KINDS:
+            return notation.meaning(self, node)  # piecewise, evaluation bars, declarations (notation.py)
         raise Undecided(f"cannot evaluate {k}")
 
     def product(self, a: Node, b: Node) -> sp.Expr:
@@ -250,9 +253,7 @@ class Meaning:
             return KNOWN_FUNCTIONS[name](*values)
         if not values:
             return self.symbol(name)
-        if len(values) == 1 and name not in FUNCTION_WORDS:
-            # \mathrm{distance}\left(b + …\right): a named quantity times a bracket
-            return self.symbol(name) * values[0]
+        # \mathrm{SiLU}(-x), \operatorname{LN}(2x): a function this note does not define, never a product
         raise Undecided(f"the function {name} is not defined in this note")
 
     def prime_call(self, f: Node, args: tuple) -> sp.Expr:

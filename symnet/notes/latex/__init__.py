@@ -28,7 +28,7 @@ from .environments import Environments
 from .grammar import Core
 from .scripts import Scripts
 from .environments import blank_markup, group_rows, split_rows, top_relation
-from .tokens import MAX_TREE_DEPTH, LatexError, Node, Token, tokenize
+from .tokens import MAX_ROW_LENGTH, MAX_TREE_DEPTH, LatexError, Node, Token, tokenize
 
 __all__ = ["LatexError", "Node", "Parsed", "Parser", "Token", "parse", "read", "tokenize"]
 
@@ -111,6 +111,9 @@ def read(text: str, names: frozenset = frozenset()) -> Parsed:
         for group in group_rows(split_rows(tokens[:-1])):
             parser = _PartialParser(text, names, tokens=group + [Token("end", "", _end_of(group, text))])
             parser.readings = readings
+            if group[-1].offset - group[0].offset > MAX_ROW_LENGTH:
+                raise LatexError(f"a row too long to check (over {MAX_ROW_LENGTH} characters)", group[0].offset,
+                                 "split it into several rows or formulas, naming the parts")
             if len(group) == 1 and group[0].kind in ("cmd", "sym"):
                 nodes.append(Node("symbol", group[0].value, (), group[0].offset))  # $\odot$: the sign, mentioned
                 continue

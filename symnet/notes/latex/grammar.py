@@ -46,6 +46,9 @@ class Core:
         self.depth = 0
         self.tower = 0
         self.readings: list[str] = []
+        # words this formula also uses as plain values (\mathrm{distance} w): before a bracket they multiply it
+        self.values = {t.value for t, after in zip(self.tokens, self.tokens[1:]) if t.kind == "text" and
+                       after.value not in ("(", r"\left", "{", "^", "_", "[", "'")}
 
     # -- token helpers -------------------------------------------------------------------------------------
     @property
@@ -310,7 +313,7 @@ class Core:
     def _norm_closes(self) -> bool:
         """Whether the ``\\|`` here opens a norm closed before its bracket ends (``P \\| Q`` separates two)."""
         depth = 0
-        for t in self.tokens[self.i + 1:]:
+        for t in self.tokens[self.i + 1:self.i + 2000]:  # bounded: a norm is never that long
             v = t.value
             if v in ("{", "(", "[", r"\left"):
                 depth += 1
@@ -470,6 +473,11 @@ class Core:
                 return Node("optimum", fn.name, (body, parameter), fn.offset)
         self.skip_spacing()
         node = None
+        if fn.name in self.values and power is None and parameter is None and fn.name not in FUNCTIONS and \
+                (self.at("sym", "(") or self.at("cmd", r"\left")):
+            self.read_as(f"read {fn.name} before a bracket as a value times the bracket (the formula uses "
+                         f"{fn.name} as a value elsewhere)")
+            return fn
         if self.at("sym", "(") or self.at("cmd", r"\left") or self.at("sym", "{") or \
                 (self.at("sym", "[") and fn.name in ("E", "Var", "Cov", "P")):
             args = self.arguments()

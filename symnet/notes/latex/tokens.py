@@ -61,7 +61,8 @@ class Token:
 
 
 #: Limits that keep parsing bounded whatever the input (each breach is a :class:`LatexError` with a hint).
-MAX_LENGTH = 10_000        # characters in one formula
+MAX_LENGTH = 50_000        # characters in one formula (an alignment of many rows)
+MAX_ROW_LENGTH = 10_000    # characters in one row of it
 MAX_BRACKETS = 40          # brackets of any kind ({ ( [ \left) open at once
 MAX_DEPTH = 150            # the parser's own nesting (brackets, fractions, roots, signs, scripts together)
 MAX_TREE_DEPTH = 250       # the depth of the finished tree (a chain of 1,000 sums is 1,000 deep)
