@@ -1,40 +1,55 @@
-"""A grammar for the LaTeX that ML notes use, and its parser (recursive descent; no eval of any kind).
+r"""A grammar for the LaTeX that ML notes use, and its parser (recursive descent; no eval of any kind).
 
 The grammar, from the top::
 
-    formula  := expr (REL expr)*              REL: = := \\approx \\leftarrow \\to \\le \\ge < > \\ne
-    expr     := [+|-] term ((+|-|\\pm) term)*
-    term     := factor ((* | \\cdot | \\times | / | \\div | ∘) factor | factor)*     (juxtaposition multiplies)
-    factor   := - factor | atom scripts* [!]
-    scripts  := ^ group | _ group | '                        (labels such as ^{(1)}, ^{new} are not powers)
-    atom     := number | letter | \\greek | \\hat{..} … | ( formula ) | [ formula ] | { formula }
-              | \\left( … \\right) | \\frac{A}{B} | \\sqrt[n]{x} | \\sum_{i=a}^{b} term | \\prod …
-              | \\partial-fraction | function [^k] argument | \\operatorname{name} | |x| | \\|x\\|
-              | \\begin{bmatrix} … \\end{bmatrix}
+    display  := row (\\ row)*       alignments (aligned, align, split, gather, equation, eqnarray, multline):
+                                    markers, & and \tag/\label/\nonumber/\notag dropped (environments.py)
+    row      := [REL] formula ((, | ; | \text{and|for|where…}) formula)* [. , ;]
+    formula  := expr (REL expr)* | name : expr \to expr
+                REL: = := \stackrel{def}{=} \coloneqq \triangleq \equiv \approx \le \ge < > \ne \in \sim …
+    expr     := [+|-] term ((+|-) term)*             (a \dots among the terms: a sum by its pattern)
+    term     := product ((\circ | \odot | \otimes | \cap | \cup) product)*
+    product  := factor ((* | \cdot | \times | / | \div) factor | factor | \Big|_{x=a})*
+    factor   := - factor | atom scripts* [!] [\%]
+    scripts  := ^ group | _ group | '     (index tuples, labels, layer superscripts, transposes: scripts.py)
+    atom     := number | letter | \greek | \ell | \hat{..} \mathbf X … | ( formula, … ) | [ … ] | { … }
+              | \left( … \right) | \left. … \right|_{x=0} | \{ … \mid … \} | \frac{A}{B} | \sqrt[n]{x}
+              | \sum_{i=a}^{b} term | \prod … | \int_a^b … dx | \partial-fraction | \partial_x f
+              | function [^k] argument | \operatorname{name}(…) | |x| | \|x\| | \begin{bmatrix|cases|…}
 
-The result is a small tree of :class:`Node` values; :mod:`symnet.notes.check` gives it a meaning. Errors are
-:class:`LatexError` with the offset of the offending character and, for the common slips of notes, a hint
-(``e^x_i`` → ``e^{x_i}``?, reversed ``\\sum`` bounds, prose or ``...`` inside maths, unbalanced braces).
+Modules: ``tokens`` (vocabulary, :class:`Node`, :class:`LatexError`, :func:`tokenize`, the limits),
+``grammar`` (expressions), ``statements`` (relations, lists, declarations), ``scripts``, ``commands``,
+``environments``, ``patterns`` (ellipses), ``hints``. Node kinds beyond expressions: ``rows`` (one ``rel``
+per claim of an alignment or a list of equations), ``continued`` (the start of a display that continues the
+previous one), ``piecewise``/``case``, ``evaluate``, ``shape`` (X ∈ ℝ^{n×d}), ``signature``, ``set``,
+``range`` (i = 1, …, n), ``condition``, ``given``, ``integral``, ``symbol``; their meaning is in
+:mod:`symnet.notes.notation`.
 
->>> parse(r"\\frac{\\partial L}{\\partial w} = 2 x (w x - y)").kind
+Parsing is bounded whatever the input (:data:`tokens.MAX_LENGTH`, brackets, depth, exponent towers, digits,
+constant sizes): past a limit the formula is a :class:`LatexError` with a hint, never a RecursionError or a
+MemoryError. Where notation is ambiguous the reading taken is recorded (:func:`read` → :class:`Parsed`).
+
+>>> parse(r"\frac{\partial L}{\partial w} = 2 x (w x - y)").kind
 'rel'
+>>> read(r"W_{12} = W_{21}").readings
+('read W_{12} as W_{1,2}', 'read W_{21} as W_{2,1}')
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .commands import Commands
-from .environments import Environments
+from .environments import Environments, blank_markup, group_rows, split_rows, top_relation
 from .grammar import Core
 from .scripts import Scripts
-from .environments import blank_markup, group_rows, split_rows, top_relation
+from .statements import Statements
 from .tokens import MAX_ROW_LENGTH, MAX_TREE_DEPTH, LatexError, Node, Token, tokenize
 
 __all__ = ["LatexError", "Node", "Parsed", "Parser", "Token", "parse", "read", "tokenize"]
 
 
-class Parser(Scripts, Commands, Environments, Core):
-    """The whole grammar: the core's expression levels with scripts, commands and environments."""
+class Parser(Statements, Scripts, Commands, Environments, Core):
+    """The whole grammar: the core's expression levels with statements, scripts, commands and environments."""
 
 
 class _PartialParser(Parser):

@@ -71,7 +71,7 @@ def top_relation(tokens: list[Token]) -> int | None:
 
 
 def _more_relations() -> dict:
-    from .grammar import MORE_RELATIONS
+    from .statements import MORE_RELATIONS
     return MORE_RELATIONS
 
 
