@@ -271,7 +271,8 @@ class Commands:
         if self.at("sym", "{"):
             self.take()
             if self.at("sym", "}"):
-                raise LatexError("an empty fraction part", self.tok.offset)
+                raise LatexError("an empty fraction part", self.tok.offset, "write the numerator and the "
+                                                                               "denominator: \\frac{a}{b}")
             inner = self.formula()
             self.expect("sym", "}")
             return inner

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from .hints import unexpected_hint
 from .patterns import ellipsis_product, ellipsis_sum
 from .statements import MORE_RELATIONS, _connective
-from .tokens import _CJK, FUNCTIONS, MAX_DEPTH, RELATIONS, SPACING, LatexError, Node, Token, tokenize
+from .tokens import FUNCTIONS, MAX_DEPTH, RELATIONS, SPACING, LatexError, Node, Token, tokenize
 
 #: Tokens that end a product: relations, operators of lower precedence, closers and separators.
 STOPS = {r"\cdot", r"\times", r"\div", r"\circ", r"\odot", r"\otimes", r"\oplus", r"\pm", r"\mp", r"\right",
@@ -139,7 +139,7 @@ class Core:
     def _norm_closes(self) -> bool:
         """Whether the ``\\|`` here opens a norm closed before its bracket ends (``P \\| Q`` separates two)."""
         depth = 0
-        for t in self.tokens[self.i + 1:self.i + 2000]:  # bounded: a norm is never that long
+        for t in self.tokens[self.i + 1:self.i + 500]:  # bounded: a norm is never that long
             v = t.value
             if v in ("{", "(", "[", r"\left"):
                 depth += 1
@@ -265,16 +265,15 @@ class Core:
 
     def word(self, t: Token) -> Node:
         """``\\mathrm{SiLU}``, ``\\text{loss}``, or a word the note defines: one name (a call when applied)."""
-        word = t.value
+        word = t.value.strip().rstrip(".,;:~")
         if not word:
+            if t.value.strip():
+                return Node("label", t.value.strip(), (), t.offset)  # \text{.}: punctuation
             raise LatexError("an empty \\text{}", t.offset, "delete the empty \\text{}")
         if word in ("th", "st", "nd", "rd"):
             return Node("label", word, (), t.offset)  # n^\textrm{th}
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 _-]*", word) or " " in word.strip():
-            if _CJK.search(word) or " " in word.strip() or not re.search(r"[A-Za-z0-9]", word):
-                return Node("label", word, (), t.offset)  # prose: \text{for unit variances}
-            raise LatexError(f"cannot read {word!r} as a name", t.offset,
-                             "use letters only inside \\mathrm{…} or \\operatorname{…}")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", word):
+            return Node("label", word, (), t.offset)  # prose: \text{for unit variances}, \text{-value}
         if len(word) == 1:
             return Node("name", word, (), t.offset)
         return self.maybe_call(Node("call", word.replace(" ", ""), (), t.offset))

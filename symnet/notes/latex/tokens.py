@@ -16,7 +16,7 @@ UNICODE = {"λ": r"\lambda", "θ": r"\theta", "α": r"\alpha", "β": r"\beta", "
 FUNCTIONS = {"sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "log", "ln", "max", "min", "arg", "det"}
 RELATIONS = {"=": "=", ":=": ":=", r"\approx": "≈", r"\leftarrow": "←", r"\gets": "←", r"\to": "→",
              r"\rightarrow": "→", r"\le": "≤", r"\leq": "≤", r"\ge": "≥", r"\geq": "≥", "<": "<", ">": ">",
-             r"\ne": "≠", r"\neq": "≠", r"\equiv": "=", r"\triangleq": ":=", r"\coloneqq": ":=", r"\in": "∈"}
+             r"\ne": "≠", r"\neq": "≠", r"\equiv": ":=", r"\triangleq": ":=", r"\coloneqq": ":=", r"\in": "∈"}
 ACCENTS = {"hat", "widehat", "vec", "bar", "overline", "tilde", "widetilde", "dot", "ddot", "mathbf", "boldsymbol",
            "bm", "mathcal", "mathbb", "check"}
 WORDS = {"mathrm", "operatorname", "mathop", "text", "textrm", "textit", "mathit", "textbf", "mathsf", "texttt"}
@@ -150,8 +150,8 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
                 tokens.append(Token("text", word, i))
                 i = j
                 continue
-            tokens.append(Token("letter", c, i))
-            i += 1
+            tokens.extend(Token("letter", word[k], i + k) for k in range(len(word)))  # one token a letter
+            i = j
         elif c.isalpha():
             raise LatexError(f"unexpected character {c!r}", i, "use the LaTeX command for it (\\alpha, \\ell, …)")
         elif text.startswith(":=", i) or text.startswith("=:", i):
