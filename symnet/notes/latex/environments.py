@@ -63,7 +63,7 @@ def top_relation(tokens: list[Token]) -> int | None:
         elif v in ("}", ")", "]", r"\right", r"\end", r"\}", r"\rangle"):
             depth -= 1
         elif depth == 0 and (t.kind == "sym" and v in _ROW_RELATIONS or t.kind == "cmd" and
-                             (v in RELATIONS or v in _more_relations() or v in (r"\stackrel", r"\overset"))):
+                             (v in RELATIONS or v in _more_relations() or v in (r"\stackrel", r"\overset", r"\not"))):
             return k
         elif depth == 0 and t.kind == "sym" and v == ":" and k + 1 < len(tokens) and tokens[k + 1].value == "=":
             return k

@@ -128,7 +128,7 @@ class Core:
         if t.kind == "cmd":
             v = t.value
             if v in RELATIONS or v in MORE_RELATIONS or v in STOPS or v in LOOSE_PRODUCTS or \
-                    v in (r"\stackrel", r"\overset"):
+                    v in (r"\stackrel", r"\overset", r"\not"):
                 return v == r"\|" and not self._closing_norm and self._norm_closes()
             return True
         return False

@@ -9,7 +9,8 @@ KNOWN = {"cdotp": r"\cdot", "mul": r"\cdot", "Sum": r"\sum", "Frac": r"\frac", "
          "softplus": r"\operatorname{softplus}", "sign": r"\operatorname{sign}", "sgn": r"\operatorname{sgn}",
          "rank": r"\operatorname{rank}", "Tr": r"\operatorname{tr}", "R": r"\mathbb{R}", "reals": r"\mathbb{R}",
          "epsilon": r"\epsilon", "grad": r"\nabla", "leq": r"\le", "geq": r"\ge", "dfrac": r"\frac",
-         "textrm": r"\text", "mathrmbf": r"\mathbf", "bold": r"\mathbf", "vect": r"\vec"}
+         "textrm": r"\text", "mathrmbf": r"\mathbf", "bold": r"\mathbf", "vect": r"\vec", "choose": r"\binom{n}{k}",
+         "$": "a number without the currency sign", "over": r"\frac{a}{b}", "atop": r"\binom{n}{k}"}
 #: Commands that are prose or typography rather than maths.
 TYPOGRAPHY = {"hspace", "vspace", "hfill", "kern", "mkern", "mspace", "phantom", "newline", "linebreak",
               "hline", "toprule", "midrule", "bottomrule", "footnotesize", "small", "large", "Large", "tiny"}

@@ -11,7 +11,12 @@ MORE_RELATIONS = {r"\sim": "∼", r"\propto": "∝", r"\ll": "≪", r"\gg": "≫
                   r"\Rightarrow": "⇒", r"\implies": "⇒", r"\iff": "⇔", r"\Leftrightarrow": "⇔", r"\mapsto": "↦",
                   r"\simeq": "≃", r"\cong": "≃", r"\doteq": ":=", r"\eqqcolon": ":=", r"\notin": "∉",
                   r"\longrightarrow": "→", r"\neq": "≠", r"\geqslant": "≥", r"\leqslant": "≤",
-                  r"\Leftarrow": "⇐", r"\perp": "⊥", r"\vdash": "⊢", r"\models": "⊨"}
+                  r"\Leftarrow": "⇐", r"\perp": "⊥", r"\vdash": "⊢", r"\models": "⊨", r"\succeq": "⪰",
+                  r"\preceq": "⪯", r"\succ": "≻", r"\prec": "≺", r"\lessapprox": "⪅", r"\gtrapprox": "⪆",
+                  r"\lesssim": "≲", r"\gtrsim": "≳", r"\ni": "∋", r"\supseteq": "⊇", r"\supset": "⊃",
+                  r"\nsim": "≁", r"\asymp": "≍", r"\approxeq": "≈"}
+#: ``\not`` before a relation negates it.
+NEGATED = {"=": "≠", "∈": "∉", "<": "≮", ">": "≯", "≤": "≰", "≥": "≱", "∼": "≁"}
 #: Words over an ``=`` (``\stackrel{\text{def}}{=}``, ``\overset{\triangle}{=}``) that make it a definition.
 DEFINING_LABELS = {"def", "defn", "define", "defined", "Δ", r"\triangle", r"\Delta", ":", "by def"}
 #: Words between formulas: "and" separates two, "for"/"where"/"if" introduce a condition on what precedes.
@@ -42,6 +47,14 @@ class Statements:
             return RELATIONS.get(t.value) or MORE_RELATIONS[t.value]
         if t.kind == "cmd" and t.value in (r"\stackrel", r"\overset", r"\underset") and self.peek().value == "{":
             return self.labelled_relation()
+        if t.kind == "cmd" and t.value == r"\not":
+            start = self.i
+            self.take()
+            op = self.relation()
+            if op is None:
+                self.i = start
+                return None
+            return NEGATED.get(op, "not " + op)
         return None
 
     def labelled_relation(self) -> str | None:

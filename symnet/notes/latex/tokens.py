@@ -13,7 +13,8 @@ UNICODE = {"λ": r"\lambda", "θ": r"\theta", "α": r"\alpha", "β": r"\beta", "
            "×": r"\times", "∕": "/", "÷": "/", "∂": r"\partial", "√": r"\sqrt", "∇": r"\nabla", "≈": r"\approx",
            "≤": r"\le", "≥": r"\ge", "←": r"\leftarrow", "→": r"\to", "∞": r"\infty", "′": "'", "∘": r"\circ",
            "⊙": r"\circ", "≠": r"\ne", "∈": r"\in", "–": "-", "＝": "=", "（": "(", "）": ")", "，": ","}
-FUNCTIONS = {"sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "log", "ln", "max", "min", "arg", "det"}
+FUNCTIONS = {"sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "log", "ln", "max", "min", "arg", "det", "arcsin",
+             "arccos", "arctan", "cot", "sec", "csc", "coth", "lg", "gcd", "deg", "dim", "ker", "hom"}
 RELATIONS = {"=": "=", ":=": ":=", r"\approx": "≈", r"\leftarrow": "←", r"\gets": "←", r"\to": "→",
              r"\rightarrow": "→", r"\le": "≤", r"\leq": "≤", r"\ge": "≥", r"\geq": "≥", "<": "<", ">": ">",
              r"\ne": "≠", r"\neq": "≠", r"\equiv": ":=", r"\triangleq": ":=", r"\coloneqq": ":=", r"\in": "∈"}
