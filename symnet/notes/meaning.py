@@ -26,6 +26,7 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from . import notation
 from .latex import Node
 
 
@@ -212,6 +213,8 @@ class Meaning:
             raise Undecided(f"the word {node.name!r} inside maths")
         if k == "partial":
             raise Undecided("a ∂ outside a derivative")
+        if k in notation.KINDS:
+            return notation.meaning(self, node)  # piecewise, evaluation bars, declarations (notation.py)
         raise Undecided(f"cannot evaluate {k}")
 
     def product(self, a: Node, b: Node) -> sp.Expr:
