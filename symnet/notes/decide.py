@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field
 
 import mpmath
@@ -64,6 +65,7 @@ class Domain:
     sizes: dict = field(default_factory=dict)     # index symbol -> the size symbol it runs up to
     notes: tuple = ()                             # what was assumed, for the verdict ("η > 0 (line 3)")
     distinct: frozenset = frozenset()             # pairs of indices stated different (j ≠ i)
+    one_hot: dict = field(default_factory=dict)   # family -> its size: one member 1, the others 0
 
     def bound_of(self, s) -> tuple:
         return self.lower.get(s), self.upper.get(s)
@@ -134,11 +136,11 @@ def _is_whole(s, domain: Domain) -> bool:
     return bool(getattr(s, "is_integer", False)) or s in domain.integers
 
 
-def _structure(e: sp.Expr, rng: random.Random, domain: Domain, wide: bool) -> tuple[sp.Expr, dict]:
-    """Sizes first, then the indices that run inside them, then sums carried out: what is left is an
-    expression in real leaves and family entries with concrete indices (x[2])."""
+def _wholes(symbols: list, rng: random.Random, domain: Domain, wide: bool) -> dict:
+    """Sizes first, then the indices that run inside them (1 … size, equal to an earlier index now and then,
+    apart where the note says j ≠ i)."""
     point: dict = {}
-    wholes = [s for s in _leaves(e) if isinstance(s, sp.Symbol) and _is_whole(s, domain)]
+    wholes = [s for s in symbols if _is_whole(s, domain)]
     for s in (s for s in wholes if s not in domain.sizes):
         point[s] = _whole_value(rng, domain.bound_of(s), cap=None if wide else 8)
     drawn: list = []
@@ -154,15 +156,12 @@ def _structure(e: sp.Expr, rng: random.Random, domain: Domain, wide: bool) -> tu
             for _ in range(20):
                 if v not in apart:
                     break
-                v = _whole_value(rng, domain.bound_of(s), cap=max(cap, len(apart) + 1))
+                v = _whole_value(rng, domain.bound_of(s), cap=max(cap, 1))
             if v in apart:
                 raise Undecided("the stated index conditions leave no values to try")
         point[s] = v
         drawn.append(v)
-    e = e.xreplace(point) if point else e
-    if e.has(sp.Sum, sp.Product, sp.KroneckerDelta, sp.Derivative, sp.Subs):
-        e = e.doit()
-    return e, point
+    return point
 
 
 # -- evaluation ----------------------------------------------------------------------------------------------
@@ -205,37 +204,88 @@ class _RealPrinter(MpmathPrinter):
     def _print_Pow(self, expr, rational=False):
         return f"_pow({self._print(expr.base)}, {self._print(expr.exp)})"
 
+    def _loop(self, helper: str, expr) -> str:
+        body = self._print(expr.function)
+        for index, low, high in reversed(expr.limits):
+            body = f"{helper}(({body}) for {self._print(index)} in _range({self._print(low)}, {self._print(high)}))"
+        return body
 
-_NAMESPACE = {"mpmath": _RealMpmath(), "_pow": _pow, "Heaviside": _heaviside, "Max": max, "Min": min}
+    def _print_Sum(self, expr):
+        return self._loop("_sum", expr)
+
+    def _print_Product(self, expr):
+        return self._loop("_prod", expr)
+
+
+def _range(low, high):
+    """A summation index's values as mpmath numbers (1/(i(i+1)) must not be Python's float division)."""
+    if low != int(low) or high != int(high):
+        raise ValueError("a sum whose bounds are not whole numbers")
+    return (mpmath.mpf(k) for k in range(int(low), int(high) + 1))
+
+
+def _sum(terms):
+    return mpmath.fsum(terms)
+
+
+def _prod(factors):
+    return mpmath.fprod(factors)
+
+
+_NAMESPACE = {"mpmath": _RealMpmath(), "_pow": _pow, "_sum": _sum, "_prod": _prod, "_range": _range, "Heaviside": _heaviside, "Max": max, "Min": min}
+
+
+class _Family:
+    """A family's members (x_1, x_2, …) drawn when first used at a point, the same at every precision."""
+
+    def __init__(self, draw) -> None:
+        self.values: dict = {}
+        self.draw = draw
+
+    def __getitem__(self, key):
+        key = tuple(int(k) for k in (key if isinstance(key, tuple) else (key,)))
+        if key not in self.values:
+            self.values[key] = self.draw(key)
+        v = self.values[key]
+        return mpmath.mpf(v.p) / v.q
 
 
 class _Compiled:
-    """Both sides as one mpmath function of their leaves, each renamed v0, v1, … before printing: only
-    SymPy's printing of numbers, known functions and those generated names is ever executed."""
+    """Both sides as mpmath functions of their symbols and families, every name renamed (v0, v1, … for
+    symbols, F0, F1, … for families, d0, d1, … for summation indices) before printing: only SymPy's printing
+    of numbers, known functions and those generated names is ever executed. Sums stay loops, so a claim is
+    compiled once whatever sizes its points take."""
 
     def __init__(self, pair: sp.Tuple) -> None:
-        self.leaves = _leaves(pair)
-        arguments = [sp.Symbol(f"v{k}", real=True) for k in range(len(self.leaves))]
-        renamed = elementary(pair.xreplace(dict(zip(self.leaves, arguments))))
-        if renamed.free_symbols - set(arguments) or renamed.atoms(sp.Indexed, AppliedUndef):
+        labels = {b.label for b in pair.atoms(sp.IndexedBase)}
+        self.symbols = sorted((x for x in pair.free_symbols if isinstance(x, sp.Symbol) and x not in labels
+                               and not isinstance(x, sp.Dummy)), key=str)
+        self.families = sorted(pair.atoms(sp.IndexedBase), key=str)
+        bound = sorted({v for op in pair.atoms(sp.Sum, sp.Product) for v, *_ in op.limits}, key=str)
+        renaming = {x: sp.Symbol(f"v{k}", real=True) for k, x in enumerate(self.symbols)}
+        renaming.update({x: sp.Symbol(f"d{k}", integer=True) for k, x in enumerate(bound)})
+        renaming.update({b: sp.IndexedBase(sp.Symbol(f"F{k}")) for k, b in enumerate(self.families)})
+        renamed = elementary(pair.xreplace(renaming))
+        allowed = re.compile(r"^[vdF]\d+$")
+        if renamed.atoms(AppliedUndef) or any(not allowed.match(x.name) for x in renamed.atoms(sp.Symbol)):
             raise Undecided("names are left that cannot be given values")
         printer = _RealPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
-        names = ", ".join(a.name for a in arguments)
+        names = ", ".join([f"v{k}" for k in range(len(self.symbols))] + [f"F{k}" for k in range(len(self.families))])
         source = "".join(f"def f{k}({names}):\n    return {printer.doprint(side)}\n" for k, side in enumerate(renamed))
         namespace = dict(_NAMESPACE)
         exec(compile(source, "<symnet decide>", "exec"), namespace)  # noqa: S102 (generated names only)
         self.functions = [namespace[f"f{k}"] for k in range(len(renamed))]
-        self.renamed = renamed
+        self.loops = bool(pair.atoms(sp.Sum, sp.Product))
 
-    def __call__(self, values: list, digits: int) -> list:
+    def __call__(self, values: list, families: list, digits: int) -> list:
         """Each side's value at ``digits`` digits, None where it is undefined or not real."""
         with mpmath.workdps(digits):
-            arguments = [mpmath.mpf(v.p) / v.q for v in values]
+            arguments = [mpmath.mpf(v.p) / v.q for v in values] + families
             out = []
             for f in self.functions:
                 try:
                     out.append(_real(f(*arguments)))
-                except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError):
+                except (ZeroDivisionError, ValueError, OverflowError, TypeError, ArithmeticError, IndexError):
                     out.append(None)
             return out
 
@@ -361,12 +411,13 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
         raise Undecided("too few points where both sides are defined" + unclear)
     if relation == "=" and _simplifies_to_zero(lhs - rhs, budget, limit_size=True):
         return Outcome("verified", "symbolically" + _assumed(domain))
-    if not _leaves(sp.Tuple(lhs, rhs)):
+    if sampler.constant:
         return Outcome("verified", f"numerically, to {DIGITS} digits (no variables)")
     return Outcome("verified", _numeric_evidence(sampler.good, domain) +
                    _domain_limit(sampler.good, sampler.undefined) + _assumed(domain))
 
 
+ORDER = ("<", "≤", ">", "≥")
 #: The values every real variable takes at the first points.
 FIXED = (0.0, 1.0, -1.0)
 #: Fewer agreeing points than this is not evidence enough.
@@ -381,17 +432,17 @@ class _Sampler:
         self.pair = sp.Tuple(lhs, rhs)
         self.relation, self.domain = relation, domain
         self.rng = random.Random(seed)
-        self.compiled: dict = {}
+        self.compiled: _Compiled | None = None
         self.good: list = []
         self.undefined: list = []
         self.one_sided = None
         self.unclear = 0
+        self.constant = False
 
     def run(self, points: int) -> Outcome | None:
         """Points until enough agree; the first counterexample refutes."""
-        constant = not _leaves(self.pair)
         for attempt in range(points * 3):
-            if len(self.good) >= points or constant and attempt:
+            if len(self.good) >= points or self.constant and attempt:
                 break
             holds, point, a, b = self.point(attempt)
             if holds is False:
@@ -400,7 +451,7 @@ class _Sampler:
                 return Outcome("refuted", f"{at}left {left}, right {right}")
             if holds:
                 self.good.append(point)
-        if constant and self.good:
+        if self.constant and self.good:
             self.good *= MIN_POINTS   # one exact point decides a claim without variables
         return None
 
@@ -408,20 +459,24 @@ class _Sampler:
         """(holds: True, False or None, the point, left, right) at one drawn point."""
         # the first points put every variable at 0, 1, -1 (where x² > 0 and 1/x break), then at random
         wide, fixed = attempt % 4 != 3, FIXED[attempt] if attempt < len(FIXED) else None
-        structure, point = _structure(self.pair, self.rng, self.domain, wide)
-        key = tuple(sorted((str(k), v) for k, v in point.items()))
-        if key not in self.compiled:
-            self.compiled[key] = _Compiled(structure)
-        compiled = self.compiled[key]
-        values = [_whole_value(self.rng, self.domain.bound_of(leaf), None if wide else 8)
-                  if _is_whole(leaf, self.domain) else _real_value(self.rng, self.domain.bound_of(leaf), wide, fixed)
-                  for leaf in compiled.leaves]
-        point.update(zip(compiled.leaves, values))
-        (a, b), (a2, b2) = compiled(values, DIGITS), compiled(values, CHECK_DIGITS)
+        if self.compiled is None:
+            self.compiled = _Compiled(self.pair)
+        compiled = self.compiled
+        point = _wholes(compiled.symbols, self.rng, self.domain, wide)
+        for x in compiled.symbols:
+            if x not in point:
+                point[x] = _real_value(self.rng, self.domain.bound_of(x), wide, fixed)
+        values = [sp.Rational(point[x]) for x in compiled.symbols]
+        families = [_Family(self.member_drawer(base, point, wide, fixed)) for base in compiled.families]
+        # nothing to vary: one exact point decides
+        self.constant = not compiled.symbols and not compiled.families
+        (a, b), (a2, b2) = compiled(values, families, DIGITS), compiled(values, families, CHECK_DIGITS)
+        for base, family in zip(compiled.families, families):
+            point.update({f"{base}[{', '.join(map(str, key))}]": v for key, v in sorted(family.values.items())})
         if a is None or b is None or a2 is None or b2 is None:
             if a is None and b is None:
                 self.undefined.append(point)
-            elif not any(v == 0 for v in values) and self.one_sided is None:
+            elif not any(v == 0 for v in point.values()) and self.one_sided is None:
                 # (a removable singularity at 0, x/x = 1, says nothing about the domain)
                 self.one_sided = (point, a2 if a is not None else None, b2 if b is not None else None)
             return None, point, a2, b2
@@ -429,30 +484,48 @@ class _Sampler:
         trusted = all(v != 0 and e <= CLEAR * abs(v) for v, e in ((a2, ea), (b2, eb)))
         holds = _agree(a2, b2, ea + eb, self.relation) if trusted else None
         if holds is None or holds is False:
-            # cancellation, equal sides, or a refutation: SymPy's adaptive evaluation decides
-            exact = sp.Tuple(*compiled.renamed).xreplace(
-                {sp.Symbol(f"v{k}", real=True): v for k, v in enumerate(values)})
-            holds, a2, b2 = self.adaptive(exact)
+            # cancellation, equal sides, or a refutation to confirm
+            if compiled.loops or compiled.families:
+                holds, a2, b2 = self.deep(values, families)
+            else:
+                exact = self.pair.xreplace({x: point[x] for x in compiled.symbols})
+                holds, a2, b2 = self.adaptive(exact)
         if holds is None:
             self.unclear += 1
         return holds, point, a2, b2
 
+    def member_drawer(self, base, point: dict, wide: bool, fixed):
+        """How the members of one family get their values at this point (one-hot labels: one member is 1)."""
+        size = self.domain.one_hot.get(base)
+        if size is not None:
+            hot = self.rng.randint(1, int(point.get(size, 1)))
+            return lambda key: sp.Integer(1 if key == (hot,) else 0)
+        return lambda key: _real_value(self.rng, (None, None), wide, fixed)
+
     def adaptive(self, exact: sp.Tuple):
+        """Both sides by SymPy's adaptive evaluation; where they agree to 50 digits, the sign of their
+        difference decides an inequality (tanh(1000) < 1)."""
         left, right = _adaptive(exact[0]), _adaptive(exact[1])
         if left is None or right is None:
             return None, left, right
         holds = _agree(left, right, 0, self.relation)
-        if holds is not None and self.relation in ("<", "≤", ">", "≥") and abs(right - left) <= \
+        if holds is not None and self.relation in ORDER and abs(right - left) <= \
                 RELATIVE * max(abs(left), abs(right)):
-            # equal to 50 digits: the sign of the difference, evaluated as one expression, decides
             difference = _adaptive(exact[1] - exact[0])
             if difference is None:
                 return None, left, right
-            strict = self.relation in ("<", ">")
             sign = difference if self.relation in ("<", "≤") else -difference
-            holds = sign > 0 or (sign == 0 and not strict)
+            holds = sign > 0 or (sign == 0 and self.relation in ("≤", "≥"))
         return holds, left, right
 
+    def deep(self, values: list, families: list):
+        """Sums and families at 250 and 500 digits (SymPy's adaptive evaluation would carry out every sum)."""
+        (a, b), (a2, b2) = self.compiled(values, families, 250), self.compiled(values, families, 500)
+        if a is None or b is None or a2 is None or b2 is None:
+            return None, a2, b2
+        err = abs(a - a2) + abs(b - b2)
+        with mpmath.workdps(520):
+            return _agree(a2, b2, err, self.relation), a2, b2
 
 def satisfiable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = None, seed: int = 0,
                 points: int = 60) -> bool:

@@ -221,6 +221,14 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
         value = _value_or_none(meaning, right)
         if value is not None and value.is_number:
             return "setting", f"a value for {_show(left.args[0])}^{_show(left.args[1])} (line {line}), not substituted"
+        name = meaning.name(left.args[0])
+        if value is not None and _is_two(left.args[1]) and name not in state.context.values and \
+                not value.has(name):
+            # σ² = (1/d) Σ (x_i − μ)²: defines σ as the root of a variance
+            state.context.values[name] = sp.sqrt(value)
+            state.context.expansions.clear()
+            state.lines[name] = line
+            return "definition", f"defines {_show(left.args[0])}² (and {_show(left.args[0])} as its root)"
     if target is None:
         return _claim_or_condition(left, right, meaning, state, budget)
     kind = target[0]
@@ -576,6 +584,12 @@ def _domain(state: NoteState, left, right) -> Domain:
             for entry in op.function.atoms(sp.Indexed):
                 if index in entry.indices:
                     bound_of.setdefault(entry.base, high)
+            for delta in op.function.atoms(sp.KroneckerDelta):
+                # ∂/∂x_j of a sum over x_i leaves δ_ij: j runs over the same range as i
+                for other in delta.args:
+                    if other != index and index in delta.args and isinstance(other, sp.Symbol) and \
+                            isinstance(high, sp.Symbol):
+                        sizes.setdefault(other, high)
     for s in pair.free_symbols:
         if isinstance(s, sp.Symbol) and SIZE_NAMES.match(s.name):
             wholes.add(s)
@@ -584,6 +598,9 @@ def _domain(state: NoteState, left, right) -> Domain:
             if isinstance(index, sp.Symbol) and index.is_integer:
                 size = bound_of.get(entry.base)
                 sizes[index] = size if isinstance(size, sp.Symbol) else sizes.get(index)
+    for index in list(sizes):
+        if sizes[index] is None:
+            del sizes[index]
     mentioned = pair.free_symbols
     notes = tuple(a for a in state.assumed if any(str(s) in a for s in mentioned))
     lower = {s: v for s, v in state.lower.items() if s in mentioned}
@@ -666,6 +683,12 @@ def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
             return all(free(a) for a in n.args if isinstance(a, Node))
         return False
     return (single(left) or single(right)) and free(left) and free(right)
+
+
+def _is_two(node: Node) -> bool:
+    while node.kind in ("group", "paren") and len(node.args) == 1:
+        node = node.args[0]
+    return node.kind == "num" and node.name == "2"
 
 
 def _is_zero(node: Node) -> bool:
