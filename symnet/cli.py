@@ -337,7 +337,8 @@ def verify(paths, fmt, strict, jobs, budget, quiet, colour) -> int:
     if jobs < 1 or budget <= 0:
         raise SymnetError("--jobs must be at least 1 and --budget positive")
     reports = verify_many(files, jobs, budget) if jobs > 1 else [verify_file(p, budget) for p in files]
-    click.echo(render(reports, fmt, colour=use_colour(colour, sys.stdout.isatty()), quiet=quiet, strict=strict))
+    coloured = fmt == "text" and use_colour(colour, sys.stdout.isatty())
+    click.echo(render(reports, fmt, colour=coloured, quiet=quiet, strict=strict), color=coloured)
     return exit_code(reports, strict)
 
 

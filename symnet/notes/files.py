@@ -48,18 +48,26 @@ def decode(data: bytes, name: str = "note") -> str:
             except UnicodeDecodeError as exc:
                 raise NoteFileError(f"{name}: starts with a {encoding.upper()} byte-order mark but is not "
                                     f"{encoding.upper()} (bad bytes at byte {exc.start + len(bom)})") from None
+    if _utf16_without_bom(data):
+        raise NoteFileError(f"{name}: looks like UTF-16 without a byte-order mark (NUL in every other byte); "
+                            "save it as UTF-8") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[:exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
-        if data[:2000].count(b"\0") * 4 > min(len(data), 2000):
-            guess = "it looks like UTF-16 without a byte-order mark"
-        else:
-            guess = "perhaps Latin-1 or another legacy encoding"
-        raise NoteFileError(f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x}; {guess}); "
-                            "save it as UTF-8") from None
+        raise NoteFileError(f"{name}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x}; perhaps Latin-1 "
+                            "or another legacy encoding); save it as UTF-8") from None
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """UTF-16 text without a BOM: in its first 4 KB, most even or most odd bytes are NUL (ASCII in UTF-16)."""
+    head = data[:4096]
+    if len(head) < 4:
+        return False
+    half = len(head) // 2
+    return head[0::2].count(0) > 0.6 * half or head[1::2].count(0) > 0.6 * half
 
 
 def read_note(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
