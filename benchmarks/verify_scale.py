@@ -52,6 +52,24 @@ def verify_and_report(source: str) -> None:
     render_text([verify_text(source, "scale.md", 2.0)])
 
 
+HOSTILE = {   # shapes that made naive scanners quadratic: each should cost ~4× at 4× the size
+    "unclosed \\begin{align}": lambda n: "\\begin{align} x\n" * n,
+    "unclosed $$ between headings": lambda n: "$$ a\n# h\n" * n,
+    "unclosed \\( in one paragraph": lambda n: "\\( a " * n,
+    "code spans and maths": lambda n: "`a` $x$ " * n,
+    "image openers": lambda n: "![ " * n,
+    "HTML comments": lambda n: "<!-- $x$ " * n,
+}
+
+
+def hostile() -> None:
+    print(f"{'hostile shape':<32} {'2,000':>8} {'8,000':>8}  ratio (4× size)")
+    for name, make in HOSTILE.items():
+        t1, _ = measure(extract_formulas, make(2_000), repeat=3)
+        t2, _ = measure(extract_formulas, make(8_000), repeat=3)
+        print(f"{name:<32} {t1:>7.3f}s {t2:>7.3f}s  {t2 / t1:>5.1f}×")
+
+
 def main() -> None:
     small, large = (200, 2_000) if "--quick" in sys.argv else (2_000, 20_000)
     rows = []
@@ -67,3 +85,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    hostile()

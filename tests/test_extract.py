@@ -137,3 +137,11 @@ def test_many_openers_stay_linear_and_correct():
     # unclosed \( and $ in one long paragraph: each is prose, and the formula at the end is still found
     source = "\\( a " * 2000 + "$5 b " * 2000 + "$z = 1$\n"
     assert texts(source) == ["z = 1"]
+
+
+def test_blocks_after_many_unclosed_openers_are_found():
+    # the block rules remember where the next closing line is; they must still find the real blocks
+    source = ("\\begin{gather}\n\n" * 30 + "$$ a\n# heading\n" * 30 +
+              "\\begin{align}\nx &= y\n\\end{align}\n\n$$\nz = 1\n$$\n\n> $$ q\n> r $$\n")
+    found = texts(source)
+    assert found[-3:] == ["\\begin{align}\nx &= y\n\\end{align}", "z = 1", "q\nr"]

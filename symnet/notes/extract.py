@@ -31,10 +31,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.amsmath import RE_OPEN as AMSMATH_OPEN
+from mdit_py_plugins.amsmath import amsmath_block, amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import DOLLAR_EQNO_REV
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 DIRECTIVE = re.compile(r"<!--\s*symnet\s*:\s*(ignore-file|ignore)\b", re.IGNORECASE)
@@ -141,14 +144,67 @@ def _tex_delimiters(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _next_line(state: StateBlock, key: str, start: int, end: int, test: Callable[[str], bool]) -> int | None:
+    """The first line in ``[start, end)`` whose text passes ``test``, remembered per parse: a block rule that
+    searches for its closing line would otherwise rescan the rest of the note from every opener (quadratic)."""
+    memo = state.env.setdefault("_next_line", {})
+    slot = (key, end, state.parentType, state.blkIndent)
+    known = memo.get(slot)
+    if known is not None and known[0] <= start and (known[1] is None or known[1] >= start):
+        return known[1]
+    found = None
+    for line in range(start, end):
+        if test(state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]):
+            found = line
+            break
+    memo[slot] = (start, found)
+    return found
+
+
+def _dollar_end(text: str) -> bool:
+    """Where a ``$$`` block's search stops: a line ending in ``$$`` (or ``$$ (label)``), or a blank line."""
+    stripped = text.strip()
+    return not stripped or stripped.endswith("$$") or DOLLAR_EQNO_REV.match(text[::-1]) is not None
+
+
+def _bounded_dollar_block(rule: Callable) -> Callable:
+    """The ``$$`` block rule, answering at once when no closing line can follow (linear time)."""
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        first = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+        if first.startswith("$$") and "$$" not in first[2:]:
+            stop = _next_line(state, "$$", start + 1, end, _dollar_end)
+            if stop is None or not state.src[state.bMarks[stop] + state.tShift[stop]:state.eMarks[stop]].strip():
+                return False
+        return rule(state, start, end, silent)
+    return wrapped
+
+
+def _bounded_amsmath(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The amsmath rule, answering at once when its ``\\end{…}`` never comes (linear time)."""
+    match = re.match(AMSMATH_OPEN, state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]])
+    if match is None:
+        return False
+    closing = rf"\end{{{match.group(1)}{match.group(2)}}}"
+    if _next_line(state, closing, start, end, lambda text: text.rstrip().endswith(closing)) is None:
+        return False
+    return amsmath_block(state, start, end, silent)
+
+
+def _rule(ruler, name: str) -> Callable:
+    """The function of a named rule (markdown-it has no public getter)."""
+    return ruler.__rules__[ruler.__find__(name)].fn
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     front_matter_plugin(md)
     amsmath_plugin(md)
     dollarmath_plugin(md, allow_space=True, allow_digits=True, allow_blank_lines=False, double_inline=True)
+    md.block.ruler.at("math_block", _bounded_dollar_block(_rule(md.block.ruler, "math_block")))
+    md.block.ruler.at("amsmath", _bounded_amsmath)
     md.inline.ruler.before("escape", "tex_delimiters", _tex_delimiters)
     for name in ("math_inline", "tex_delimiters", "html_inline", "image"):
-        rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
+        rule = _rule(md.inline.ruler, name)
         if name == "math_inline":
             rule = _currency_guard(rule)
         md.inline.ruler.at(name, _recording(rule))
