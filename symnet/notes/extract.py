@@ -236,33 +236,36 @@ class _Lines:
         for k, piece in enumerate(content.split("\n")):
             number = first + k
             line = self.lines[number] if number < len(self.lines) else ""
-            column = self._find(line, piece, number, skip if k == 0 else 0)
-            out.append((offset, number + 1, column + 1))
+            column, dropped = self._find(line, piece, number, skip if k == 0 else 0)
+            out.append((offset + dropped, number + 1, column + 1))
             offset += len(piece) + 1
         return out
 
-    def _find(self, line: str, piece: str, number: int, skip: int) -> int:
+    def _find(self, line: str, piece: str, number: int, skip: int) -> tuple[int, int]:
+        """Where ``piece`` starts in ``line`` (0-based), and how many of its leading characters are not there
+        (spaces markdown-it wrote for a tab in an indent: the position then counts from what follows them)."""
         if not skip:
             for end in (len(line), len(line.rstrip())):
                 if end >= len(piece) and line.startswith(piece, end - len(piece)) and \
                         end - len(piece) >= self.cursor.get(number, 0):
                     self.cursor[number] = end
-                    return end - len(piece)
+                    return end - len(piece), 0
         start = max(skip, self.cursor.get(number, 0))
         at = line.find(piece, start)
-        if at == -1:
-            bare = piece.lstrip(" ")
-            at = line.find(bare, start) if bare else -1
-            at = at - (len(piece) - len(bare)) if at != -1 else -1
-        if at == -1:
-            return max(0, len(line) - len(line.lstrip()))   # rewritten text (a table's \|): the line's start
-        self.cursor[number] = at + len(piece)
-        return max(at, 0)
+        if at != -1:
+            self.cursor[number] = at + len(piece)
+            return at, 0
+        bare = piece.lstrip(" ")
+        at = line.find(bare, start) if bare else -1
+        if at != -1:
+            self.cursor[number] = at + len(bare)
+            return at, len(piece) - len(bare)
+        return max(0, len(line) - len(line.lstrip())), 0   # rewritten text (a table's \|): the line's start
 
 
 def _locate(starts: list[tuple[int, int, int]], begin: int, end: int) -> tuple[tuple[int, int, int], ...]:
     """Segments of the text ``content[begin:end]``, re-based so offset 0 is ``begin``."""
-    k = bisect.bisect_right(starts, (begin, float("inf"), 0)) - 1
+    k = max(bisect.bisect_right(starts, (begin, float("inf"), 0)) - 1, 0)
     first = starts[k]
     segments = [(0, first[1], first[2] + begin - first[0])]
     for offset, line, column in starts[k + 1:]:
@@ -379,6 +382,8 @@ class _Walk:
 
     def _silenced(self) -> set[int]:
         """Which formulas the directives silence: those on the directive's lines, else the next one."""
+        if not self.directives:
+            return set()
         if any(kind == "ignore-file" for *_, kind in self.directives):
             return set(range(len(self.found)))
         on_line: dict[int, list[int]] = {}
