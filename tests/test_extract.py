@@ -2,22 +2,23 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symnet.notes.extract import extract_formulas, extract_note
 from symnet.notes.verify import verify_text
 
 
 def located(source: str, formulas) -> None:
-    """The independent oracle: every line of every formula is found in the file at the position reported."""
+    """The independent oracle: each visible character of every formula is the file's character at the line and
+    column reported for it (whitespace is skipped: markdown-it may write an indent's tab as spaces)."""
     lines = source.replace("\r\n", "\n").split("\n")
     for f in formulas:
-        offset = 0
-        for piece in f.text.split("\n"):
-            # from each line's first visible character (markdown-it may write a tab in an indent as spaces)
-            bare = piece.lstrip(" \t")
-            line, column = f.position(offset + len(piece) - len(bare))
-            assert lines[line - 1][column - 1:].startswith(bare), (f.text, piece, line, column)
-            offset += len(piece) + 1
+        for offset, char in enumerate(f.text):
+            if char.isspace():
+                continue
+            line, column = f.position(offset)
+            assert lines[line - 1][column - 1:column] == char, (f.text, offset, char, line, column)
 
 
 def texts(source: str) -> list[str]:
@@ -150,3 +151,27 @@ def test_blocks_after_many_unclosed_openers_are_found():
               "\\begin{align}\nx &= y\n\\end{align}\n\n$$\nz = 1\n$$\n\n> $$ q\n> r $$\n")
     found = texts(source)
     assert found[-3:] == ["\\begin{align}\nx &= y\n\\end{align}", "z = 1", "q\nr"]
+
+
+PIECES = ["$", "$$", "\\(", "\\)", "\\[", "\\]", "`", "```\n", "\n", "\n\n", "\t", " ", "  ", "> ", "- ", "1. ",
+          "# ", "| ", "<!-- ", " -->", "<img>", "![a", "](b)", "\\", "x", "y = 2", "5", "\\frac{1}{2}", "损失",
+          "\0", "\r\n", "\\begin{align}\n", "\\end{align}", "---\n", "+++\n", "<!-- symnet: ignore -->"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_every_formula_found_is_where_it_says(pieces):
+    source = "".join(pieces)
+    formulas, images = extract_formulas(source)
+    located(source.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd"), formulas)
+    assert images >= 0 and all(f.line >= 1 and f.column >= 1 for f in formulas)
+
+
+def test_table_pipes_and_stripped_whitespace_lines():
+    # in a table cell \| is a literal | (GitHub renders it so): the text has |, the columns stay the file's
+    source = "| norm | $\\|x\\| = 1$ |\n|---|---|\n\n\x0b\nafter a vertical tab $y$\n"
+    formulas, _ = extract_formulas(source)
+    located(source, formulas)
+    norm, y = formulas
+    assert norm.text == "|x| = 1" and norm.position(norm.text.index("=")) == (1, 17)
+    assert (y.line, y.column) == (5, 23)

@@ -223,7 +223,7 @@ class _Lines:
         self.lines = source.split("\n")
         self.cursor: dict[int, int] = {}   # per line: where the last block matched (table cells share a line)
 
-    def starts(self, content: str, first: int, skip: int = 0) -> list[tuple[int, int, int]]:
+    def starts(self, content: str, first: int, skip: int = 0, last: int | None = None) -> list[tuple[int, int, int]]:
         """(offset in ``content``, 1-based line, 1-based column) where each of its lines starts.
 
         Line k of a block's text comes from file line ``first + k`` (markdown-it keeps lines one to one); it
@@ -235,32 +235,54 @@ class _Lines:
         offset = 0
         for k, piece in enumerate(content.split("\n")):
             number = first + k
+            if k == 0:
+                # a block's text is stripped: leading lines of other whitespace (\v, \f, U+2028) vanish
+                end = min(last if last is not None else len(self.lines), len(self.lines))
+                while piece.strip() and number + 1 < end and self._missing(self.lines[number], piece):
+                    number += 1
+                first = number
             line = self.lines[number] if number < len(self.lines) else ""
-            column, dropped = self._find(line, piece, number, skip if k == 0 else 0)
+            column, dropped, pipes = self._find(line, piece, number, skip if k == 0 else 0)
             out.append((offset + dropped, number + 1, column + 1))
+            if pipes:
+                # a table cell's \| reads as |: each one moves the rest of the line one column on
+                for n, j in enumerate(j for j, c in enumerate(piece) if c == "|"):
+                    out.append((offset + j, number + 1, column + j + n + 2))
             offset += len(piece) + 1
         return out
 
-    def _find(self, line: str, piece: str, number: int, skip: int) -> tuple[int, int]:
-        """Where ``piece`` starts in ``line`` (0-based), and how many of its leading characters are not there
-        (spaces markdown-it wrote for a tab in an indent: the position then counts from what follows them)."""
+    @staticmethod
+    def _missing(line: str, piece: str) -> bool:
+        bare = piece.strip()
+        return bare not in line and bare.replace("|", "\\|") not in line
+
+    def _find(self, line: str, piece: str, number: int, skip: int) -> tuple[int, int, bool]:
+        """Where ``piece`` starts in ``line`` (0-based); how many of its leading characters are not there
+        (spaces markdown-it wrote for a tab in an indent: the position then counts from what follows them);
+        and whether its ``|`` were ``\\|`` in the file (a table cell)."""
         if not skip:
             for end in (len(line), len(line.rstrip())):
                 if end >= len(piece) and line.startswith(piece, end - len(piece)) and \
                         end - len(piece) >= self.cursor.get(number, 0):
                     self.cursor[number] = end
-                    return end - len(piece), 0
+                    return end - len(piece), 0, False
         start = max(skip, self.cursor.get(number, 0))
         at = line.find(piece, start)
         if at != -1:
             self.cursor[number] = at + len(piece)
-            return at, 0
+            return at, 0, False
         bare = piece.lstrip(" ")
         at = line.find(bare, start) if bare else -1
         if at != -1:
             self.cursor[number] = at + len(bare)
-            return at, len(piece) - len(bare)
-        return max(0, len(line) - len(line.lstrip())), 0   # rewritten text (a table's \|): the line's start
+            return at, len(piece) - len(bare), False
+        if "|" in piece:
+            escaped = piece.replace("|", "\\|")
+            at = line.find(escaped, start)
+            if at != -1:
+                self.cursor[number] = at + len(escaped)
+                return at, 0, True
+        return max(0, len(line) - len(line.lstrip())), 0, False   # text rewritten otherwise: the line's start
 
 
 def _locate(starts: list[tuple[int, int, int]], begin: int, end: int) -> tuple[tuple[int, int, int], ...]:
@@ -308,7 +330,7 @@ class _Walk:
         self.waiting = []
         self.last_prose = text
 
-    def inline(self, token: Token, first_line: int) -> None:
+    def inline(self, token: Token, first_line: int, last_line: int | None = None) -> None:
         content = token.content
         children = token.children or []
         if not any(c.type in _MATH_INLINE or c.type in ("image", "html_inline") for c in children) and \
@@ -316,7 +338,7 @@ class _Walk:
             self.paragraph += 1
             self.prose(content)
             return
-        starts = self.lines.starts(content, first_line)
+        starts = self.lines.starts(content, first_line, last=last_line)
         self.paragraph += 1
         self.prose(content)
         self.children(children, starts, 0, content)
@@ -353,7 +375,7 @@ class _Walk:
         parsed = _MD.parseInline(content.rstrip("\n"), {})
         fake = parsed[0]
         fake.content = content.rstrip("\n")
-        self.inline(fake, token.map[0])
+        self.inline(fake, token.map[0], token.map[1])
 
     def block(self, token: Token) -> None:
         content = token.content
@@ -427,7 +449,7 @@ def _extract(source: str, cell: int | None, paragraph_base: int) -> tuple[list[F
             if token.type == "heading_open":
                 walk.section += 1
             elif token.type == "inline" and token.map is not None:
-                walk.inline(token, token.map[0])
+                walk.inline(token, token.map[0], token.map[1])
             elif token.type in _MATH_BLOCK and token.map is not None:
                 walk.block(token)
             elif token.type == "html_block" and token.map is not None:
