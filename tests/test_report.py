@@ -130,3 +130,24 @@ def test_sarif(notes, capsys, tmp_path):
     assert main(["verify", str(notes / "b" / "bad.md"), "--format", "sarif", "--strict"]) == 1
     levels = [r["level"] for r in json.loads(capsys.readouterr().out)["runs"][0]["results"]]
     assert levels == ["error", "error"]
+
+
+def test_notebook_verdicts_name_their_cell(tmp_path, capsys):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook()
+    nb.cells += [nbformat.v4.new_markdown_cell("$L = x^2$"), nbformat.v4.new_code_cell("print('$1 = 2$')"),
+                 nbformat.v4.new_markdown_cell("Wrong:\n\n$\\frac{\\partial L}{\\partial x} = 3 x$")]
+    path = tmp_path / "n.ipynb"
+    path.write_text(nbformat.writes(nb))
+    assert main(["verify", str(tmp_path)]) == 1
+    assert f"{path}:cell 3:line 3:col 2: refuted" in capsys.readouterr().out
+    main(["verify", str(path), "--format", "json"])
+    verdicts = json.loads(capsys.readouterr().out)[0]["verdicts"]
+    assert [(v["status"], v["cell"], v["line"]) for v in verdicts] == [("definition", 1, 1), ("refuted", 3, 3)]
+    main(["verify", str(path), "--format", "github"])
+    first = capsys.readouterr().out.split("\n")[0]
+    assert first.startswith(f"::error file={path},title=") and "cell 3, line 3" in first
+    main(["verify", str(path), "--format", "sarif"])
+    log = json.loads(capsys.readouterr().out)
+    validate_sarif(log)
+    assert log["runs"][0]["results"][0]["properties"] == {"cell": 3, "lineInCell": 3, "columnInCell": 2}
