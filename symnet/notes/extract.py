@@ -128,13 +128,12 @@ def _tex_delimiters(state: StateInline, silent: bool) -> bool:
     if not src.startswith("\\", pos) or pos + 1 >= len(src) or src[pos + 1] not in "([":
         return False
     closer = "\\)" if src[pos + 1] == "(" else "\\]"
-    cache = state.env.setdefault("_closers", {})
-    key = (id(src), closer)
-    known = cache.get(key)
+    cache = state.__dict__.setdefault("_symnet_closers", {})   # per state: per paragraph (or alt text)
+    known = cache.get(closer)
     if known is None or (known != -1 and known < pos + 2):
         known = src.find(closer, pos + 2)
-        cache[key] = known
-    if known == -1 or not src[pos + 2:known].strip():
+        cache[closer] = known
+    if known == -1 or known + 2 > state.posMax or not src[pos + 2:known].strip():
         return False
     if not silent:
         token = state.push("math_paren" if closer == "\\)" else "math_bracket", "math", 0)
