@@ -332,8 +332,10 @@ def extract_notebook(source: str) -> tuple[list[Formula], int]:
 
     Raises :class:`ValueError` (one line) when the text is not a notebook.
     """
-    import nbformat
-
+    try:
+        import nbformat
+    except ImportError:
+        raise ValueError("reading notebooks needs nbformat (pip install nbformat)") from None
     try:
         notebook = nbformat.reads(source, as_version=4)
     except Exception as exc:  # nbformat raises JSON, validation and version errors of many kinds
