@@ -175,3 +175,14 @@ def test_table_pipes_and_stripped_whitespace_lines():
     norm, y = formulas
     assert norm.text == "|x| = 1" and norm.position(norm.text.index("=")) == (1, 17)
     assert (y.line, y.column) == (5, 23)
+
+
+def test_negative_control_the_oracle_catches_expanded_tabs():
+    # positions computed on a tab-expanded copy (what a column-counting editor model would do) must fail
+    source = "a\tb $x + y$ and\t$z$\n"
+    wrong, _ = extract_formulas(source.expandtabs(4))
+    with pytest.raises(AssertionError):
+        located(source, wrong)
+    right, _ = extract_formulas(source)
+    located(source, right)
+    assert [(f.line, f.column) for f in right] == [(1, 6), (1, 17)]
