@@ -185,4 +185,4 @@ def test_negative_control_the_oracle_catches_expanded_tabs():
         located(source, wrong)
     right, _ = extract_formulas(source)
     located(source, right)
-    assert [(f.line, f.column) for f in right] == [(1, 6), (1, 17)]
+    assert [(f.line, f.column) for f in right] == [(1, 6), (1, 18)]
