@@ -309,35 +309,36 @@ def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
     return 0
 
 
-@cli.command(help="Check the formulas in Markdown notes: each is verified, refuted (with a counterexample), "
-                   "a definition, a mention, undecided, or unparseable (with line:column and a hint). "
-                   "PATHS are .md, .markdown or .txt files, or directories to walk. Exit code: 0 nothing refuted, "
+@cli.command(help="Check the formulas in Markdown notes and Jupyter notebooks: each is verified, refuted (with a "
+                   "counterexample), a definition, a mention, undecided, or unparseable (with line:column and a hint). "
+                   "PATHS are .md, .markdown, .txt or .ipynb files, or directories to walk. "
+                   "<!-- symnet: ignore --> silences the formulas on its line (or the next one), "
+                   "<!-- symnet: ignore-file --> a whole note. Exit code: 0 nothing refuted, "
                    "1 something refuted (or, with --strict, unparseable), 2 a file could not be read.")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="github: workflow annotations; sarif: SARIF 2.1.0 for code scanning")
 @click.option("--strict", is_flag=True, help="also fail (exit 1) on unparseable formulas")
 @click.option("--jobs", type=int, default=1, show_default=True, help="check files in this many processes")
 @click.option("--budget", type=float, default=2.0, show_default=True,
               help="seconds of symbolic work per formula before it is reported undecided (time limit)")
-@click.option("--quiet", is_flag=True, help="leave out mentions and definitions")
-@click.option("--colour/--no-colour", "colour", default=None, help="colour verdicts (default: on a terminal)")
+@click.option("--quiet", is_flag=True,
+              help="print only problems (refuted, unparseable; undecided with --strict) and a total line")
+@click.option("--colour/--no-colour", "--color/--no-color", "colour", default=None,
+              help="colour verdicts (default: on a terminal, unless NO_COLOR is set)")
 def verify(paths, fmt, strict, jobs, budget, quiet, colour) -> int:
-    from .notes.verify import exit_code, note_files, render_json, render_text, verify_file, verify_many
+    from .notes.files import note_files
+    from .notes.report import exit_code, render, use_colour
+    from .notes.verify import verify_file, verify_many
 
     files = note_files(paths)
-    missing = [str(p) for p in files if not p.exists()]
-    if missing:
-        raise SymnetError(f"{missing[0]}: no such file or directory")
     if not files:
-        raise SymnetError(f"no .md, .markdown or .txt notes under {', '.join(paths)}")
+        raise SymnetError(f"no .md, .markdown, .txt or .ipynb notes under {', '.join(paths)}")
     if jobs < 1 or budget <= 0:
         raise SymnetError("--jobs must be at least 1 and --budget positive")
     reports = verify_many(files, jobs, budget) if jobs > 1 else [verify_file(p, budget) for p in files]
-    if fmt == "json":
-        click.echo(render_json(reports))
-    else:
-        use_colour = sys.stdout.isatty() if colour is None else colour
-        click.echo(render_text(reports, colour=use_colour, quiet=quiet))
+    coloured = fmt == "text" and use_colour(colour, sys.stdout.isatty())
+    click.echo(render(reports, fmt, colour=coloured, quiet=quiet, strict=strict), color=coloured)
     return exit_code(reports, strict)
 
 

@@ -131,7 +131,7 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     capsys.readouterr()
-    assert main(["verify", str(empty)]) == 2 and "no .md, .markdown or .txt notes" in capsys.readouterr().err
+    assert main(["verify", str(empty)]) == 2 and "no .md, .markdown, .txt or .ipynb notes" in capsys.readouterr().err
 
 
 PIECES = list("$\\{}^_()[]|&`#*-\n xyzαλ∑·−1234+=/") + [

@@ -45,6 +45,7 @@ class Verdict:
     text: str
     status: str   # definition redefinition assumption setting condition verified refuted undecided mention unparseable
     detail: str = ""
+    cell: int | None = None   # the 1-based cell of a notebook (line and column are then inside the cell)
 
 
 @dataclass
@@ -85,8 +86,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         _remember_unreadable(formula.text, state, line)
         return [Verdict(line, column, text, "unparseable", exc.message + hint)]
-    scope = getattr(formula, "paragraph", None)
-    state.scope = scope if scope is not None else len(getattr(formula, "context", ""))
+    state.scope = (getattr(formula, "cell", None), getattr(formula, "paragraph_index", 0))
     state.context.prose = getattr(formula, "context", "")
     state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
     state.cue = _cue(formula)

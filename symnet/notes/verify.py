@@ -6,16 +6,14 @@
 """
 from __future__ import annotations
 
-import json
-import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .extract import extract_formulas
+from .extract import Formula, extract_note
+from .files import SUFFIXES, NoteFileError, note_files, read_note  # noqa: F401 (re-exported)
 from .reading import NoteState, Verdict, judge
-
-SUFFIXES = (".md", ".markdown", ".txt")
+from .report import COLOURS, exit_code, render_json, render_text  # noqa: F401 (moved to report.py; re-exported)
 
 
 @dataclass(frozen=True)
@@ -30,41 +28,35 @@ class FileReport:
         return sum(v.status == status for v in self.verdicts)
 
 
+def verdict_for(formula: Formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
+    """:func:`judge` (a verdict per row of the formula), except that a silenced formula is ``ignored`` (never
+    judged) and a notebook's verdicts carry their cell."""
+    if formula.ignored:
+        line, column = formula.position(len(formula.text) - len(formula.text.lstrip()))
+        return [Verdict(line, column, formula.text.strip(), "ignored", "<!-- symnet: ignore -->", formula.cell)]
+    verdicts = judge(formula, state, budget)
+    return [replace(v, cell=formula.cell) for v in verdicts] if formula.cell is not None else verdicts
+
+
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
-    """Verify the formulas of one Markdown document."""
+    """Verify the formulas of one Markdown document (a notebook's JSON when ``path`` ends in ``.ipynb``)."""
     start = time.perf_counter()
-    formulas, images = extract_formulas(source)
+    try:
+        formulas, images = extract_note(source, path)
+    except ValueError as exc:
+        return FileReport(path, (), error=str(exc))
     state = NoteState()
-    verdicts = tuple(v for f in formulas for v in judge(f, state, budget))
+    verdicts = tuple(v for f in formulas for v in verdict_for(f, state, budget))
     return FileReport(path, verdicts, images, time.perf_counter() - start)
 
 
 def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
-    path = Path(path)
+    """Verify one note file (read by :func:`symnet.notes.files.read_note`: regular files, size cap, encodings)."""
     try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        source = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        return FileReport(str(path), (), error=f"cannot read: {exc.strerror or exc}")
+        source = read_note(path)
+    except NoteFileError as exc:
+        return FileReport(str(path), (), error=str(exc).removeprefix(f"{path}: "))
     return verify_text(source, str(path), budget)
-
-
-def note_files(paths) -> list[Path]:
-    """The note files named, directories walked for .md, .markdown and .txt."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.suffix.lower() in SUFFIXES and q.is_file())
-        else:
-            out.append(p)
-    return out
-
-
-# -- reports -------------------------------------------------------------------------------------------------
-
-COLOURS = {"verified": "green", "refuted": "red", "unparseable": "yellow", "undecided": "magenta",
-           "definition": "cyan", "mention": None}
 
 
 def verify_many(paths, jobs: int, budget: float) -> list[FileReport]:
@@ -75,43 +67,3 @@ def verify_many(paths, jobs: int, budget: float) -> list[FileReport]:
     # spawn, not fork: a parent that has loaded a threaded library (JAX, BLAS pools) cannot fork safely
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(verify_file, paths, [budget] * len(paths)))
-
-
-def render_text(reports: list[FileReport], colour: bool = False, quiet: bool = False) -> str:
-    import click
-
-    lines = []
-    for r in reports:
-        lines.append(click.style(r.path, bold=True) if colour else r.path)
-        if r.error:
-            lines.append(f"  error: {r.error}")
-            continue
-        for v in r.verdicts:
-            if quiet and v.status in ("mention", "definition"):
-                continue
-            status = click.style(f"{v.status:<11}", fg=COLOURS[v.status]) if colour and COLOURS[v.status] \
-                else f"{v.status:<11}"
-            snippet = v.text if len(v.text) <= 70 else v.text[:67] + "…"
-            snippet = " ".join(snippet.split())
-            detail = f"  — {v.detail}" if v.detail else ""
-            lines.append(f"  {r.path}:{v.line}:{v.column}: {status} ${snippet}${detail}")
-        counts = ", ".join(f"{r.count(s)} {s}" for s in ("verified", "refuted", "undecided", "unparseable",
-                                                         "definition", "mention") if r.count(s))
-        images = f"; {r.images} image(s) not checked (formulas in pictures)" if r.images else ""
-        lines.append(f"  {counts or 'no formulas'}{images} ({r.seconds:.2f} s)")
-    return "\n".join(lines)
-
-
-def render_json(reports: list[FileReport]) -> str:
-    return json.dumps([{"path": r.path, "error": r.error, "images": r.images, "seconds": round(r.seconds, 3),
-                        "verdicts": [asdict(v) for v in r.verdicts]} for r in reports], indent=2, ensure_ascii=False)
-
-
-def exit_code(reports: list[FileReport], strict: bool = False) -> int:
-    """0: nothing refuted; 1: something refuted (or, with strict, unparseable); 2: a file could not be read."""
-    if any(r.error for r in reports):
-        return 2
-    statuses = {v.status for r in reports for v in r.verdicts}
-    if "refuted" in statuses or (strict and "unparseable" in statuses):
-        return 1
-    return 0
