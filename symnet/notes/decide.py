@@ -97,7 +97,7 @@ def _real_value(rng: random.Random, bounds: tuple, wide: bool, fixed: float | No
     special = fixed is not None or rng.random() < 0.05
     for _ in range(50):
         if special:
-            v = fixed if fixed is not None else rng.choice((0.0, 1.0, -1.0, 0.5, 2.0))
+            v = fixed if fixed is not None else float(rng.choice(SPECIAL))
         elif wide:
             v = 10 ** rng.uniform(-3, 3) * rng.choice((1, -1))
         else:
@@ -418,6 +418,7 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
 
 
 ORDER = ("<", "≤", ">", "≥")
+SPECIAL = (0, 1, -1, sp.Rational(1, 2), 2)
 #: The values every real variable takes at the first points.
 FIXED = (0.0, 1.0, -1.0)
 #: Fewer agreeing points than this is not evidence enough.
@@ -476,8 +477,9 @@ class _Sampler:
         if a is None or b is None or a2 is None or b2 is None:
             if a is None and b is None:
                 self.undefined.append(point)
-            elif not any(v == 0 for v in point.values()) and self.one_sided is None:
-                # (a removable singularity at 0, x/x = 1, says nothing about the domain)
+            elif fixed is None and not any(v in SPECIAL for v in point.values()) and self.one_sided is None:
+                # (a singularity at a special value, x/x = 1 at 0 or 1/(x² + λ) at x = λ = -1, says nothing
+                # about the domain: only random points can show one)
                 self.one_sided = (point, a2 if a is not None else None, b2 if b is not None else None)
             return None, point, a2, b2
         ea, eb = abs(a - a2), abs(b - b2)

@@ -524,7 +524,11 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
 
 
 def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reason: Undecided) -> Outcome:
-    """What scalar semantics cannot decide may be a statement about matrices."""
+    """What scalar semantics cannot decide may be a statement about matrices (only when it is written with
+    matrix notation: capitals, bold vectors, transposes, ∘, 𝟏, brackets of entries, or names the note made
+    matrices; log(ab) = log a + log b is no statement about matrices)."""
+    if not (_matrix_notation(left_node, state) or _matrix_notation(right_node, state)):
+        raise scalar_reason
     try:
         return state.matrices.check((left_node, right_node), relation)
     except Undecided as matrix_reason:
@@ -532,6 +536,19 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
         raise (matrix_reason if matrix_names else scalar_reason) from None
     except (ValueError, TypeError, IndexError, ZeroDivisionError, RecursionError):
         raise scalar_reason from None
+
+
+MATRIX_NAME = re.compile(r"^([A-Z](\^\{.*\})?|\\(mathbf|boldsymbol|bm|vec|mathbb)\{?.*|\\(Sigma|Lambda))$")
+
+
+def _matrix_notation(node: Node, state: NoteState) -> bool:
+    if node.kind in ("transpose", "matrix", "norm") or node.kind == "op" and node.name == "∘":
+        return True
+    if node.kind == "name" and (MATRIX_NAME.match(node.name) or state.matrices.defines(node)):
+        return True
+    if node.kind == "call" and node.name in ("softmax", "Softmax", "LayerNorm", "rowsum", "diag", "tr"):
+        return True
+    return any(isinstance(a, Node) and _matrix_notation(a, state) for a in node.args)
 
 
 def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState):

@@ -26,6 +26,7 @@ class ShapeClash(Undecided):
 # -- shapes ----------------------------------------------------------------------------------------------------
 
 SCALAR = None
+VECTOR_NAME = re.compile(r"^\\(mathbf|boldsymbol|bm|vec)\{?[a-z]")
 
 
 @dataclass
@@ -117,8 +118,13 @@ class ShapePass(Interpreter):
 
     def leaf(self, name):
         if name not in self.leaves:
-            scalar = SCALAR_NAME.match(name)
-            self.leaves[name] = SCALAR if scalar else (self.sizes.new(), self.sizes.new())
+            if SCALAR_NAME.match(name):
+                self.leaves[name] = SCALAR
+            elif VECTOR_NAME.match(name):
+                # bold lowercase (\mathbf{w}, \boldsymbol{x}, \vec{x}) is a column vector
+                self.leaves[name] = (self.sizes.new(), self.sizes.constant(1))
+            else:
+                self.leaves[name] = (self.sizes.new(), self.sizes.new())
         return self.leaves[name]
 
     def ones(self, node):
@@ -130,9 +136,10 @@ class ShapePass(Interpreter):
         if isinstance(a, Jacobian) or isinstance(b, Jacobian):
             raise Undecided("a Jacobian ∂A/∂B of matrices outside a chain-rule product")
         if a is SCALAR or b is SCALAR:
-            if a is not b:
+            matrix = b if a is SCALAR else a
+            if matrix is not SCALAR and not all(self.sizes.fixed.get(self.sizes.find(d)) == 1 for d in matrix):
                 raise ShapeClash(f"{what} of a scalar and a matrix")
-            return a
+            return SCALAR   # a 1×1 matrix (wᵀw) is a number
         self.sizes.union(a[0], b[0])
         self.sizes.union(a[1], b[1])
         return a
