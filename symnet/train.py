@@ -167,7 +167,7 @@ def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", 
     batch = min(batch, n)
     inputs = input_mapping(f.graph, data)
     params = {k: np.array(v, dtype=float) for k, v in (parameters or initial_parameters(f, seed)).items()}
-    opt = Optimizer(optimizer, learning_rate or DEFAULT_LEARNING_RATE[optimizer], params)
+    opt = Optimizer(optimizer, DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else learning_rate, params)
     rng = np.random.default_rng(seed)
     history: list[float] = []
     best, best_params, waited = np.inf, params, 0
@@ -207,6 +207,18 @@ def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", 
         raise TrainingDiverged(f"training ended with a non-finite loss {final_loss} (try a smaller --lr)")
     acc = accuracy(predictions(f, params, data), data.Y) if data.task == "classification" else None
     return TrainResult(params, tuple(history), stopped, final_loss, acc, data.name)
+
+
+def growth_warning(history: tuple[float, ...] | list[float]) -> str | None:
+    """A warning when training made the loss worse: it ended above where it started, or more than ten times
+    above its best (a learning rate too large oscillates or climbs instead of descending)."""
+    if len(history) < 3:
+        return None
+    first, last, best = history[0], history[-1], min(history)
+    if last > first or last > 10 * best + 1e-12:
+        return (f"the training loss grew from {first:.4g} (best {best:.4g}) to {last:.4g}: "
+                "the learning rate may be too large (try a smaller --lr)")
+    return None
 
 
 @contextmanager
