@@ -18,7 +18,8 @@ from .check import METHODS, check_grads, random_point
 from .compile import compile_graph
 from .derive import derive as derive_gradients
 from .errors import SymnetError
-from .models import BUILTINS, build_model
+from .models import BUILTINS, SEQUENCE_MODELS, build_model
+from .sequence_data import sequence_setup
 from .matrix import RowSoftmax
 from .render import FORMATS, render
 from .blocks import quadratic
@@ -228,7 +229,8 @@ def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, 
                    "The model 'quadratic' runs gradient descent on L(θ) = (θ − 3)² against its closed form.")
 @click.argument("model")
 @_model_options
-@click.option("--data", "data_spec", help="house, xor, moons, spirals, sine, or a .csv file")
+@click.option("--data", "data_spec", help="house, xor, moons, spirals, sine, or a .csv file; for sequence models "
+              "reverse, copy, ngram (conv1d) or next-token (rnn), made on the spot (default: one that fits)")
 @click.option("--target", help="the CSV column to predict")
 @click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
 @click.option("--lr", type=POSITIVE_FLOAT, help="learning rate (default: sgd 0.1, momentum 0.05, adam 0.01)")
@@ -253,14 +255,19 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
     if model == "quadratic":
         kwargs.pop("force", None)
         return _quadratic_demo(0.1 if lr is None else lr, epochs if epochs != 500 else 50, fmt, kwargs)
-    if not data_spec:
-        raise SymnetError("train needs --data (house, xor, moons, spirals, sine, or a .csv file)")
-    data = load_data(data_spec, target, seed)
-    if kwargs.get("loss") is None and model != "linear-regression" and ":" not in model:
-        kwargs["loss"] = ("bce" if data.Y.shape[1] == 1 else "cross_entropy") if data.task == "classification" \
-            else "mse"
-    if kwargs.get("level") is None and ":" not in model:
-        kwargs["level"] = "matrix"
+    if model in SEQUENCE_MODELS:  # a small sequence task made on the spot
+        if target:
+            raise SymnetError("--target applies to CSV files; the sequence tasks know their targets")
+        data, kwargs = sequence_setup(model, data_spec, kwargs, seed)
+    else:
+        if not data_spec:
+            raise SymnetError("train needs --data (house, xor, moons, spirals, sine, or a .csv file)")
+        data = load_data(data_spec, target, seed)
+        if kwargs.get("loss") is None and model != "linear-regression" and ":" not in model:
+            kwargs["loss"] = ("bce" if data.Y.shape[1] == 1 else "cross_entropy") \
+                if data.task == "classification" else "mse"
+        if kwargs.get("level") is None and ":" not in model:
+            kwargs["level"] = "matrix"
     g = _graph(model, kwargs)
     result = run_training(compile_graph(g, backend=backend), data, optimizer, lr, epochs, batch_size, seed, patience,
                           progress=sys.stderr.isatty() if progress is None else progress)
