@@ -20,6 +20,7 @@ from .derive import derive as derive_gradients
 from .errors import SymnetError
 from .models import BUILTINS, SEQUENCE_MODELS, build_model
 from .sequence_data import sequence_setup
+from .standalone import standalone_module
 from .matrix import RowSoftmax
 from .render import FORMATS, render
 from .blocks import quadratic
@@ -96,16 +97,32 @@ def cli() -> None:
               help="also write gradients out in inputs and parameters (default: for small graphs)")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="for softmax-saturation: save the entropy and gradient plot (needs matplotlib)")
-def derive(model: str, wrt, fmt: str, steps: bool, expanded, plot_path, **kwargs) -> int:
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False),
+              help="write the result to this file instead of the terminal")
+def derive(model: str, wrt, fmt: str, steps: bool, expanded, plot_path, output_path, **kwargs) -> int:
+    if output_path and not Path(output_path).absolute().parent.is_dir():
+        raise SymnetError(f"{output_path}: the folder does not exist")
     if model in THEORY_TOPICS:
-        return _theory(model, fmt, plot_path, kwargs)
+        return _theory(model, fmt, plot_path, kwargs, output_path)
     if plot_path:
         raise SymnetError("--plot applies to the theory topic softmax-saturation")
     g = _graph(model, kwargs)
     grads = derive_gradients(g, wrt=_wrt(wrt))
-    source = compile_graph(g, grads).source if fmt == "python" else None
-    click.echo(render(grads, fmt, steps=steps, expanded=expanded, source=source))
+    source = standalone_module(compile_graph(g, grads)) if fmt == "python" else None
+    _emit(render(grads, fmt, steps=steps, expanded=expanded, source=source), output_path)
     return 0
+
+
+def _emit(text: str, output_path: str | None) -> None:
+    """Print ``text``, or write it to ``output_path`` (saying so on stderr)."""
+    if not output_path:
+        click.echo(text)
+        return
+    try:
+        Path(output_path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise SymnetError(f"{output_path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output_path}", err=True)
 
 
 def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
@@ -299,7 +316,7 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
     return 0
 
 
-def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
+def _theory(topic: str, fmt: str, plot_path, kwargs: dict, output_path: str | None = None) -> int:
     if any(v not in (None, (), False) for v in kwargs.values()):
         raise SymnetError(f"{topic} takes no model options")
     if fmt == "python":
@@ -311,7 +328,7 @@ def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
     report = THEORY_TOPICS[topic]()
     if plot_path:
         plot_saturation(report, plot_path)
-    click.echo(report.render(fmt))
+    _emit(report.render(fmt), output_path)
     return 0
 
 
