@@ -21,6 +21,8 @@ from .errors import SymnetError
 from .models import BUILTINS, SEQUENCE_MODELS, build_model
 from .sequence_data import sequence_setup
 from .standalone import standalone_module
+from .from_note import graph_from_note, is_note
+from .render import EXPANDED_LIMIT, expanded_size
 from .matrix import RowSoftmax
 from .render import FORMATS, render
 from .blocks import quadratic
@@ -106,8 +108,21 @@ def derive(model: str, wrt, fmt: str, steps: bool, expanded, plot_path, output_p
         return _theory(model, fmt, plot_path, kwargs, output_path)
     if plot_path:
         raise SymnetError("--plot applies to the theory topic softmax-saturation")
-    g = _graph(model, kwargs)
-    grads = derive_gradients(g, wrt=_wrt(wrt))
+    force = bool(kwargs.get("force"))
+    if is_note(model):  # the loss a Markdown note defines, in the note's names
+        given = [k for k, v in kwargs.items() if v not in (None, (), False)]
+        if given:
+            raise SymnetError(f"option --{given[0].replace('_', '-')} applies to built-in models, not to a note")
+        g = graph_from_note(model, _wrt(wrt))
+        grads = derive_gradients(g)
+    else:
+        g = _graph(model, kwargs)
+        grads = derive_gradients(g, wrt=_wrt(wrt))
+    if expanded and not force:
+        size = expanded_size(grads)
+        if size > EXPANDED_LIMIT:
+            raise SymnetError(f"--expanded would write about {size:,} operations (limit {EXPANDED_LIMIT:,}): "
+                              "leave it out to read the program form, or add --force")
     source = standalone_module(compile_graph(g, grads)) if fmt == "python" else None
     _emit(render(grads, fmt, steps=steps, expanded=expanded, source=source), output_path)
     return 0
