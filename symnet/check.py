@@ -104,6 +104,14 @@ class CheckReport:
         lines.append("PASSED" if self.passed else "FAILED")
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        from .display import report_repr
+        return report_repr(self)
+
+    def _repr_markdown_(self) -> str:
+        from .display import report_markdown
+        return report_markdown(self)
+
     def to_json(self) -> str:
         data = {"graph": self.graph, "seed": self.seed, "passed": self.passed,
                 "comparisons": [asdict(c) | {"ok": c.ok} for c in self.comparisons],

@@ -45,6 +45,14 @@ class CompiledGraph:
     source: str = field(repr=False)
     _namespace: dict = field(repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        from .display import compiled_repr
+        return compiled_repr(self)
+
+    def _repr_markdown_(self) -> str | None:
+        from .display import compiled_markdown
+        return compiled_markdown(self)
+
     # -- names ---------------------------------------------------------------------------------------------
     @property
     def parameter_names(self) -> tuple[str, ...]:

@@ -85,6 +85,18 @@ class Gradients:
     def latex(self, expr: sp.Expr) -> str:
         return to_latex(expr, self.latex_names)
 
+    def __repr__(self) -> str:
+        from .display import gradients_repr
+        return gradients_repr(self)
+
+    def _repr_latex_(self) -> str | None:
+        from .display import gradients_latex
+        return gradients_latex(self)
+
+    def _repr_markdown_(self) -> str | None:
+        from .display import gradients_markdown
+        return gradients_markdown(self)
+
     @property
     def operation_count(self) -> int:
         """Operations in the gradient program (``sympy.count_ops`` summed over its assignments)."""
