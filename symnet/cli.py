@@ -285,6 +285,8 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
     if plot_path:
         require_matplotlib()
     if model == "quadratic":
+        if save_path or plot_path:
+            raise SymnetError("the quadratic demo has no parameters to save or curve to plot")
         kwargs.pop("force", None)
         return _quadratic_demo(0.1 if lr is None else lr, epochs if epochs != 500 else 50, fmt, kwargs)
     if model in SEQUENCE_MODELS:  # a small sequence task made on the spot
@@ -315,7 +317,7 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
         click.echo(json.dumps({"epochs": result.epochs, "stopped": result.stopped, "loss": result.loss,
                                "accuracy": result.accuracy, "history": list(result.history),
                                "parameters": {k: np.asarray(v).tolist() for k, v in result.parameters.items()},
-                               **comparison}, indent=2))
+                               **({"saved": str(save_path)} if save_path else {}), **comparison}, indent=2))
         return 0
     click.echo(f"{g.description}; {optimizer}, {epochs} epochs")
     click.echo(result.summary())
