@@ -96,5 +96,5 @@ def standalone_module(f: CompiledGraph) -> str:
             out += [source, "", ""]
     generated = body.split("\n", 1)[1].lstrip("\n") if body.startswith('"""') else body
     out.append(generated.rstrip("\n"))
-    out += ["", "", f"__all__ = [\"forward\", \"loss\", \"loss_and_gradient\"]", ""]
+    out += ["", "", "__all__ = [\"forward\", \"loss\", \"loss_and_gradient\"]", ""]
     return "\n".join(out)
