@@ -58,7 +58,8 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
     from .notes.latex import LatexError, parse
     from .notes.meaning import Context, Meaning
 
-    meaning = Meaning(Context.empty())
+    context = Context.empty()
+    meaning = Meaning(context)
     found: dict[sp.Basic, tuple[sp.Expr, int]] = {}
     for formula in extract_formulas(text)[0]:
         try:
@@ -68,7 +69,18 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
         if tree.kind != "rel":
             continue
         ops, parts = tree.args
-        if ops[0] not in DEFINES or parts[0].kind not in ("name", "sub"):
+        if ops[0] not in DEFINES:
+            continue
+        left = parts[0]
+        if left.kind == "call" and left.args and all(a.kind in ("name", "sub") for a in left.args) and \
+                left.name not in context.functions:
+            # f(x) = x^2: a function the later formulas may call (Meaning substitutes its arguments)
+            try:
+                context.functions[left.name] = (tuple(meaning.name(a) for a in left.args), meaning.expr(parts[1]))
+            except Exception:  # noqa: BLE001 - not readable: the calls to it will not be either
+                pass
+            continue
+        if left.kind not in ("name", "sub"):
             continue
         try:
             target = meaning.name(parts[0])

@@ -101,6 +101,12 @@ def test_a_note_defines_the_loss_and_its_names():
     _assert_matches_sympy(g)
 
 
+def test_a_note_may_define_functions_it_then_calls():
+    g = graph_from_text(r"Let $f(u) = u^2$ and $z = w x$; then $L = f(z - y)$.", wrt=["w"])
+    assert [str(a) for a in g.assignments] == ["z = w*x", "L = (-y + z)**2"]
+    _assert_matches_sympy(g)
+
+
 def test_derive_a_note_from_the_command_line(run, tmp_path):
     note = tmp_path / "neuron.md"
     note.write_text(NOTE)
