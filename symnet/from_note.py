@@ -72,11 +72,13 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
         if ops[0] not in DEFINES:
             continue
         left = parts[0]
-        if left.kind == "call" and left.args and all(a.kind in ("name", "sub") for a in left.args) and \
-                left.name not in context.functions:
+        function = _function_target(left)
+        if function is not None:
             # f(x) = x^2: a function the later formulas may call (Meaning substitutes its arguments)
+            key, arguments = function
             try:
-                context.functions[left.name] = (tuple(meaning.name(a) for a in left.args), meaning.expr(parts[1]))
+                if key not in context.functions:
+                    context.functions[key] = (tuple(meaning.name(a) for a in arguments), meaning.expr(parts[1]))
             except Exception:  # noqa: BLE001 - not readable: the calls to it will not be either
                 pass
             continue
@@ -91,6 +93,22 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
             continue  # a later claim about a defined name, or a self-reference
         found[target] = (value, formula.line)
     return [(k, v, line) for k, (v, line) in found.items()]
+
+
+def _function_target(node) -> tuple[str, tuple] | None:
+    """``f(u, v)`` on a definition's left side (parsed as ``f`` times a bracket, or as a call): its key and
+    parameters, as verify reads function definitions."""
+    from .notes.meaning import _key
+
+    if node.kind == "op" and node.name == "*" and node.args[0].kind in ("name", "sub") and \
+            node.args[1].kind in ("paren", "tuple"):
+        f, bracket = node.args
+        items = bracket.args if bracket.kind == "tuple" else (bracket.args[0],)
+        if all(p.kind in ("name", "sub") for p in items):
+            return _key(f), tuple(items)
+    if node.kind == "call" and node.args and all(a.kind in ("name", "sub") for a in node.args):
+        return node.name, tuple(node.args)
+    return None
 
 
 def _latex(leaf: sp.Basic) -> str:
