@@ -16,9 +16,11 @@ from .compile import CompiledGraph, compile_graph
 from .derive import Gradients, derive
 from .errors import GradientMismatch, GraphError, NoRuleError, SymnetError
 from .graph import Assignment, Graph, GraphBuilder
+from .network import from_function, network
 
 __all__ = [
     "Assignment", "CheckReport", "CompiledGraph", "Graph", "GraphBuilder", "Gradients", "GradientMismatch", "GraphError", "NoRuleError",
-    "SymnetError", "check_grads", "compile_graph", "derive", "dense", "linear_regression", "mlp", "neuron",
+    "SymnetError", "check_grads", "compile_graph", "derive", "dense", "from_function", "linear_regression", "mlp",
+    "network", "neuron",
 ]
 __version__ = "0.1.0"

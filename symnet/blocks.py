@@ -27,6 +27,11 @@ ACTIVATIONS: dict[str, Callable[..., sp.Expr] | None] = {
     "leaky_relu": leaky_relu,
     "gelu": gelu,
     "softmax": None,  # over a whole layer: a_j = exp(z_j - logsumexp(z))
+    # written with the functions above, so their rules (and finite evaluation) carry over
+    "silu": lambda z: z * sigmoid(z),                              # SiLU / Swish: z σ(z)
+    "elu": lambda z: relu(z) + sp.exp(-relu(-z)) - 1,              # ELU (α = 1): z for z > 0, e^z − 1 else
+    "softplus": softplus,                                          # log(1 + e^z)
+    "mish": lambda z: z * sp.tanh(softplus(z)),                    # Mish: z tanh(softplus(z))
 }
 
 LOSSES = ("mse", "mae", "bce", "cross_entropy")

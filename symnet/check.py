@@ -104,6 +104,14 @@ class CheckReport:
         lines.append("PASSED" if self.passed else "FAILED")
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        from .display import report_repr
+        return report_repr(self)
+
+    def _repr_markdown_(self) -> str:
+        from .display import report_markdown
+        return report_markdown(self)
+
     def to_json(self) -> str:
         data = {"graph": self.graph, "seed": self.seed, "passed": self.passed,
                 "comparisons": [asdict(c) | {"ok": c.ok} for c in self.comparisons],
@@ -215,3 +223,42 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
 
     point = dict(zip(names, map(float, theta)))
     return CheckReport(f.graph.name, tuple(comparisons), tuple(skipped), point, seed)
+
+
+def target_kind(graph) -> str | None:
+    """``"cross_entropy"``, ``"bce"`` or None: what a graph's targets must look like (one-hot rows, 0/1)."""
+    from .matrix import SoftmaxCrossEntropy, SoftplusSum
+
+    loss = graph.option("loss")
+    if loss in ("cross_entropy", "bce"):
+        return loss
+    expressions = [a.expression for a in graph.assignments]
+    if any(e.has(SoftmaxCrossEntropy) for e in expressions):
+        return "cross_entropy"
+    if any(e.has(SoftplusSum) for e in expressions):
+        return "bce"
+    return None
+
+
+def draw_targets(graph, data: Mapping[str, np.ndarray], seed: int = 0) -> dict[str, np.ndarray]:
+    """``data`` with its targets redrawn as a loss needs them: one-hot rows for a cross-entropy, 0/1 for a
+    binary cross-entropy (N(0, 1) targets give such a loss no meaning, even a negative value)."""
+    kind = target_kind(graph)
+    names = [n for n in graph.option("targets", ("Y",)) if n in data]
+    if kind is None or not names:
+        return dict(data)
+    rng = np.random.default_rng([seed, 1])
+    out = dict(data)
+    if kind == "bce":
+        for n in names:
+            out[n] = rng.integers(0, 2, size=np.shape(data[n])).astype(float)
+    elif graph.is_matrix:
+        for n in names:
+            shape = np.shape(data[n])
+            out[n] = np.eye(shape[-1])[rng.integers(0, shape[-1], size=shape[:-1])]
+    else:  # scalar level: the targets y_1 … y_m together make one one-hot row per example
+        shape = np.shape(data[names[0]])
+        hot = rng.integers(0, len(names), size=shape)
+        for j, n in enumerate(names):
+            out[n] = (hot == j).astype(float)
+    return out

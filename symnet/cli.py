@@ -18,7 +18,11 @@ from .check import METHODS, check_grads, random_point
 from .compile import compile_graph
 from .derive import derive as derive_gradients
 from .errors import SymnetError
-from .models import BUILTINS, build_model
+from .models import BUILTINS, SEQUENCE_MODELS, build_model
+from .sequence_data import sequence_setup
+from .standalone import standalone_module
+from .from_note import graph_from_note, is_note
+from .render import EXPANDED_LIMIT, expanded_size
 from .matrix import RowSoftmax
 from .render import FORMATS, render
 from .blocks import quadratic
@@ -26,28 +30,33 @@ from .data import load_data
 from .theory import THEORY_TOPICS, gradient_descent_closed_form, plot_saturation
 from .train import OPTIMIZERS, plot_history, require_matplotlib
 from .train import train as run_training
-from .train import optimum_comparison
+from .train import growth_warning, optimum_comparison
+from .cli_options import NONNEGATIVE_FLOAT, NONNEGATIVE_INT, POSITIVE_FLOAT, POSITIVE_INT
+from .saving import check_save_path, load_parameters, save_parameters
+from .check import draw_targets
 
 
 def _model_options(f):
     options = [
         click.option("--sizes", help="layer sizes, inputs first: 2,3,1 (mlp; IN,OUT for dense)"),
-        click.option("--inputs", type=int, help="number of inputs of a neuron"),
+        click.option("--inputs", type=POSITIVE_INT, help="number of inputs of a neuron"),
         click.option("--activation", type=click.Choice(list(ACTIVATIONS)), help="hidden (mlp) or unit activation"),
         click.option("--output-activation", type=click.Choice(list(ACTIVATIONS)), help="mlp output activation"),
         click.option("--loss", type=click.Choice(LOSSES), help="loss function"),
-        click.option("--l1", type=float, help="L1 penalty λ Σ|w|"),
-        click.option("--l2", type=float, help="L2 penalty λ Σw²"),
+        click.option("--l1", type=NONNEGATIVE_FLOAT, help="L1 penalty λ Σ|w|"),
+        click.option("--l2", type=NONNEGATIVE_FLOAT, help="L2 penalty λ Σw²"),
         click.option("--penalize", help="what the penalties cover: weights (default), all, or names like W1,b1"),
-        click.option("--alpha", type=float, help="leaky ReLU slope for x < 0"),
+        click.option("--alpha", type=POSITIVE_FLOAT, help="leaky ReLU slope for x < 0"),
         click.option("--level", type=click.Choice(["scalar", "matrix"]),
                      help="scalar: every weight a symbol (default); matrix: X W + 1b, as on a whiteboard"),
-        click.option("--d-model", type=int, help="model width of attention and transformer blocks"),
-        click.option("--heads", type=int, help="attention heads (d_model must divide by it)"),
-        click.option("--d-ff", type=int, help="hidden width of a transformer's feed-forward"),
+        click.option("--d-model", type=POSITIVE_INT, help="model width of attention and transformer blocks"),
+        click.option("--heads", type=POSITIVE_INT, help="attention heads (d_model must divide by it)"),
+        click.option("--d-ff", type=POSITIVE_INT, help="hidden width of a transformer's feed-forward"),
         click.option("--causal/--no-causal", default=None, help="mask attention to later positions"),
         click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
                      help="other block options, e.g. --set hidden=4 --set steps=3 (rnn), --set rows=3"),
+        click.option("--force", is_flag=True,
+                     help="go on past the scalar-level size limit (and, for train, replace an existing --save file)"),
     ]
     for option in reversed(options):
         f = option(f)
@@ -59,7 +68,7 @@ _MODEL_KEYS = ("sizes", "inputs", "activation", "output_activation", "loss", "l1
 
 
 def _graph(model: str, kwargs: dict):
-    return build_model(model, {k: kwargs.pop(k) for k in _MODEL_KEYS})
+    return build_model(model, {k: kwargs.pop(k) for k in _MODEL_KEYS}, force=kwargs.pop("force", False))
 
 
 def _wrt(values: Sequence[str]) -> list[str] | None:
@@ -90,16 +99,45 @@ def cli() -> None:
               help="also write gradients out in inputs and parameters (default: for small graphs)")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="for softmax-saturation: save the entropy and gradient plot (needs matplotlib)")
-def derive(model: str, wrt, fmt: str, steps: bool, expanded, plot_path, **kwargs) -> int:
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False),
+              help="write the result to this file instead of the terminal")
+def derive(model: str, wrt, fmt: str, steps: bool, expanded, plot_path, output_path, **kwargs) -> int:
+    if output_path and not Path(output_path).absolute().parent.is_dir():
+        raise SymnetError(f"{output_path}: the folder does not exist")
     if model in THEORY_TOPICS:
-        return _theory(model, fmt, plot_path, kwargs)
+        return _theory(model, fmt, plot_path, kwargs, output_path)
     if plot_path:
         raise SymnetError("--plot applies to the theory topic softmax-saturation")
-    g = _graph(model, kwargs)
-    grads = derive_gradients(g, wrt=_wrt(wrt))
-    source = compile_graph(g, grads).source if fmt == "python" else None
-    click.echo(render(grads, fmt, steps=steps, expanded=expanded, source=source))
+    force = bool(kwargs.get("force"))
+    if is_note(model):  # the loss a Markdown note defines, in the note's names
+        given = [k for k, v in kwargs.items() if v not in (None, (), False)]
+        if given:
+            raise SymnetError(f"option --{given[0].replace('_', '-')} applies to built-in models, not to a note")
+        g = graph_from_note(model, _wrt(wrt))
+        grads = derive_gradients(g)
+    else:
+        g = _graph(model, kwargs)
+        grads = derive_gradients(g, wrt=_wrt(wrt))
+    if expanded and not force:
+        size = expanded_size(grads)
+        if size > EXPANDED_LIMIT:
+            raise SymnetError(f"--expanded would write about {size:,} operations (limit {EXPANDED_LIMIT:,}): "
+                              "leave it out to read the program form, or add --force")
+    source = standalone_module(compile_graph(g, grads)) if fmt == "python" else None
+    _emit(render(grads, fmt, steps=steps, expanded=expanded, source=source), output_path)
     return 0
+
+
+def _emit(text: str, output_path: str | None) -> None:
+    """Print ``text``, or write it to ``output_path`` (saying so on stderr)."""
+    if not output_path:
+        click.echo(text)
+        return
+    try:
+        Path(output_path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise SymnetError(f"{output_path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output_path}", err=True)
 
 
 def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
@@ -125,15 +163,18 @@ def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
 @click.option("--param", "param_values", multiple=True, help="NAME=VALUE for a parameter (others are seeded)")
 @click.option("--input", "input_values", multiple=True, help="NAME=VALUE[,VALUE…] for an input (a batch if several)")
 @click.option("--wrt", multiple=True, help="parameters or groups to report gradients for; default all")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--batch", type=int, default=1, show_default=True, help="examples drawn for inputs not given")
+@click.option("--load", "load_path", type=click.Path(dir_okay=False),
+              help="parameters from a .npz file written by train --save (--param overrides single ones)")
+@click.option("--seed", type=NONNEGATIVE_INT, default=0, show_default=True)
+@click.option("--batch", type=POSITIVE_INT, default=1, show_default=True, help="examples drawn for inputs not given")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_backend_option
-def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: int, fmt: str, backend: str,
-                 **kwargs) -> int:
+def eval_command(model: str, param_values, input_values, load_path, wrt, seed: int, batch: int, fmt: str,
+                 backend: str, **kwargs) -> int:
     g = _graph(model, kwargs)
     f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)), backend=backend)
     given_params, given_inputs = _assignments(param_values, "param"), _assignments(input_values, "input")
+    loaded = load_parameters(load_path, f.shapes) if load_path else {}
     for name, value in given_params.items():
         if name not in f.shapes:
             raise SymnetError(f"--param {name}: the model has no parameter {name!r}")
@@ -156,7 +197,9 @@ def eval_command(model: str, param_values, input_values, wrt, seed: int, batch: 
             raise SymnetError("every --input needs the same number of values")
         n = sizes.pop() if sizes else batch
     theta, data = random_point(f, seed, n)
-    values = f.unpack(theta) | {k: v.reshape(f.shapes[k]) for k, v in given_params.items()}
+    # targets drawn for a cross-entropy are one-hot rows (0/1 for binary cross-entropy), not N(0, 1)
+    data = draw_targets(g, data, seed)
+    values = f.unpack(theta) | loaded | {k: v.reshape(f.shapes[k]) for k, v in given_params.items()}
     data |= given_inputs
     loss, grads = f.gradient_arrays(values, data)
     nodes = f.forward(values, data) if g.is_matrix else {}
@@ -198,10 +241,10 @@ def _fmt(v, digits: int = 6) -> str:
 @click.argument("model")
 @_model_options
 @click.option("--wrt", multiple=True, help="parameters or groups to check; default all")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--batch", type=int, default=4, show_default=True)
+@click.option("--seed", type=NONNEGATIVE_INT, default=0, show_default=True)
+@click.option("--batch", type=POSITIVE_INT, default=4, show_default=True)
 @click.option("--method", "methods", multiple=True, type=click.Choice(METHODS), help="default: all three")
-@click.option("--max-parameters", type=int, default=64, show_default=True,
+@click.option("--max-parameters", type=POSITIVE_INT, default=64, show_default=True,
               help="per-parameter checks look at a seeded random subset beyond this")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, fmt: str, **kwargs) -> int:
@@ -218,49 +261,63 @@ def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, 
                    "The model 'quadratic' runs gradient descent on L(θ) = (θ − 3)² against its closed form.")
 @click.argument("model")
 @_model_options
-@click.option("--data", "data_spec", help="house, xor, moons, spirals, sine, or a .csv file")
+@click.option("--data", "data_spec", help="house, xor, moons, spirals, sine, or a .csv file; for sequence models "
+              "reverse, copy, ngram (conv1d) or next-token (rnn), made on the spot (default: one that fits)")
 @click.option("--target", help="the CSV column to predict")
 @click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
-@click.option("--lr", type=float, help="learning rate (default: sgd 0.1, momentum 0.05, adam 0.01)")
-@click.option("--epochs", type=int, default=500, show_default=True)
-@click.option("--batch-size", type=int, help="examples per step (default: the whole data set)")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--patience", type=int, help="stop after this many epochs without improvement")
+@click.option("--lr", type=POSITIVE_FLOAT, help="learning rate (default: sgd 0.1, momentum 0.05, adam 0.01)")
+@click.option("--epochs", type=POSITIVE_INT, default=500, show_default=True)
+@click.option("--batch-size", type=POSITIVE_INT, help="examples per step (default: the whole data set)")
+@click.option("--seed", type=NONNEGATIVE_INT, default=0, show_default=True)
+@click.option("--patience", type=POSITIVE_INT, help="stop after this many epochs without improvement")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="save the loss curve (needs matplotlib)")
-@click.option("--save", "save_path", type=click.Path(dir_okay=False), help="save the parameters as .npz")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False),
+              help="save the parameters to this .npz file (atomically; --force replaces an existing one)")
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: on a terminal)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_backend_option
 def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed, patience, plot_path, save_path,
           progress, fmt, backend, **kwargs) -> int:
-    for path in (plot_path, save_path):
-        if path and not Path(path).resolve().parent.is_dir():
-            raise SymnetError(f"{path}: the folder does not exist")
+    if plot_path and not Path(plot_path).absolute().parent.is_dir():
+        raise SymnetError(f"{plot_path}: the folder does not exist")
+    if save_path:  # checked before training: a bad path must not cost a run
+        save_path = check_save_path(save_path, force=bool(kwargs.get("force")))
     if plot_path:
         require_matplotlib()
     if model == "quadratic":
-        return _quadratic_demo(lr or 0.1, epochs if epochs != 500 else 50, fmt, kwargs)
-    if not data_spec:
-        raise SymnetError("train needs --data (house, xor, moons, spirals, sine, or a .csv file)")
-    data = load_data(data_spec, target, seed)
-    if kwargs.get("loss") is None and model != "linear-regression" and ":" not in model:
-        kwargs["loss"] = ("bce" if data.Y.shape[1] == 1 else "cross_entropy") if data.task == "classification" \
-            else "mse"
-    if kwargs.get("level") is None and ":" not in model:
-        kwargs["level"] = "matrix"
+        if save_path or plot_path:
+            raise SymnetError("the quadratic demo has no parameters to save or curve to plot")
+        kwargs.pop("force", None)
+        return _quadratic_demo(0.1 if lr is None else lr, epochs if epochs != 500 else 50, fmt, kwargs)
+    if model in SEQUENCE_MODELS:  # a small sequence task made on the spot
+        if target:
+            raise SymnetError("--target applies to CSV files; the sequence tasks know their targets")
+        data, kwargs = sequence_setup(model, data_spec, kwargs, seed)
+    else:
+        if not data_spec:
+            raise SymnetError("train needs --data (house, xor, moons, spirals, sine, or a .csv file)")
+        data = load_data(data_spec, target, seed)
+        if kwargs.get("loss") is None and model != "linear-regression" and ":" not in model:
+            kwargs["loss"] = ("bce" if data.Y.shape[1] == 1 else "cross_entropy") \
+                if data.task == "classification" else "mse"
+        if kwargs.get("level") is None and ":" not in model:
+            kwargs["level"] = "matrix"
     g = _graph(model, kwargs)
     result = run_training(compile_graph(g, backend=backend), data, optimizer, lr, epochs, batch_size, seed, patience,
                           progress=sys.stderr.isatty() if progress is None else progress)
     comparison = optimum_comparison(model, g, data, result)
+    warning = growth_warning(result.history)
+    if warning:
+        click.echo(f"symnet: warning: {warning}", err=True)
     if save_path:
-        np.savez(save_path, **result.parameters)
+        save_path = save_parameters(save_path, result.parameters)
     if plot_path:
         plot_history(result.history, plot_path, f"{g.description} on {data.name}")
     if fmt == "json":
         click.echo(json.dumps({"epochs": result.epochs, "stopped": result.stopped, "loss": result.loss,
                                "accuracy": result.accuracy, "history": list(result.history),
                                "parameters": {k: np.asarray(v).tolist() for k, v in result.parameters.items()},
-                               **comparison}, indent=2))
+                               **({"saved": str(save_path)} if save_path else {}), **comparison}, indent=2))
         return 0
     click.echo(f"{g.description}; {optimizer}, {epochs} epochs")
     click.echo(result.summary())
@@ -276,8 +333,8 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
     return 0
 
 
-def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
-    if any(v not in (None, ()) for v in kwargs.values()):
+def _theory(topic: str, fmt: str, plot_path, kwargs: dict, output_path: str | None = None) -> int:
+    if any(v not in (None, (), False) for v in kwargs.values()):
         raise SymnetError(f"{topic} takes no model options")
     if fmt == "python":
         raise SymnetError(f"{topic} is a derivation, not a program: use --format latex, markdown, text or json")
@@ -288,12 +345,12 @@ def _theory(topic: str, fmt: str, plot_path, kwargs: dict) -> int:
     report = THEORY_TOPICS[topic]()
     if plot_path:
         plot_saturation(report, plot_path)
-    click.echo(report.render(fmt))
+    _emit(report.render(fmt), output_path)
     return 0
 
 
 def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
-    if any(v not in (None, ()) for v in kwargs.values()):
+    if any(v not in (None, (), False) for v in kwargs.values()):
         raise SymnetError("model 'quadratic' takes no model options")
     demo = gradient_descent_closed_form(quadratic(3), learning_rate=lr, start=0.0, steps=steps)
     if fmt == "json":

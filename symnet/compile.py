@@ -45,6 +45,14 @@ class CompiledGraph:
     source: str = field(repr=False)
     _namespace: dict = field(repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        from .display import compiled_repr
+        return compiled_repr(self)
+
+    def _repr_markdown_(self) -> str | None:
+        from .display import compiled_markdown
+        return compiled_markdown(self)
+
     # -- names ---------------------------------------------------------------------------------------------
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -245,6 +253,34 @@ def _body(statements: list[Statement], returned: list[sp.Expr], p, free_memory: 
     return lines
 
 
+def _batch_gradients(gradients: Gradients, backward: list[Statement], results: list[sp.Expr],
+                     p) -> tuple[list[Statement], list[sp.Expr], dict]:
+    """For a batch of sequences, each parameter's gradient is the batch mean of its adjoint. An adjoint a
+    parameter shares with a node (``Z = P W + b``: ∂L/∂b is ∂L/∂Z) stays per-sequence, because the
+    backward pass goes on from it: the mean is then a statement of its own, ``dL_db = batch_mean(dL_dZ)``."""
+    targets = {t for t, _ in backward}
+    used = set().union(*(e.free_symbols for _, e in backward)) if backward else set()
+    taken = {t.name for t in targets} | {s.name for s in gradients.graph._all_symbols}
+    backward, results, printers = list(backward), list(results), {}
+    for k, w in enumerate(gradients.wrt):
+        a = gradients.adjoints.get(w)
+        if a not in targets:
+            continue
+        shared = a in used or any(v == a for n, v in gradients.adjoints.items() if n != w)
+        if not shared:
+            printers[a] = p.parameter_gradient
+            continue
+        name, i = f"dL_d{w.name}", 1
+        while name in taken:
+            name, i = f"dL_d{w.name}_{i}", i + 1
+        taken.add(name)
+        mean = a.func(name, *a.args[1:]) if isinstance(a, sp.MatrixSymbol) else sp.Symbol(name, real=True)
+        backward.append((mean, a))
+        printers[mean] = p.parameter_gradient
+        results[k] = mean
+    return backward, results, printers
+
+
 def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
     args = ", ".join([s.name for s in graph.inputs] + [s.name for s in graph.parameters])
     constants = [f"    {c.name} = {v!r}" for c, v in graph.constants]
@@ -286,8 +322,7 @@ def _source(graph: Graph, gradients: Gradients, cse: bool) -> str:
     printers = None
     if graph.is_matrix and graph.option("batched"):
         # a batch of sequences: each shared parameter's gradient is averaged over the batch in the program
-        printers = {gradients.adjoints[w]: p.parameter_gradient for w in gradients.wrt
-                    if gradients.adjoints[w] in set(backward_targets)}
+        backward, results, printers = _batch_gradients(gradients, backward, results, p)
     gradient_lines = _body(forward_statements + backward, [L, *results], p, graph.is_matrix, printers)
     first_adjoint = next((i for i, line in enumerate(gradient_lines)
                           if line.lstrip().split(" ")[0] in {t.name for t, _ in backward}), len(gradient_lines))

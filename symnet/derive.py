@@ -85,6 +85,18 @@ class Gradients:
     def latex(self, expr: sp.Expr) -> str:
         return to_latex(expr, self.latex_names)
 
+    def __repr__(self) -> str:
+        from .display import gradients_repr
+        return gradients_repr(self)
+
+    def _repr_latex_(self) -> str | None:
+        from .display import gradients_latex
+        return gradients_latex(self)
+
+    def _repr_markdown_(self) -> str | None:
+        from .display import gradients_markdown
+        return gradients_markdown(self)
+
     @property
     def operation_count(self) -> int:
         """Operations in the gradient program (``sympy.count_ops`` summed over its assignments)."""
@@ -161,7 +173,31 @@ def _rule_for(e: sp.Expr, rules: Mapping[type, Rule], required: bool = True) -> 
             return rules[cls]
     if not required:
         return None
+    fallback = _sympy_rule(e)
+    if fallback is not None:
+        return fallback
     raise NoRuleError(f"no derivative rule for {type(e).__name__} (in {e}); add one to the rules table")
+
+
+def _sympy_rule(e: sp.Expr) -> Rule | None:
+    """For an elementary function the table has no line for (atan, sinh, asinh …): its local partials by
+    ``sympy.diff`` of ``f(u_1, …, u_k)`` in fresh symbols, the arguments put back afterwards. An undefined
+    function, or one SymPy can only leave as ``Derivative(…)``, has no rule (None)."""
+    if not isinstance(e, sp.Function) or isinstance(e, sp.core.function.AppliedUndef) or not e.args:
+        return None
+    dummies = [sp.Dummy(f"u{i}", real=True) for i in range(len(e.args))]
+    applied = e.func(*dummies)
+    partials = []
+    for u in dummies:
+        d = sp.diff(applied, u)
+        if d.has(sp.Derivative, sp.Subs):
+            return None
+        partials.append(d)
+
+    def rule(y, *args):
+        values = dict(zip(dummies, args))
+        return tuple(p.xreplace(values) for p in partials)
+    return rule
 
 
 def adjoint_latex(graph: Graph, v: sp.Symbol) -> str:

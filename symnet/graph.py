@@ -144,6 +144,19 @@ class Graph:
     def __str__(self) -> str:
         return "\n".join(str(a) for a in self.assignments)
 
+    # one line in a console, the maths in a notebook (symnet.display)
+    def __repr__(self) -> str:
+        from .display import graph_repr
+        return graph_repr(self)
+
+    def _repr_latex_(self) -> str | None:
+        from .display import graph_latex
+        return graph_latex(self)
+
+    def _repr_markdown_(self) -> str | None:
+        from .display import graph_markdown
+        return graph_markdown(self)
+
 
 def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     """``a·b``. The product of two distinct names (most of a network: ``x_i W_ij``, ``δ_j x_i``) skips SymPy's

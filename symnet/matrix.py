@@ -99,6 +99,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "gelu_slope":       Elementwise(r"\operatorname{GELU}'", "gelu_slope", None),
     "sign":             Elementwise(r"\operatorname{sign}", "numpy.sign", None),
     "reciprocal":       Elementwise(r"\operatorname{recip}", "numpy.reciprocal", None),
+    "log":              Elementwise(r"\log", "numpy.log", lambda Z, A, p: Apply("reciprocal", Z)),
 }
 
 
@@ -213,9 +214,9 @@ class SoftplusSum(_MatrixScalar):
 
 
 class SoftmaxCrossEntropy(_MatrixScalar):
-    """``Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩]``: softmax cross-entropy of rows summed; equal to
-    ``−Σ_ij Y_ij log softmax(Z)_ij`` when each target row sums to 1, with gradient ``softmax(Z) − Y``; printed
-    as ``CE(Z, Y)``."""
+    """``Σ_i Σ_j Y_ij (logsumexp(Z_i) − Z_ij) = −Σ_ij Y_ij log softmax(Z)_ij``: softmax cross-entropy of rows
+    summed, for any targets (the scalar level's ``Σ_j y_j (s − z_j)``), with gradient
+    ``rowsum(Y) ∘ softmax(Z) − Y`` (``softmax(Z) − Y`` when each target row sums to 1); printed as ``CE(Z, Y)``."""
 
     name = "softmax_ce"
 

@@ -21,6 +21,14 @@ from .graph import Graph, GraphBuilder, parameter_group
 from .matrix import BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm
 
 
+#: Activations written with the elementwise functions that have rules (entry by entry, as at scalar level).
+_COMPOSED = {
+    "silu": lambda Z: sp.HadamardProduct(Z, Apply("sigmoid", Z)),
+    "elu": lambda Z: Apply("relu", Z) + Apply("exp", -Apply("relu", -Z)) - sp.OneMatrix(*Z.shape),
+    "mish": lambda Z: sp.HadamardProduct(Z, Apply("tanh", Apply("softplus", Z))),
+}
+
+
 def activate_matrix(b: GraphBuilder, Z: sp.MatrixExpr, activation: str, name: str, latex: str,
                     role: str = "node", alpha: float = 0.01) -> sp.MatrixSymbol:
     _check_choice("activation", activation, ACTIVATIONS)
@@ -28,6 +36,8 @@ def activate_matrix(b: GraphBuilder, Z: sp.MatrixExpr, activation: str, name: st
         value = Z
     elif activation == "softmax":
         value = RowSoftmax(Z)
+    elif activation in _COMPOSED:
+        value = _COMPOSED[activation](Z)
     elif activation == "leaky_relu":
         if not alpha > 0:
             raise SymnetError(f"leaky_relu needs a positive alpha, got {alpha}")

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping
 
+import sympy as sp
+
 from . import sequence
 from .blocks import dense, linear_regression, mlp, neuron, quadratic
 from .errors import SymnetError
@@ -79,11 +81,35 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def build_model(model: str, options: Mapping[str, object]) -> Graph:
-    """The graph for a CLI MODEL argument; ``options`` holds the CLI's block options (``None`` = not given)."""
+#: Scalar-level graphs have a symbol per weight; past this many the derivation takes minutes and the output is
+#: unreadable, so the CLI asks for --level matrix (or --force).
+SCALAR_LIMIT = 2000
+
+
+def scalar_size(model: str, given: Mapping[str, object]) -> int:
+    """An estimate of a scalar-level model's parameter count, before building it."""
+    if model in ("mlp", "dense") and "sizes" in given:
+        sizes = parse_sizes(str(given["sizes"]))
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if model == "neuron":
+        return int(given.get("inputs", 2)) + 1
+    return 0
+
+
+def _check_scalar_size(model: str, count: int, force: bool) -> None:
+    if count > SCALAR_LIMIT and not force:
+        raise SymnetError(f"{model} at scalar level has about {count:,} scalar parameters (limit {SCALAR_LIMIT:,}): "
+                          "use --level matrix, or --force to go on")
+
+
+def build_model(model: str, options: Mapping[str, object], force: bool = False) -> Graph:
+    """The graph for a CLI MODEL argument; ``options`` holds the CLI's block options (``None`` = not given).
+    A scalar-level model past :data:`SCALAR_LIMIT` parameters is refused unless ``force``."""
     given = {k: v for k, v in options.items() if v is not None}
     given |= parse_settings(given.pop("settings", ()))
     rows = given.pop("rows", 2)
+    if given.get("level", "scalar") == "scalar":
+        _check_scalar_size(model, scalar_size(model, given), force)
     if model in SEQUENCE_MODELS:
         level = given.pop("level", "matrix")
         build, accepted = BUILTINS[model]
@@ -95,6 +121,8 @@ def build_model(model: str, options: Mapping[str, object]) -> Graph:
             from .scalarize import scalarize
             if not isinstance(rows, int) or not 1 <= rows <= 6:
                 raise SymnetError(f"--set rows takes 1 to 6 positions at scalar level, got {rows!r}")
+            entries = sum(int(sp.prod(p.shape)) for p in graph.parameters)
+            _check_scalar_size(model, entries, force)
             return scalarize(graph, rows=rows)
         return graph
     if model in BUILTINS:

@@ -90,11 +90,12 @@ def softmax_rows(Z):
 
 
 def softmax_cross_entropy_sum(Z, Y):
-    """Σ_i [logsumexp(Z_i) − ⟨Y_i, Z_i⟩] over the rows of each matrix (the last two axes), finite at ±1000."""
-    Z = np.asarray(Z)
+    """Σ_i Σ_j Y_ij (logsumexp(Z_i) − Z_ij) over the rows of each matrix (the last two axes), finite at ±1000:
+    ``Σ_i [(Σ_j Y_ij) logsumexp(Z_i) − ⟨Y_i, Z_i⟩]``, so target rows need not sum to 1."""
+    Z, Y = np.asarray(Z), np.asarray(Y)
     m = np.max(np.real(Z), axis=-1, keepdims=True)
     lse = m + np.log(np.exp(Z - m).sum(axis=-1, keepdims=True))
-    return np.sum(lse, axis=(-2, -1)) - np.sum(Y * Z, axis=(-2, -1))
+    return np.sum(lse * Y.sum(axis=-1, keepdims=True), axis=(-2, -1)) - np.sum(Y * Z, axis=(-2, -1))
 
 
 def row_std(X, eps):

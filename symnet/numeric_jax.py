@@ -52,7 +52,8 @@ def softmax_rows(Z):
 
 
 def softmax_cross_entropy_sum(Z, Y):
-    return jnp.sum(jax.scipy.special.logsumexp(Z, axis=-1), axis=-1) - jnp.sum(Y * Z, axis=(-2, -1))
+    lse = jax.scipy.special.logsumexp(Z, axis=-1, keepdims=True)
+    return jnp.sum(lse * Y.sum(axis=-1, keepdims=True), axis=(-2, -1)) - jnp.sum(Y * Z, axis=(-2, -1))
 
 
 def row_std(X, eps):

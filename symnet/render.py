@@ -51,6 +51,21 @@ def closed_forms(grads: Gradients, expanded: bool | None = None) -> list[ClosedF
     return out
 
 
+#: ``--expanded`` refuses (unless ``--force``) to write out more operations than this (an MLP 4-6-6-2 is
+#: about 330,000: 37 s and 1.4 MB of text).
+EXPANDED_LIMIT = 100_000
+
+
+def expanded_size(grads: Gradients) -> int:
+    """An estimate of the size (operations) of every gradient written out in inputs and parameters, counted
+    on the program without expanding anything."""
+    definitions = {a.target: a.expression for a in grads.program}
+    if not grads.graph.is_matrix:
+        definitions |= {a.target: a.expression for a in grads.graph.assignments}
+    sizes: dict = {}
+    return sum(_written_out_size(grads[p], definitions, sizes) for p in grads.wrt)
+
+
 def _written_out_size(e: sp.Basic, definitions: dict, sizes: dict) -> int:
     """How many nodes ``e`` has once every adjoint name in it is replaced by its definition (counted
     without building it: each adjoint's size is computed once)."""
@@ -201,19 +216,24 @@ def render(grads: Gradients, fmt: str = "latex", steps: bool = False, expanded: 
             data["steps"] = step_lines(grads, latex=True)
         return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "text":
-        out = [f"# {g.name}: {g.description}", "", "forward:"]
+        out = [f"# {g.name}: {g.description}", "", "forward pass:"]
         out += [f"  {a.target} = {_text(a.expression)}" for a in g.assignments]
         if steps:
             out += ["", "chain rule, node by node (reverse mode):"] + [f"  {s}" for s in step_lines(grads, False)]
-        out += ["", "gradients:"] + [f"  {s}" for s in _gradient_lines(grads, forms, False)]
+        elif grads.program:
+            out += ["", "reverse mode (each adjoint dL/dv computed once and reused):"]
+            out += [f"  {s}" for s in _adjoint_lines(grads, False)]
+        out += ["", f"gradients of {g.loss}:"] + [f"  {s}" for s in _gradient_lines(grads, forms, False)]
         return "\n".join(out)
     if fmt == "latex":
-        blocks = [g.to_latex()]
+        # LaTeX comments head each block, so the output reads in a terminal and still pastes into a document
+        blocks = [f"% {g.name}: {g.description}\n% forward pass\n{g.to_latex()}"]
         if steps:
-            blocks.append(_aligned(step_lines(grads, True)))
+            blocks.append("% chain rule, node by node (reverse mode)\n" + _aligned(step_lines(grads, True)))
         elif grads.program:
-            blocks.append(_aligned(_adjoint_lines(grads, True)))
-        blocks.append(_aligned(_gradient_lines(grads, forms, True)))
+            blocks.append("% reverse mode: each adjoint computed once and reused\n"
+                          + _aligned(_adjoint_lines(grads, True)))
+        blocks.append("% gradients\n" + _aligned(_gradient_lines(grads, forms, True)))
         return "\n\n".join(blocks)
     if fmt == "markdown":
         out = [f"# Gradients of `{g.name}`", "", f"{g.description}.", "", "## Forward pass", ""]

@@ -92,7 +92,10 @@ MATRIX_RULES: Mapping[type, Rule] = MappingProxyType({
     SquaredNorm:            lambda y, g, M: (matmul(2 * g, M),),
     AbsoluteSum:            lambda y, g, M: (matmul(g, Apply("sign", M)),),
     SoftplusSum:            lambda y, g, Z, T: (matmul(g, Apply("sigmoid", Z) - T), matmul(-g, Z)),
-    SoftmaxCrossEntropy:    lambda y, g, Z, T: (matmul(g, RowSoftmax(Z) - T), matmul(-g, Z)),
+    # Σ_ij T_ij (lse(Z_i) − Z_ij): ∂/∂Z = rowsum(T) ∘ softmax(Z) − T (softmax(Z) − T for one-hot rows),
+    # ∂/∂T = lse(Z_i) − Z_ij = −log softmax(Z)
+    SoftmaxCrossEntropy:    lambda y, g, Z, T: (matmul(g, hadamard(RowSum(T), RowSoftmax(Z)) - T),
+                                                matmul(-g, Apply("log", RowSoftmax(Z)))),
     RowMean:                lambda Y, G, M: (RowMean(G),),
     # layer norm: ∂L/∂X = (1/σ) ∘ (G − rowmean(G) − N ∘ rowmean(G ∘ N)), N the normalised rows
     RowNormalize:           lambda N, G, X, eps: (hadamard(Apply("reciprocal", RowStd(X, eps)),

@@ -26,7 +26,7 @@ from .numeric import positional_encoding
 #: Elementwise functions at scalar level.
 SCALAR = {
     "tanh": sp.tanh, "sigmoid": fn.sigmoid, "relu": fn.relu, "gelu": fn.gelu, "softplus": fn.softplus,
-    "exp": sp.exp, "sign": sp.sign, "step": fn.step, "reciprocal": lambda x: 1 / x,
+    "exp": sp.exp, "sign": sp.sign, "step": fn.step, "reciprocal": lambda x: 1 / x, "log": sp.log,
 }
 
 
@@ -99,8 +99,8 @@ EXPLICIT: dict[type, Callable] = {
     SquaredNorm: lambda e, args, n: _sum(args[0], lambda i, j: args[0][i, j] ** 2),
     AbsoluteSum: lambda e, args, n: _sum(args[0], lambda i, j: sp.Abs(args[0][i, j])),
     SoftplusSum: lambda e, args, n: _sum(args[0], lambda i, j: fn.softplus(args[0][i, j]) - args[1][i, j] * args[0][i, j]),
-    SoftmaxCrossEntropy: lambda e, args, n: sp.Add(*[fn.logsumexp(*args[0].row(i)) for i in range(args[0].rows)])
-    - _sum(args[0], lambda i, j: args[1][i, j] * args[0][i, j]),
+    SoftmaxCrossEntropy: lambda e, args, n: sp.Add(*[args[1][i, j] * (fn.logsumexp(*args[0].row(i)) - args[0][i, j])
+                                                      for i in range(args[0].rows) for j in range(args[0].cols)]),
     sp.Trace: lambda e, args, n: args[0].trace(),
 }
 

@@ -21,6 +21,7 @@ from .compile import CompiledGraph, compile_graph
 from .data import Dataset
 from .errors import SymnetError
 from .graph import Graph, parameter_group
+from .sequence_data import SequenceTask, task_accuracy, task_inputs
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_LEARNING_RATE = {"sgd": 0.1, "momentum": 0.05, "adam": 0.01}
@@ -148,7 +149,7 @@ def accuracy(Yhat: np.ndarray, Y: np.ndarray) -> float:
     return float(np.mean(np.argmax(Yhat, axis=1) == np.argmax(Y, axis=1)))
 
 
-def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", learning_rate: float | None = None,
+def train(model: Graph | CompiledGraph, data: Dataset | SequenceTask, optimizer: str = "adam", learning_rate: float | None = None,
           epochs: int = 200, batch_size: int | None = None, seed: int = 0, patience: int | None = None,
           min_delta: float = 0.0, progress: bool = False,
           parameters: Mapping[str, np.ndarray] | None = None) -> TrainResult:
@@ -165,9 +166,10 @@ def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", 
     if patience is not None and patience < 1:
         raise SymnetError(f"--patience must be at least 1, got {patience}")
     batch = min(batch, n)
-    inputs = input_mapping(f.graph, data)
+    sequences = isinstance(data, SequenceTask)
+    inputs = task_inputs(f.graph, data) if sequences else input_mapping(f.graph, data)
     params = {k: np.array(v, dtype=float) for k, v in (parameters or initial_parameters(f, seed)).items()}
-    opt = Optimizer(optimizer, learning_rate or DEFAULT_LEARNING_RATE[optimizer], params)
+    opt = Optimizer(optimizer, DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else learning_rate, params)
     rng = np.random.default_rng(seed)
     history: list[float] = []
     best, best_params, waited = np.inf, params, 0
@@ -205,8 +207,23 @@ def train(model: Graph | CompiledGraph, data: Dataset, optimizer: str = "adam", 
     final_loss = float(f.loss(params, everything))
     if not np.isfinite(final_loss):
         raise TrainingDiverged(f"training ended with a non-finite loss {final_loss} (try a smaller --lr)")
-    acc = accuracy(predictions(f, params, data), data.Y) if data.task == "classification" else None
+    if sequences:
+        acc = task_accuracy(f, params, data)
+    else:
+        acc = accuracy(predictions(f, params, data), data.Y) if data.task == "classification" else None
     return TrainResult(params, tuple(history), stopped, final_loss, acc, data.name)
+
+
+def growth_warning(history: tuple[float, ...] | list[float]) -> str | None:
+    """A warning when training made the loss worse: it ended above where it started, or more than ten times
+    above its best (a learning rate too large oscillates or climbs instead of descending)."""
+    if len(history) < 3:
+        return None
+    first, last, best = history[0], history[-1], min(history)
+    if last > first or last > 10 * best + 1e-12:
+        return (f"the training loss grew from {first:.4g} (best {best:.4g}) to {last:.4g}: "
+                "the learning rate may be too large (try a smaller --lr)")
+    return None
 
 
 @contextmanager

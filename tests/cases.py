@@ -2,6 +2,8 @@
 from symnet import blocks
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softmax"]
+#: Activations composed from the ones above (SiLU/Swish, ELU, softplus, Mish).
+COMPOSED_ACTIVATIONS = ["silu", "elu", "softplus", "mish"]
 
 BLOCKS = [
     ("neuron-identity-mse", blocks.neuron, dict(inputs=2)),
@@ -21,6 +23,7 @@ BLOCKS = [
                                                  l1=0.01, l2=0.02)),
     ("mlp-2-2-2-softmax-output-mse", blocks.mlp, dict(sizes=(2, 2, 2), activation="tanh",
                                                       output_activation="softmax", loss="mse")),
+    *[(f"mlp-2-3-1-{a}-mse", blocks.mlp, dict(sizes=(2, 3, 1), activation=a, loss="mse")) for a in COMPOSED_ACTIVATIONS],
 ]
 
 

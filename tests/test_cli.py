@@ -20,7 +20,7 @@ def test_derive_json_gives_latex_and_text_per_parameter(run, capsys):
 
 
 @pytest.mark.parametrize("fmt,marker", [("latex", r"\begin{aligned}"), ("markdown", "## Gradients"),
-                                        ("text", "gradients:"), ("python", "def loss_and_gradient(")])
+                                        ("text", "gradients of L:"), ("python", "def loss_and_gradient(")])
 def test_derive_formats(run, capsys, fmt, marker):
     code, out, _ = run("derive", "mlp", "--sizes", "2,2,1", "--l2", "0.01", "--format", fmt)
     assert code == 0 and marker in out

@@ -153,9 +153,9 @@ BAD_TRAIN = [
     (["train", "mlp", "--sizes", "2,4,1", "--data", "moon"], "unknown data 'moon'"),
     (["train", "mlp", "--sizes", "3,4,1", "--data", "xor"], "has 2 feature(s), the model takes 3"),
     (["train", "mlp", "--sizes", "2,4,2", "--data", "xor", "--loss", "mse"], "1 target column(s), the model predicts 2"),
-    (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--epochs", "0"], "--epochs must be at least 1"),
-    (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--lr", "-1"], "learning rate must be positive"),
-    (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--save", "/no/such/dir/p.npz"], "folder does not exist"),
+    (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--epochs", "0"], "'--epochs': 0 is not a whole number of at least 1"),
+    (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--lr", "-1"], "'--lr': -1 is not a finite number greater than 0"),
+    (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--save", "/no/such/dir/p.npz"], "the folder /no/such/dir does not exist"),
     (["train", "mlp", "--sizes", "2,4,1"], "train needs --data"),
     (["train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--target", "y"], "--target applies to CSV files"),
 ]
