@@ -68,6 +68,7 @@ class _Emitter:
         self.p = printer
         self.scratch: dict[str, str] = {}      # scratch buffer name -> shape text
         self._taken: dict[str, int] = defaultdict(int)
+        self.ones: set[str] = set()             # dimensions with a row of ones (column sums as products)
 
     def shape(self, e) -> str:
         return "(" + ", ".join(self.p.doprint(sp.sympify(k)) for k in e.shape) + ",)"
@@ -152,6 +153,11 @@ class _Emitter:
                 arg = out
             call = IN_PLACE.get(e.function, e.spec.numpy + "({})")
             lines.append(f"{call.format(arg)[:-1]}, out={out})")
+        elif isinstance(e, ColumnSum) and isinstance(e.arg.shape[0], sp.Symbol):
+            # 𝟏ᵀ M as the product it is: a BLAS call, twice as fast as a sum over axis 0 here
+            rows = e.arg.shape[0].name
+            self.ones.add(rows)
+            lines.append(f"numpy.matmul(ones_{rows}, {self.value(e.arg, lines)}, out={out})")
         elif isinstance(e, (ColumnSum, RowSum)):
             axis = 0 if isinstance(e, ColumnSum) else 1
             lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis={axis}, keepdims=True, out={out})")
@@ -286,13 +292,14 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
         buffers[name] = shape
     for p in parameters:
         buffers[f"step_{p}"] = f"{p}_shape"
+    ones = [f"    ones_{d} = numpy.ones((1, {d}), dtype)" for d in sorted(emitter.ones)]
 
     args = ", ".join([*inputs, *parameters])
     dims = ", ".join(d for d, _, _ in dimensions)
     out = [f"def make_program({dims}, {', '.join(f'{p}_shape' for p in parameters)}):",
            '    """Buffers for one batch size, made once; the functions below fill them in place."""']
     out += [line for line in constants if line.strip()]
-    out += [f"    {b} = numpy.empty({shape}, dtype)" for b, shape in buffers.items()]
+    out += [f"    {b} = numpy.empty({shape}, dtype)" for b, shape in buffers.items()] + ones
     out += ["", f"    def loss_and_gradient({args}):",
             '        """The loss and each parameter\'s gradient (the arrays are this program\'s buffers)."""']
     out += ["        " + line for line in body]

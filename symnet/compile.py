@@ -67,8 +67,8 @@ class CompiledGraph:
         values = data + self._parameter_values(parameters)
         if self.dtype == "float64":
             return values
-        # real values in the program's precision; complex ones (a complex-step check) are left alone
-        return [np.asarray(v, dtype=self.dtype) if not np.iscomplexobj(v) else v for v in values]
+        # real values in the program's precision; complex ones (a complex-step check) in complex64
+        return [np.asarray(v, dtype=np.complex64 if np.iscomplexobj(v) else self.dtype) for v in values]
 
     def _input(self, inputs: Mapping[str, object], name: str):
         if name not in inputs:

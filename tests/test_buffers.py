@@ -116,3 +116,56 @@ def test_float32_program_runs_in_single_precision():
     assert all(np.asarray(v).dtype == np.float32 for v in plain.values())
     with pytest.raises(SymnetError, match="dtype"):
         compile_graph(g, dtype="float16")
+
+
+FLOAT32_GRAPHS = [g for g in GRAPHS if g[0] in ("mlp-tanh-mse", "mlp-sigmoid-bce", "mlp-relu-ce-l2", "attention")] + [
+    ("scalar-mlp", lambda: symnet.mlp((2, 3, 1), activation="tanh")),
+    ("encoder", lambda: sequence.encoder_block(d_model=4, heads=2, d_ff=6)),
+]
+
+
+@pytest.mark.parametrize("build", [g[1] for g in FLOAT32_GRAPHS], ids=[g[0] for g in FLOAT32_GRAPHS])
+def test_float32_programs_pass_checks_scaled_to_their_precision(build):
+    from symnet.check import TOLERANCES_FLOAT32, check_grads
+    f = compile_graph(build(), dtype="float32")
+    report = check_grads(f, seed=1, batch=3, max_parameters=30)
+    assert report.passed, str(report)
+    assert {c.tolerance for c in report.comparisons} <= set(TOLERANCES_FLOAT32.values())
+    if f.analytic:  # the complex step ran in complex64: errors of float32 size, not float64's
+        assert 1e-9 < report.worst("complex") <= TOLERANCES_FLOAT32["complex"]
+
+
+@pytest.mark.parametrize("method", ["central", "directional", "complex"])
+def test_float32_checks_catch_a_wrong_rule(method):
+    # negative control: σ' = σ(1+σ), compiled in float32
+    from symnet.check import check_grads
+    from symnet.derive import derive
+    from symnet.functions import sigmoid
+    from symnet.rules import RULES
+    g = symnet.mlp((2, 2, 1), activation="sigmoid", loss="mse")
+    f = compile_graph(g, derive(g, rules=dict(RULES) | {sigmoid: lambda y, x: (y * (1 + y),)}), dtype="float32")
+    report = check_grads(f, seed=0, methods=[method])
+    assert not report.passed
+    assert report.worst(method) > 1e-2
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_training_with_the_fused_step_follows_the_unfused_one(optimizer, monkeypatch):
+    from symnet import train as training
+    from symnet.data import xor
+    g = symnet.mlp((2, 6, 1), activation="tanh", loss="bce", level="matrix")
+    fused = training.train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
+    monkeypatch.setattr(training.Optimizer, "fused", lambda self, f, params: None)
+    plain = training.train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
+    np.testing.assert_allclose(fused.history, plain.history, rtol=1e-10)
+    for k in plain.parameters:
+        np.testing.assert_allclose(fused.parameters[k], plain.parameters[k], rtol=1e-9, atol=1e-12)
+
+
+def test_training_in_float32():
+    from symnet.data import xor
+    from symnet.train import train
+    g = symnet.mlp((2, 8, 1), activation="tanh", loss="bce", level="matrix")
+    result = train(compile_graph(g, dtype="float32"), xor(), optimizer="adam", learning_rate=0.05, epochs=300, seed=0)
+    assert all(v.dtype == np.float32 for v in result.parameters.values())
+    assert result.accuracy == 1.0
