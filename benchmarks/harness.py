@@ -6,7 +6,9 @@ Threads are pinned to one (environment variables before any library loads, ``thr
 OpenMP, ``torch.set_num_threads(1)``, XLA flags). The report gives absolute per-step medians, each one's
 median per-round ratio to the baseline, the environment (versions, BLAS, threads, allocator variables, load)
 and the machine's one-thread matmul peak measured in the same process, from which a step's "flop limit" (its
-matrix-product flops at that peak) follows.
+matrix-product flops at that peak) follows. Each round records wall-clock and CPU time (``time.process_time``);
+ratios use CPU time, which on a busy machine leaves out the time a one-thread process waits for a core (on a
+quiet machine the two agree).
 
 The parent runs the measuring process twice: once with ``import torch`` before anything else (PyTorch's
 import changes glibc's allocator behaviour, which moves NumPy baselines by 30 %) and once without PyTorch
@@ -58,16 +60,18 @@ def matmul_peak(dtype: str = "float64", n: int = 512, repeats: int = 7) -> float
     A, B = rng.normal(size=(n, n)).astype(dtype), rng.normal(size=(n, n)).astype(dtype)
     C = np.empty((n, n), dtype)
     np.matmul(A, B, out=C)
-    best = min(_timed(lambda: np.matmul(A, B, out=C), 3) for _ in range(repeats))
+    best = min(min(_timed(lambda: np.matmul(A, B, out=C), 3)) for _ in range(repeats))
     return 2 * n**3 / best / 1e9
 
 
-def _timed(step: Callable[[], object], steps: int) -> float:
-    t0 = time.perf_counter()
+def _timed(step: Callable[[], object], steps: int) -> tuple[float, float]:
+    """Seconds per step: wall-clock and this process's CPU time. With one thread and a busy machine (other
+    processes competing for the cores) CPU time leaves out the time the process waited for a core."""
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         result = step()
     _sync(result)
-    return (time.perf_counter() - t0) / steps
+    return (time.perf_counter() - t0) / steps, (time.process_time() - c0) / steps
 
 
 def measure(makers: dict[str, Maker], rounds: int, steps: int, baseline: str) -> dict[str, dict]:
@@ -88,16 +92,17 @@ def measure(makers: dict[str, Maker], rounds: int, steps: int, baseline: str) ->
         except Exception as exc:  # noqa: BLE001 - a benchmark reports what failed and goes on
             results[name] = {"skipped": f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"}
     names = list(built)
-    times: dict[str, list[float]] = {n: [] for n in names}
+    times: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
             times[name].append(_timed(built[name], steps))
     for name in names:
-        t = np.array(times[name])
-        results[name]["step_ms"] = 1e3 * float(np.median(t))
-        results[name]["best_ms"] = 1e3 * float(t.min())
+        wall, cpu = np.array(times[name]).T
+        results[name]["step_ms"] = 1e3 * float(np.median(wall))
+        results[name]["best_ms"] = 1e3 * float(wall.min())
+        results[name]["cpu_ms"] = 1e3 * float(np.median(cpu))
         if baseline in times:
-            results[name]["ratio"] = float(np.median(t / np.array(times[baseline])))
+            results[name]["ratio"] = float(np.median(cpu / np.array(times[baseline])[:, 1]))
     return results
 
 
@@ -145,21 +150,23 @@ def table(out: dict, baseline: str, compare: str | None) -> str:
     peak32 = max(out["peak_gflops"]["float32"], out["peak_gflops_after"]["float32"])
     flops = out["matmul_flops"]
     res = out["results"]
-    ref = res.get(compare, {}).get("step_ms") if compare else None
-    head = f"| implementation | step (ms) | best (ms) | ratio to {baseline} (median of rounds) |"
-    head += f" ratio to {compare} |" if compare else ""
-    head += " × flop limit | notes |"
+    ref = res.get(compare, {}).get("cpu_ms") if compare else None
+    head = (f"| implementation | CPU time / step (ms) | wall / step (ms) | best wall (ms) | ratio to {baseline} "
+            "(CPU, median of rounds) |")
+    head += f" ratio to {compare} (CPU) |" if compare else ""
+    head += " × flop limit (CPU) | notes |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, r in res.items():
         if "skipped" in r:
-            lines.append(f"| {name} | – | – | – |" + (" – |" if compare else "") + f" – | {r['skipped']} |")
+            lines.append(f"| {name} | – | – | – | – |" + (" – |" if compare else "") + f" – | {r['skipped']} |")
             continue
         p = peak32 if "f32" in name else peak
-        limit = f"{r['step_ms'] / (1e3 * flops / (p * 1e9)):.2f}" if flops else "–"
+        limit = f"{r['cpu_ms'] / (1e3 * flops / (p * 1e9)):.2f}" if flops else "–"
         notes = ", ".join(f"{k.removesuffix('_s')} {v:.3f} s" for k, v in r.items() if k.endswith("_s"))
-        row = f"| {name} | {r['step_ms']:.3f} | {r['best_ms']:.3f} | {r.get('ratio', float('nan')):.3f} |"
+        row = (f"| {name} | {r['cpu_ms']:.3f} | {r['step_ms']:.3f} | {r['best_ms']:.3f} | "
+               f"{r.get('ratio', float('nan')):.3f} |")
         if compare:
-            row += f" {r['step_ms'] / ref:.3f} |" if ref else " – |"
+            row += f" {r['cpu_ms'] / ref:.3f} |" if ref else " – |"
         lines.append(row + f" {limit} | {notes} |")
     return "\n".join(lines)
 
@@ -174,12 +181,12 @@ def describe(out: dict) -> str:
         f"- thread pools: {'; '.join(env['pools'])}" + (f"; torch threads {env['torch_threads']}"
                                                          if "torch_threads" in env else ""),
         f"- allocator: {env['allocator']}; torch imported first: {env['torch_imported_first']}",
-        "- one-thread matmul peak (512×512, best of 7): float64 "
+        "- one-thread matmul peak (512×512, best CPU time of 7): float64 "
         f"{out['peak_gflops']['float64']:.1f} GFLOP/s before, {out['peak_gflops_after']['float64']:.1f} after; "
         f"float32 {out['peak_gflops']['float32']:.1f} / {out['peak_gflops_after']['float32']:.1f}"]
     if flops:
         lines.append(f"- the step's matrix products: {flops / 1e6:.2f} MFLOP → flop limit "
-                     f"{1e3 * flops / (peak * 1e9):.3f} ms at the float64 peak (× flop limit = step / that)")
+                     f"{1e3 * flops / (peak * 1e9):.3f} ms at the float64 peak (× flop limit = CPU time / that)")
     return "\n".join(lines)
 
 

@@ -34,7 +34,8 @@ SEQUENCE_BATCH = 4  # sequences per step in the length sweep (16 × 512² scores
 
 
 def point(makers: dict, rounds: int, budget: float = 0.05) -> dict[str, float]:
-    """Median milliseconds per step of each maker, rounds in rotating order, ~``budget`` seconds a round each."""
+    """Median CPU milliseconds per step of each maker (``harness._timed``), rounds in rotating order, about
+    ``budget`` seconds a round each."""
     built = {}
     for name, make in makers.items():
         step, _ = make()
@@ -47,7 +48,7 @@ def point(makers: dict, rounds: int, budget: float = 0.05) -> dict[str, float]:
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
             step, steps = built[name]
-            times[name].append(harness._timed(step, steps))
+            times[name].append(harness._timed(step, steps)[1])
     return {n: 1e3 * float(np.median(t)) for n, t in times.items()}
 
 
@@ -83,7 +84,7 @@ SCALAR_SIZES = [(2, 3, 1), (4, 8, 2), (8, 16, 4), (16, 32, 8), (32, 64, 10), (64
 
 
 def table(title: str, key: str, rows: list[dict], names: list[str]) -> str:
-    head = f"| {key} | " + " | ".join(f"{n} (ms)" for n in names) + " | symnet / torch-f64 | symnet / numpy-hand |"
+    head = f"| {key} | " + " | ".join(f"{n} (CPU ms)" for n in names) + " | symnet / torch-f64 | symnet / numpy-hand |"
     lines = [f"#### {title}", "", head, "|" + "---|" * (len(names) + 3)]
     for r in rows:
         t = r["ms"]
@@ -107,7 +108,7 @@ def plot(results: dict, path: Path) -> bool:
         for name in rows[0]["ms"]:
             ax.loglog([r[key] for r in rows], [r["ms"][name] for r in rows], "o-", label=name, ms=3)
         ax.set_xlabel(label)
-        ax.set_ylabel("ms per step")
+        ax.set_ylabel("CPU ms per step")
         ax.legend(fontsize=7)
     ax = axes[3]
     for level in ("matrix", "scalar"):

@@ -22,6 +22,7 @@ The arrays ``loss_and_gradient`` returns are the program's own buffers: they sta
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Iterable, Sequence
 
@@ -225,6 +226,27 @@ class _Emitter:
                 lines.append(f"numpy.add({out}, {self.value(t, lines)}, out={out})")
 
 
+def _sinks_early(kept: list[Statement]) -> list[Statement]:
+    """The same program with each statement whose value nothing else reads (a parameter's gradient, the loss)
+    moved up to just after its operands: its operands' buffers are then free sooner (``dL_dW2 = A1.T @ dL_dE``
+    before ``dL_dZ1`` lets ``dL_dZ1`` take ``A1``'s memory)."""
+    used = set().union(*(e.free_symbols for _, e in kept)) if kept else set()
+    order = [st for st in kept if st[0] in used]
+    for sink in (st for st in kept if st[0] not in used):
+        after = max((k for k, (t, _) in enumerate(order) if t in sink[1].free_symbols), default=-1)
+        order.insert(after + 1, sink)
+    return order
+
+
+def _reads_only_first(lines: list[str], names: set[str]) -> bool:
+    """Whether a statement's calls read ``names`` only in their first call, an element-wise one (so that call
+    may write over them: a ufunc reads each element before writing it; a product or a reduction does not)."""
+    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum")):
+        return False
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    return not any(pattern.search(line) for line in lines[1:])
+
+
 def _scalar_text(printer, e: sp.Expr) -> str:
     """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing."""
     norms = {s: sp.Symbol(f"numpy.dot({s.args[0].name}.ravel(), {s.args[0].name}.ravel())")
@@ -239,7 +261,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
     and returns the in-place ``loss_and_gradient`` and the fused optimiser steps over them.
 
     ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from."""
-    kept = needed_statements(statements, [loss, *results])
+    kept = _sinks_early(needed_statements(statements, [loss, *results]))
     # aliases (Yhat = Z2) share their source's buffer; a buffer lives until the last use of any of its names
     root: dict[sp.Symbol, sp.Symbol] = {}
     for target, expr in kept:
@@ -266,12 +288,21 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
                 holder[target] = holder[root[target]]
         else:
             shape = emitter.shape(target)
-            name = free[shape].pop() if free[shape] else target.name
-            buffers.setdefault(name, shape)
-            holder[target] = name
             lines: list[str] = []
             emitter.emit(expr, target.name, lines)
             emitter.statement_done()
+            name = None
+            for s in sorted(expr.free_symbols, key=str):
+                r = root.get(s, s)
+                names = {r.name} | {a.name for a, b in root.items() if b == r}
+                if (r in holder and last_use.get(r) == i and r not in kept_alive and emitter.shape(r) == shape
+                        and _reads_only_first(lines, names)):
+                    name = holder.pop(r)  # in place: the operand dies here and only the first call reads it
+                    break
+            if name is None:
+                name = free[shape].pop() if free[shape] else target.name
+            buffers.setdefault(name, shape)
+            holder[target] = name
             body += [f"# {maths}"] + ([] if name == target.name else [f"{target.name} = {name}"]) + lines
         for s in expr.free_symbols | {target}:
             r = root.get(s, s)
