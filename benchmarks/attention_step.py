@@ -1,6 +1,7 @@
 """Forward and backward of one transformer encoder block: d_model 64, 4 heads, FFN 256, sequences of 32,
 batch 16, float64, MSE against a target sequence. symnet's compiled program against hand-written NumPy
-and PyTorch eager, measured as ``harness.py`` says (all in one process, one thread, rotating rounds; with and without PyTorch).
+and PyTorch eager, measured as ``harness.py`` says (all in one process, one thread, rotating rounds; with and
+without PyTorch).
 
 The hand-written NumPy uses full W_Q, W_K, W_V, W_O and reshapes into heads, as one writes it; symnet's
 per-head matrices are the column (row, for W_O) blocks of those. Each child checks, before timing, that its
@@ -114,13 +115,14 @@ def symnet_params(p):
 def symnet_step():
     import symnet
     from symnet.sequence import encoder_block
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     g = encoder_block(d_model=D, heads=HEADS, d_ff=FF)
     t1 = time.perf_counter()
     grads = symnet.derive(g)
     t2 = time.perf_counter()
     f = symnet.compile_graph(g, grads)
     t3 = time.perf_counter()
+    cpu = time.process_time() - c0
     X, Y, p = problem()
     params = symnet_params(p)
     L, ours = f.gradient_arrays(params, {"X": X, "Y": Y})
@@ -130,7 +132,8 @@ def symnet_step():
         assert np.allclose(ours[name], value, rtol=1e-9, atol=1e-12), name
     function = f.function("loss_and_gradient")
     arguments = [X, Y] + [params[q.name] for q in g.parameters]
-    return (lambda: function(*arguments)), {"build_s": t1 - t0, "derive_s": t2 - t1, "compile_s": t3 - t2}
+    return (lambda: function(*arguments)), {"build_s": t1 - t0, "derive_s": t2 - t1, "compile_s": t3 - t2,
+                                            "pipeline_cpu_s": cpu}
 
 
 def torch_step():

@@ -158,7 +158,8 @@ def table(out: dict, baseline: str, compare: str | None) -> str:
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, r in res.items():
         if "skipped" in r:
-            lines.append(f"| {name} | – | – | – | – |" + (" – |" if compare else "") + f" – | {r['skipped']} |")
+            dashes = "| – " * (5 if compare else 4)
+            lines.append(f"| {name} {dashes}| – | {r['skipped']} |")
             continue
         p = peak32 if "f32" in name else peak
         limit = f"{r['cpu_ms'] / (1e3 * flops / (p * 1e9)):.2f}" if flops else "–"
@@ -215,8 +216,8 @@ def run(script: str, description: str, makers: dict[str, Maker], baseline: str, 
             continue
         raw[mode] = json.loads(out.stdout.strip().splitlines()[-1])
         title = "`import torch` first" if mode == "torch-first" else "PyTorch never imported"
-        print(f"### {title}\n\n{describe(raw[mode])}\n\n{table(raw[mode], baseline, compare if mode == 'torch-first' else None)}\n",
-              flush=True)
+        against = compare if mode == "torch-first" else None
+        print(f"### {title}\n\n{describe(raw[mode])}\n\n{table(raw[mode], baseline, against)}\n", flush=True)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(raw, fh, indent=1)

@@ -107,12 +107,14 @@ def plot(results: dict, path: Path) -> bool:
                                               results["length"])]):
         for name in rows[0]["ms"]:
             ax.loglog([r[key] for r in rows], [r["ms"][name] for r in rows], "o-", label=name, ms=3)
+        ax.set_xticks([r[key] for r in rows], [str(r[key]) for r in rows], fontsize=7)
+        ax.minorticks_off()
         ax.set_xlabel(label)
         ax.set_ylabel("CPU ms per step")
         ax.legend(fontsize=7)
     ax = axes[3]
     for level in ("matrix", "scalar"):
-        rows = results[f"derive_{level}"]
+        rows = sorted(results[f"derive_{level}"], key=lambda r: r["parameters"])
         ax.loglog([r["parameters"] for r in rows], [r["total_s"] for r in rows], "o-", label=f"{level} level", ms=3)
     ax.set_xlabel("parameters")
     ax.set_ylabel("build + derive + compile (s)")
@@ -130,7 +132,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few sizes only (a smoke run)")
     parser.add_argument("--json", help="write the raw numbers here")
     parser.add_argument("--plot", default=str(Path(__file__).parent / "plots" / "scale_curves.png"))
+    parser.add_argument("--replot", metavar="JSON", help="only draw the plot from a --json file of an earlier run")
     args = parser.parse_args()
+    if args.replot:
+        plot(json.loads(Path(args.replot).read_text()), Path(args.plot))
+        return
     harness.pin_threads()
     pick = (lambda xs: xs[:2]) if args.quick else (lambda xs: xs)
     env = harness.environment()

@@ -33,7 +33,8 @@ MODELS = [
     ("attention", []), ("multi-head-attention", []), ("layer-norm", []), ("residual", []),
     ("encoder", []), ("decoder", []), ("rnn", []), ("conv1d", []),
 ]
-COMMAND = [sys.executable, "-c", "import sys; from symnet.cli import entry_point; sys.argv[0] = 'symnet'; entry_point()"]
+COMMAND = [sys.executable, "-c",
+           "import sys; from symnet.cli import entry_point; sys.argv[0] = 'symnet'; entry_point()"]
 
 
 def symnet(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -49,7 +50,7 @@ def formulas_in(folder: Path) -> int:
 def _count(text: str) -> int:
     data = json.loads(text)
     files = data["files"] if isinstance(data, dict) and "files" in data else data
-    return sum(len(f.get("verdicts", f.get("formulas", []))) for f in files)
+    return sum(len(f.get("verdicts", [])) for f in files)
 
 
 def make_corpus(folder: Path, minimum: int) -> int:
@@ -91,7 +92,8 @@ def main() -> None:
         verdicts: dict[str, int] = {}
         for f in files_:
             for v in f.get("verdicts", []):
-                verdicts[v.get("verdict", v.get("status", "?"))] = verdicts.get(v.get("verdict", v.get("status", "?")), 0) + 1
+                status = v.get("status", "?")
+                verdicts[status] = verdicts.get(status, 0) + 1
         n = sum(verdicts.values())
         summary = ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
         print(f"| {jobs} | {wall:.1f} | {n / wall:.1f} | {out.returncode} | {summary} |", flush=True)

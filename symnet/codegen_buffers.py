@@ -335,7 +335,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
             '        """The loss and each parameter\'s gradient (the arrays are this program\'s buffers)."""']
     out += ["        " + line for line in body]
     out += [f"        return {loss.name}, ({', '.join(grads)},)", ""]
-    # fused optimiser steps: θ ← θ − α g (SGD), v ← μ v + g, θ ← θ − α v (momentum), Adam with bias correction
+    # fused optimiser steps: θ ← θ − α g (SGD); v ← μ v + g, θ ← θ − α v (momentum); Adam, bias-corrected
     updates = {
         "sgd_step": ("learning_rate", lambda p, g: [
             f"numpy.multiply({g}, learning_rate, out=step_{p})",

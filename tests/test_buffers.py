@@ -31,7 +31,8 @@ GRAPHS = [
 def _point(f, seed=0, batch=5):
     theta, data = random_point(f, seed=seed, batch=batch)
     params = f.unpack(theta)
-    return [np.asarray(data[n], dtype=float) for n in f.input_names], [np.array(params[n], dtype=float) for n in f.shapes]
+    inputs = [np.asarray(data[n], dtype=float) for n in f.input_names]
+    return inputs, [np.array(params[n], dtype=float) for n in f.shapes]
 
 
 @pytest.mark.parametrize("build", [g[1] for g in GRAPHS], ids=[g[0] for g in GRAPHS])
