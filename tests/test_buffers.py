@@ -170,3 +170,20 @@ def test_training_in_float32():
     result = train(compile_graph(g, dtype="float32"), xor(), optimizer="adam", learning_rate=0.05, epochs=300, seed=0)
     assert all(v.dtype == np.float32 for v in result.parameters.values())
     assert result.accuracy == 1.0
+
+
+def test_command_line_dtype(capsys):
+    import json
+
+    from symnet.cli import main
+    assert main(["check", "mlp", "--sizes", "3,4,2", "--level", "matrix", "--dtype", "float32"]) == 0
+    assert "tolerance 1e-03" in capsys.readouterr().out
+    assert main(["eval", "mlp", "--sizes", "2,3,1", "--level", "matrix", "--dtype", "float32", "--format", "json"]) == 0
+    f64 = json.loads(capsys.readouterr().out)
+    assert main(["eval", "mlp", "--sizes", "2,3,1", "--level", "matrix", "--format", "json"]) == 0
+    f32 = json.loads(capsys.readouterr().out)
+    assert f32["loss"] == pytest.approx(f64["loss"], rel=1e-6) and f32["loss"] != f64["loss"]
+    assert main(["train", "mlp", "--sizes", "2,8,1", "--data", "xor", "--epochs", "200", "--lr", "0.05",
+                 "--dtype", "float32", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accuracy"] == 1.0
+    assert main(["train", "mlp", "--sizes", "2,8,1", "--data", "xor", "--dtype", "float16"]) == 2
