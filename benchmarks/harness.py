@@ -10,9 +10,10 @@ matrix-product flops at that peak) follows. Each round records wall-clock and CP
 ratios use CPU time, which on a busy machine leaves out the time a one-thread process waits for a core (on a
 quiet machine the two agree).
 
-The parent runs the measuring process twice: once with ``import torch`` before anything else (PyTorch's
-import changes glibc's allocator behaviour, which moves NumPy baselines by 30 %) and once without PyTorch
-at all (its implementations left out), and prints both tables.
+The parent runs the measuring process two or three times: with ``import torch`` before anything else
+(PyTorch's import changes glibc's allocator behaviour, which moves NumPy baselines by 30 % or more), without
+PyTorch at all (its implementations left out), and without PyTorch or JAX (whose import has the same effect),
+and prints each table.
 
 Import this module before NumPy: it sets the thread variables that the libraries read when they load.
 """
@@ -36,6 +37,9 @@ import time  # noqa: E402
 from typing import Callable  # noqa: E402
 
 Maker = Callable[[], tuple[Callable[[], object], dict]]
+#: the measuring processes: PyTorch imported before anything else; PyTorch never imported (its rows left out);
+#: and, where JAX rows exist, neither (JAX's import changes the allocator's behaviour as PyTorch's does)
+MODES = ("torch-first", "no-torch", "numpy-only")
 ALLOCATOR_VARIABLES = ("MALLOC_TOP_PAD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX",
                        "LD_PRELOAD")
 
@@ -60,7 +64,7 @@ def matmul_peak(dtype: str = "float64", n: int = 512, repeats: int = 7) -> float
     A, B = rng.normal(size=(n, n)).astype(dtype), rng.normal(size=(n, n)).astype(dtype)
     C = np.empty((n, n), dtype)
     np.matmul(A, B, out=C)
-    best = min(min(_timed(lambda: np.matmul(A, B, out=C), 3)) for _ in range(repeats))
+    best = min(_timed(lambda: np.matmul(A, B, out=C), 3)[1] for _ in range(repeats))  # CPU time
     return 2 * n**3 / best / 1e9
 
 
@@ -134,11 +138,15 @@ def environment() -> dict:
 
 def child(makers: dict[str, Maker], args, baseline: str, matmul_flops: float | None) -> None:
     """The measuring process: one JSON line with the environment, the peak and every implementation."""
-    if args.mode == "no-torch":
+    if args.mode in ("no-torch", "numpy-only"):
         makers = {k: v for k, v in makers.items() if not k.startswith("torch")}
+    if args.mode == "numpy-only":  # importing JAX changes the allocator's behaviour just as PyTorch does
+        makers = {k: v for k, v in makers.items() if "jax" not in k}
     pin_threads()
-    peak = {"float64": matmul_peak("float64"), "float32": matmul_peak("float32")}
     results = measure(makers, args.rounds, args.steps, baseline)
+    # the peak is measured after the timing: freeing its 2 MB matrices raises glibc's mmap threshold, which
+    # would hide the allocator's effect on the implementations that allocate (see DESIGN.md)
+    peak = {"float64": matmul_peak("float64"), "float32": matmul_peak("float32")}
     peak_after = {"float64": matmul_peak("float64"), "float32": matmul_peak("float32")}
     print(json.dumps({"environment": environment(), "peak_gflops": peak, "peak_gflops_after": peak_after,
                       "matmul_flops": matmul_flops, "results": results}))
@@ -182,8 +190,8 @@ def describe(out: dict) -> str:
         f"- thread pools: {'; '.join(env['pools'])}" + (f"; torch threads {env['torch_threads']}"
                                                          if "torch_threads" in env else ""),
         f"- allocator: {env['allocator']}; torch imported first: {env['torch_imported_first']}",
-        "- one-thread matmul peak (512×512, best CPU time of 7): float64 "
-        f"{out['peak_gflops']['float64']:.1f} GFLOP/s before, {out['peak_gflops_after']['float64']:.1f} after; "
+        "- one-thread matmul peak (512×512, best CPU time of 7, measured twice after the steps): float64 "
+        f"{out['peak_gflops']['float64']:.1f} / {out['peak_gflops_after']['float64']:.1f} GFLOP/s; "
         f"float32 {out['peak_gflops']['float32']:.1f} / {out['peak_gflops_after']['float32']:.1f}"]
     if flops:
         lines.append(f"- the step's matrix products: {flops / 1e6:.2f} MFLOP → flop limit "
@@ -198,7 +206,7 @@ def run(script: str, description: str, makers: dict[str, Maker], baseline: str, 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--mode", choices=("torch-first", "no-torch"), help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--json", help="write the raw results of both processes here")
     args = parser.parse_args()
     if args.mode:
@@ -207,7 +215,8 @@ def run(script: str, description: str, makers: dict[str, Maker], baseline: str, 
     print(f"{description}. All implementations in one process, one thread, rounds of {args.steps} steps in "
           f"rotating order, medians of {args.rounds} rounds.\n")
     raw = {}
-    for mode in ("torch-first", "no-torch"):
+    modes = MODES if any("jax" in k for k in makers) else MODES[:2]
+    for mode in modes:
         env = os.environ | {"SYMNET_BENCH_TORCH_FIRST": "1" if mode == "torch-first" else "0"}
         out = subprocess.run([sys.executable, script, "--mode", mode, "--rounds", str(args.rounds),
                               "--steps", str(args.steps)], capture_output=True, text=True, env=env)
@@ -215,7 +224,8 @@ def run(script: str, description: str, makers: dict[str, Maker], baseline: str, 
             print(f"### {mode}: failed\n\n```\n{out.stderr.strip()[-2000:]}\n```\n")
             continue
         raw[mode] = json.loads(out.stdout.strip().splitlines()[-1])
-        title = "`import torch` first" if mode == "torch-first" else "PyTorch never imported"
+        title = {"torch-first": "`import torch` first", "no-torch": "PyTorch never imported",
+                 "numpy-only": "neither PyTorch nor JAX imported"}[mode]
         against = compare if mode == "torch-first" else None
         print(f"### {title}\n\n{describe(raw[mode])}\n\n{table(raw[mode], baseline, against)}\n", flush=True)
     if args.json:
