@@ -188,3 +188,15 @@ def test_command_line_dtype(capsys):
                  "--dtype", "float32", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["accuracy"] == 1.0
     assert main(["train", "mlp", "--sizes", "2,8,1", "--data", "xor", "--dtype", "float16"]) == 2
+
+
+def test_in_place_only_when_the_dying_operand_is_read_first_and_element_wise():
+    from symnet.codegen_buffers import _reads_only_first
+    # dL_dZ1 = dL_dA1*(1 - A1**2) may take A1's memory: only the first call reads A1
+    lines = ["numpy.multiply(A1, A1, out=dL_dZ1)", "numpy.subtract(1, dL_dZ1, out=dL_dZ1)",
+             "numpy.multiply(dL_dZ1, dL_dA1, out=dL_dZ1)"]
+    assert _reads_only_first(lines, {"A1"})
+    assert not _reads_only_first(lines, {"dL_dA1"})  # read in the last call: its memory must survive
+    assert not _reads_only_first(["numpy.matmul(A1, W2, out=Z2)"], {"A1"})  # a product reads all of A1 late
+    assert not _reads_only_first(["numpy.multiply(A10, A10, out=T)", "numpy.add(T, A1, out=T)"], {"A1"})
+    assert _reads_only_first(["numpy.multiply(A1, A1, out=T)", "numpy.add(T, A10, out=T)"], {"A1"})
