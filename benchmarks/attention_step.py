@@ -1,22 +1,32 @@
 """Forward and backward of one transformer encoder block: d_model 64, 4 heads, FFN 256, sequences of 32,
 batch 16, float64, MSE against a target sequence. symnet's compiled program against hand-written NumPy
-and PyTorch eager, measured as ``harness.py`` says (one process and one thread per implementation).
+and PyTorch eager, measured as ``harness.py`` says (all in one process, one thread, rotating rounds; with and
+without PyTorch).
 
 The hand-written NumPy uses full W_Q, W_K, W_V, W_O and reshapes into heads, as one writes it; symnet's
 per-head matrices are the column (row, for W_O) blocks of those. Each child checks, before timing, that its
 gradients equal the hand-written ones.
 
+symnet's step here is the plain generated program (a batch of sequences has no buffer-owning program yet).
+
     python benchmarks/attention_step.py [--rounds 30] [--steps 20]
 """
 from __future__ import annotations
 
-import time
+import harness  # noqa: I001 - sets the thread variables before NumPy loads
 
-import numpy as np
-from harness import run
+harness.import_torch_first()
+
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 B, T, D, HEADS, FF, EPS = 16, 32, 64, 4, 256, 1e-5
 DK = D // HEADS
+#: matrix-product flops of forward + backward: forward F = 4 projections (2TD² each), scores and P V (2T²D
+#: each over all heads), the FFN (2·2TD·FF); backward twice each product, less dX of the Q, K, V projections
+_F = 8 * T * D * D + 4 * T * T * D + 4 * T * D * FF
+FLOPS = B * (3 * _F - 6 * T * D * D)
 
 
 def problem():
@@ -105,13 +115,14 @@ def symnet_params(p):
 def symnet_step():
     import symnet
     from symnet.sequence import encoder_block
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     g = encoder_block(d_model=D, heads=HEADS, d_ff=FF)
     t1 = time.perf_counter()
     grads = symnet.derive(g)
     t2 = time.perf_counter()
     f = symnet.compile_graph(g, grads)
     t3 = time.perf_counter()
+    cpu = time.process_time() - c0
     X, Y, p = problem()
     params = symnet_params(p)
     L, ours = f.gradient_arrays(params, {"X": X, "Y": Y})
@@ -121,7 +132,8 @@ def symnet_step():
         assert np.allclose(ours[name], value, rtol=1e-9, atol=1e-12), name
     function = f.function("loss_and_gradient")
     arguments = [X, Y] + [params[q.name] for q in g.parameters]
-    return (lambda: function(*arguments)), {"build_s": t1 - t0, "derive_s": t2 - t1, "compile_s": t3 - t2}
+    return (lambda: function(*arguments)), {"build_s": t1 - t0, "derive_s": t2 - t1, "compile_s": t3 - t2,
+                                            "pipeline_cpu_s": cpu}
 
 
 def torch_step():
@@ -162,5 +174,5 @@ def torch_step():
 MAKERS = {"numpy-hand": hand_numpy, "symnet": symnet_step, "torch-f64": torch_step}
 
 if __name__ == "__main__":
-    run(__file__, f"Encoder block forward + backward, d_model {D}, {HEADS} heads, FFN {FF}, sequence {T}, "
-                  f"batch {B}, float64", MAKERS, "numpy-hand")
+    harness.run(__file__, f"Encoder block forward + backward, d_model {D}, {HEADS} heads, FFN {FF}, sequence {T}, "
+                          f"batch {B}, float64", MAKERS, "numpy-hand", compare="torch-f64", matmul_flops=FLOPS)

@@ -18,7 +18,7 @@ complex         h = 1e-30             1e-12      each partial, without cancellat
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -31,6 +31,14 @@ from .matrix import BATCH
 METHODS = ("central", "directional", "complex")
 TOLERANCES = {"central": 1e-6, "directional": 1e-6, "complex": 1e-12}
 STEPS = {"central": 6e-6, "directional": 6e-6, "complex": 1e-30}
+# A float32 program (compile_graph(..., dtype="float32")): differences of a float32 loss are too noisy to judge
+# it (their error, about ε^{2/3} ≈ 2.4e-5 relative to the loss, reaches 1e-2 of a small gradient component),
+# so central and directional differences run the same program in float64 and the float32 gradient is judged
+# against them with a tolerance of 1e-3, about 8,400 ε(float32) (float64's 1e-6 is 4,500 ε(float64)); errors
+# seen on the built-in models stay below 4e-5. The complex step runs the float32 program itself in complex64,
+# exact up to rounding: float64's 1e-12 scaled by ε(float32)/ε(float64) = 2^29, 5.4e-4.
+FLOAT32_SCALE = 2.0**29  # ε(float32) / ε(float64)
+TOLERANCES_FLOAT32 = {"central": 1e-3, "directional": 1e-3, "complex": 1e-12 * FLOAT32_SCALE}
 
 
 @dataclass(frozen=True)
@@ -155,12 +163,15 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
     unknown = set(methods) - set(METHODS)
     if unknown:
         raise SymnetError(f"unknown check method {sorted(unknown)[0]!r}; choose from {', '.join(METHODS)}")
-    tol = TOLERANCES | dict(tolerances or {})
+    single = getattr(f, "dtype", "float64") == "float32"
+    tol = (TOLERANCES_FLOAT32 if single else TOLERANCES) | dict(tolerances or {})
+    steps = STEPS
     theta0, data0 = random_point(f, seed, batch)
     theta = f.pack(parameters) if isinstance(parameters, Mapping) else theta0
     if parameters is not None and not isinstance(parameters, Mapping):
         theta = np.asarray(parameters, dtype=float).ravel()
-    theta = theta.astype(float)
+    # in float32 the point is made of float32 numbers, so both precisions see the same parameters
+    theta = theta.astype(np.float32).astype(float) if single else theta.astype(float)
     data = {n: np.asarray(v, dtype=float) for n, v in (inputs or data0).items()}
     names = list(f.flat_labels)
     wrt = list(f.wrt_positions)
@@ -182,11 +193,14 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
         for label, ai, ni, e in zip(labels, a, n, _error(a, n)):
             comparisons.append(Comparison(method, label, float(ai), float(ni), float(e), tol[method]))
 
+    # differences of a float32 program are taken in float64 (the same generated code), see TOLERANCES_FLOAT32
+    reference = replace(f, dtype="float64") if single else f
+
     def loss_at(t) -> complex | float:
-        return f.loss(t, data)
+        return (f if np.iscomplexobj(t) else reference).loss(t, data)
 
     if "central" in methods:
-        h = STEPS["central"]
+        h = steps["central"]
         numeric = []
         for k in chosen:
             i = wrt[k]
@@ -198,7 +212,7 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
         record("central", [labels[k] for k in chosen], g[chosen], np.array(numeric))
 
     if "directional" in methods:
-        h = STEPS["directional"]
+        h = steps["directional"]
         directions_seen, a, n = [], [], []
         for d in range(directions):
             v = np.zeros_like(theta)
@@ -213,10 +227,10 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
         if not f.analytic:
             skipped.append(("complex", "the graph uses a non-analytic function (abs, ReLU, step, sign)"))
         else:
-            h = STEPS["complex"]
+            h = steps["complex"]
             numeric = []
             for k in chosen:
-                t = theta.astype(complex)
+                t = theta.astype(np.complex64 if single else complex)
                 t[wrt[k]] += 1j * h
                 numeric.append(np.imag(loss_at(t)) / h)
             record("complex", [labels[k] for k in chosen], g[chosen], np.array(numeric))

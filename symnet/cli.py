@@ -79,6 +79,9 @@ def _wrt(values: Sequence[str]) -> list[str] | None:
 _backend_option = click.option("--backend", type=click.Choice(["numpy", "jax"]), default="numpy", show_default=True,
                                help="run the compiled program with NumPy, or with JAX (pip install 'symnet[jax]')")
 
+_dtype_option = click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64",
+                             show_default=True, help="the precision the compiled program computes in")
+
 MODEL_HELP = (f"MODEL is one of {', '.join(BUILTINS)}, or path/to/file.py:function returning a graph. "
               f"derive also takes the theory topics {', '.join(THEORY_TOPICS)}.")
 
@@ -169,10 +172,11 @@ def _assignments(values: Sequence[str], what: str) -> dict[str, np.ndarray]:
 @click.option("--batch", type=POSITIVE_INT, default=1, show_default=True, help="examples drawn for inputs not given")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_backend_option
+@_dtype_option
 def eval_command(model: str, param_values, input_values, load_path, wrt, seed: int, batch: int, fmt: str,
-                 backend: str, **kwargs) -> int:
+                 backend: str, dtype: str, **kwargs) -> int:
     g = _graph(model, kwargs)
-    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)), backend=backend)
+    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)), backend=backend, dtype=dtype)
     given_params, given_inputs = _assignments(param_values, "param"), _assignments(input_values, "input")
     loaded = load_parameters(load_path, f.shapes) if load_path else {}
     for name, value in given_params.items():
@@ -247,11 +251,13 @@ def _fmt(v, digits: int = 6) -> str:
 @click.option("--max-parameters", type=POSITIVE_INT, default=64, show_default=True,
               help="per-parameter checks look at a seeded random subset beyond this")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, fmt: str, **kwargs) -> int:
+@_dtype_option
+def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, fmt: str, dtype: str,
+          **kwargs) -> int:
     if batch < 1 or max_parameters < 1:
         raise SymnetError("--batch and --max-parameters must be at least 1")
     g = _graph(model, kwargs)
-    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)))
+    f = compile_graph(g, derive_gradients(g, wrt=_wrt(wrt)), dtype=dtype)
     report = check_grads(f, seed=seed, batch=batch, methods=methods or METHODS, max_parameters=max_parameters)
     click.echo(report.to_json() if fmt == "json" else str(report))
     return 0 if report.passed else 1
@@ -276,8 +282,9 @@ def check(model: str, wrt, seed: int, batch: int, methods, max_parameters: int, 
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: on a terminal)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_backend_option
+@_dtype_option
 def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed, patience, plot_path, save_path,
-          progress, fmt, backend, **kwargs) -> int:
+          progress, fmt, backend, dtype, **kwargs) -> int:
     if plot_path and not Path(plot_path).absolute().parent.is_dir():
         raise SymnetError(f"{plot_path}: the folder does not exist")
     if save_path:  # checked before training: a bad path must not cost a run
@@ -303,7 +310,7 @@ def train(model: str, data_spec, target, optimizer, lr, epochs, batch_size, seed
         if kwargs.get("level") is None and ":" not in model:
             kwargs["level"] = "matrix"
     g = _graph(model, kwargs)
-    result = run_training(compile_graph(g, backend=backend), data, optimizer, lr, epochs, batch_size, seed, patience,
+    result = run_training(compile_graph(g, backend=backend, dtype=dtype), data, optimizer, lr, epochs, batch_size, seed, patience,
                           progress=sys.stderr.isatty() if progress is None else progress)
     comparison = optimum_comparison(model, g, data, result)
     warning = growth_warning(result.history)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -129,6 +129,27 @@ class Optimizer:
                 p -= self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
 
 
+    def fused(self, f: CompiledGraph, params: Mapping[str, np.ndarray]) -> Callable[[Sequence], float] | None:
+        """The compiled program's own update (gradients and step in one generated function, in buffers it
+        owns), for matrix-level graphs of one batch of rows; ``None`` where there is none (then :meth:`step`)."""
+        try:
+            program = f.program(copy=False)
+        except SymnetError:
+            return None
+        values = [params[k] for k in f.shapes]  # updated in place by the program
+        if self.kind == "sgd":
+            return lambda data: program.sgd_step(*data, *values, learning_rate=self.lr)
+        if self.kind == "momentum":
+            velocities = [self.m[k] for k in f.shapes]
+            return lambda data: program.momentum_step(*data, *values, learning_rate=self.lr, velocities=velocities)
+        moments = [a for k in f.shapes for a in (self.m[k], self.v[k])]
+
+        def adam(data):
+            self.t += 1
+            return program.adam_step(*data, *values, learning_rate=self.lr, moments=moments, t=self.t)
+        return adam
+
+
 # -- the loop ------------------------------------------------------------------------------------------------
 
 def predictions(f: CompiledGraph, params: Mapping[str, np.ndarray], data: Dataset) -> np.ndarray:
@@ -167,9 +188,12 @@ def train(model: Graph | CompiledGraph, data: Dataset | SequenceTask, optimizer:
         raise SymnetError(f"--patience must be at least 1, got {patience}")
     batch = min(batch, n)
     sequences = isinstance(data, SequenceTask)
+    if not sequences and f.dtype != "float64" and data.X.dtype != f.dtype:  # the data once in the program's precision
+        data = replace(data, X=data.X.astype(f.dtype), Y=data.Y.astype(f.dtype))
     inputs = task_inputs(f.graph, data) if sequences else input_mapping(f.graph, data)
-    params = {k: np.array(v, dtype=float) for k, v in (parameters or initial_parameters(f, seed)).items()}
+    params = {k: np.array(v, dtype=f.dtype) for k, v in (parameters or initial_parameters(f, seed)).items()}
     opt = Optimizer(optimizer, DEFAULT_LEARNING_RATE[optimizer] if learning_rate is None else learning_rate, params)
+    fused = opt.fused(f, params) if f.graph.is_matrix and not sequences else None
     rng = np.random.default_rng(seed)
     history: list[float] = []
     best, best_params, waited = np.inf, params, 0
@@ -184,11 +208,20 @@ def train(model: Graph | CompiledGraph, data: Dataset | SequenceTask, optimizer:
             total = 0.0
             for start in range(0, n, batch):
                 rows = order[start:start + batch]
-                L, grads = f.gradient_arrays(params, inputs(rows))
-                if not (np.isfinite(L) and all(np.all(np.isfinite(g)) for g in grads.values())):
+                if fused is not None:
+                    # one generated call: loss, gradients and the update (a non-finite gradient shows up as
+                    # a non-finite loss on the next step, or in the final loss)
+                    batch_inputs = inputs(rows)
+                    L = fused([batch_inputs[k] for k in f.input_names])
+                    finite = np.isfinite(L)
+                else:
+                    L, grads = f.gradient_arrays(params, inputs(rows))
+                    finite = np.isfinite(L) and all(np.all(np.isfinite(g)) for g in grads.values())
+                if not finite:
                     raise TrainingDiverged(f"training stopped at epoch {epoch + 1}: the loss became {float(L)} "
                                            f"(try a smaller --lr than {opt.lr:g})")
-                opt.step(params, grads)
+                if fused is None:
+                    opt.step(params, grads)
                 total += float(L) * len(rows)
             history.append(total / n)
             if bar is not None:

@@ -1,0 +1,415 @@
+"""Generated matrix-level steps that own their memory: buffers made once per batch size, filled in place.
+
+The plain generated program (``compile.py``) allocates every node afresh on each call (``Z1 = X @ W1 + b1``).
+For a 64→128→10 network on a batch of 256 those are 256 KB arrays, which glibc hands back to the operating
+system and faults in again on every step, so the step's speed depends on the allocator and on what else the
+process imported (``import torch`` changes it by 30 %). This module prints the same program a second way:
+
+    def make_program(n):                      # once per batch size n
+        Z1 = numpy.empty((n, 128), dtype)     # every node's buffer, reused by later nodes of its shape
+        ...
+        def loss_and_gradient(X, Y, W1, b1, W2, b2):
+            # dL_dW1 = X.T @ dL_dZ1
+            numpy.matmul(X.T, dL_dZ1, out=dL_dW1)
+
+Each statement keeps its maths as a comment above its in-place NumPy calls. A node whose last use is past
+gives its buffer to the next node of the same shape (never to one of the statement's own operands, so no
+statement reads memory it is writing). Optimiser steps (SGD, momentum, Adam) are fused into the same
+program: the gradients never leave it.
+
+The arrays ``loss_and_gradient`` returns are the program's own buffers: they stay valid until the next call.
+:class:`BufferedProgram` copies them on return unless asked not to (``copy=False``, for training loops).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from .matrix import Apply, Broadcast, ColumnSum, RowSum, SquaredNorm
+
+Statement = tuple  # (target symbol, SymPy expression)
+
+#: Elementwise functions of the runtime with an in-place NumPy form for real arrays (the ufunc writes `out=`).
+IN_PLACE = {"relu": "numpy.maximum({}, 0)", "step": "numpy.greater({}, 0)"}
+
+#: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.train` uses them.
+ADAM = (0.9, 0.999, 1e-8)
+MOMENTUM = 0.9
+
+
+def needed_statements(statements: Sequence[Statement], returned: Iterable[sp.Expr]) -> list[Statement]:
+    """The statements the returned values need, in program order (dead nodes dropped)."""
+    needed = set().union(*(r.free_symbols for r in returned))
+    kept = []
+    for target, expr in reversed(statements):
+        if target in needed:
+            kept.append((target, expr))
+            needed |= expr.free_symbols
+    kept.reverse()
+    return kept
+
+
+def _is_matrix(e) -> bool:
+    return isinstance(e, sp.MatrixExpr)
+
+
+def _coefficient(e: sp.MatMul) -> tuple[sp.Expr, list]:
+    scalars = [a for a in e.args if not _is_matrix(a)]
+    return sp.Mul(*scalars), [a for a in e.args if _is_matrix(a)]
+
+
+class _Emitter:
+    """In-place NumPy calls for one matrix expression written into a named buffer."""
+
+    def __init__(self, printer) -> None:
+        self.p = printer
+        self.scratch: dict[str, str] = {}      # scratch buffer name -> shape text
+        self._taken: dict[str, int] = defaultdict(int)
+        self.ones: set[str] = set()             # dimensions with a row of ones (column sums as products)
+
+    def shape(self, e) -> str:
+        return "(" + ", ".join(self.p.doprint(sp.sympify(k)) for k in e.shape) + ",)"
+
+    def new_scratch(self, e) -> str:
+        """A scratch buffer of ``e``'s shape, distinct from every other one taken in this statement."""
+        shape = self.shape(e)
+        k = self._taken[shape]
+        self._taken[shape] += 1
+        key = (shape, k)
+        for existing, value in self.scratch.items():
+            if value == key:
+                return existing
+        name = f"scratch{len(self.scratch)}"
+        self.scratch[name] = key
+        return name
+
+    def statement_done(self) -> None:
+        self._taken.clear()
+
+    def operand(self, e) -> str | None:
+        """Text for an operand that needs no computation (a name, a transpose, a broadcast row, a number)."""
+        if isinstance(e, sp.MatrixSymbol):
+            return e.name
+        if isinstance(e, sp.Transpose) and isinstance(e.arg, sp.MatrixSymbol):
+            return f"{e.arg.name}.T"
+        if isinstance(e, Broadcast):
+            return self.operand(e.arg)
+        if isinstance(e, sp.OneMatrix):
+            return "1"
+        if isinstance(e, sp.ZeroMatrix):
+            return "0"
+        if not _is_matrix(e):
+            return self.p.doprint(e)
+        return None
+
+    def value(self, e, lines: list[str]) -> str:
+        """An operand's text, computing it into a scratch buffer first when it is not one."""
+        text = self.operand(e)
+        if text is not None:
+            return text
+        buffer = self.new_scratch(e)
+        self.emit(e, buffer, lines)
+        return buffer
+
+    def emit(self, e, out: str, lines: list[str]) -> None:
+        """Append the calls that write ``e`` into the buffer ``out`` (which no operand of ``e`` aliases)."""
+        text = self.operand(e)
+        if text is not None:
+            lines.append(f"numpy.copyto({out}, {text})")
+        elif isinstance(e, sp.MatMul):
+            self._product(e, out, lines)
+        elif isinstance(e, sp.MatAdd):
+            self._sum(e, out, lines)
+        elif isinstance(e, sp.HadamardProduct):
+            factors = sorted(e.args, key=lambda a: self.operand(a) is not None)  # computed factors first
+            if self.operand(factors[0]) is None:
+                self.emit(factors[0], out, lines)
+                first = out
+            else:
+                first = self.operand(factors[0])
+            rest = factors[1:]
+            if first != out:
+                lines.append(f"numpy.multiply({first}, {self.value(rest[0], lines)}, out={out})")
+                rest = rest[1:]
+            for f in rest:
+                lines.append(f"numpy.multiply({out}, {self.value(f, lines)}, out={out})")
+        elif isinstance(e, sp.HadamardPower):
+            base = self.operand(e.base)
+            if base is None:
+                self.emit(e.base, out, lines)
+                base = out
+            if e.exp == 2:
+                lines.append(f"numpy.multiply({base}, {base}, out={out})")
+            else:
+                lines.append(f"numpy.power({base}, {self.p.doprint(e.exp)}, out={out})")
+        elif isinstance(e, Apply) and len(e.args) == 2 and (e.spec.numpy.startswith("numpy.")
+                                                             or e.function in IN_PLACE):
+            arg = self.operand(e.args[1])
+            if arg is None:
+                self.emit(e.args[1], out, lines)
+                arg = out
+            call = IN_PLACE.get(e.function, e.spec.numpy + "({})")
+            lines.append(f"{call.format(arg)[:-1]}, out={out})")
+        elif isinstance(e, ColumnSum) and isinstance(e.arg.shape[0], sp.Symbol):
+            # 𝟏ᵀ M as the product it is: a BLAS call, twice as fast as a sum over axis 0 here
+            rows = e.arg.shape[0].name
+            self.ones.add(rows)
+            lines.append(f"numpy.matmul(ones_{rows}, {self.value(e.arg, lines)}, out={out})")
+        elif isinstance(e, (ColumnSum, RowSum)):
+            axis = 0 if isinstance(e, ColumnSum) else 1
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis={axis}, keepdims=True, out={out})")
+        else:  # no in-place form: NumPy allocates this one, and it is copied into the buffer
+            lines.append(f"{out}[...] = {self.p.doprint(e)}")
+
+    def _product(self, e: sp.MatMul, out: str, lines: list[str]) -> None:
+        c, mats = _coefficient(e)
+        if len(mats) == 1:
+            source = self.operand(mats[0])
+            if source is None:
+                self.emit(mats[0], out, lines)
+                source = out
+        else:
+            left = self.value(mats[0], lines)
+            for k, m in enumerate(mats[1:], start=1):
+                target = out if k == len(mats) - 1 else self.new_scratch(sp.MatMul(*mats[:k + 1]))
+                lines.append(f"numpy.matmul({left}, {self.value(m, lines)}, out={target})")
+                left = target
+            source = out
+        if c == -1:
+            lines.append(f"numpy.negative({source}, out={out})")
+        elif c != 1:
+            lines.append(f"numpy.multiply({source}, {self.p.doprint(c)}, out={out})")
+        elif source != out:
+            lines.append(f"numpy.copyto({out}, {source})")
+
+    def signed(self, t) -> tuple[int, str] | None:
+        """``(±1, text)`` for a term that is an operand or the negative of one."""
+        if isinstance(t, sp.MatMul):
+            c, mats = _coefficient(t)
+            if c == -1 and len(mats) == 1 and self.operand(mats[0]) is not None:
+                return -1, self.operand(mats[0])
+        text = self.operand(t)
+        return None if text is None else (1, text)
+
+    def _sum(self, e: sp.MatAdd, out: str, lines: list[str]) -> None:
+        terms = sorted(e.args, key=lambda t: self.signed(t) is not None)  # computed terms first
+        if self.signed(terms[0]) is not None:  # a ± b ± …: the first two in one call
+            terms = sorted(terms, key=lambda t: self.signed(t)[0] < 0)
+            (_, a), (sign, b) = self.signed(terms[0]), self.signed(terms[1])
+            if self.signed(terms[0])[0] < 0:  # every term negative
+                lines.append(f"numpy.negative({a}, out={out})")
+                terms = terms[1:]
+            else:
+                lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({a}, {b}, out={out})")
+                terms = terms[2:]
+            for t in terms:
+                sign, b = self.signed(t)
+                lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({out}, {b}, out={out})")
+            return
+        lead, rest = terms[0], list(terms[1:])
+        negated = isinstance(lead, sp.MatMul) and _coefficient(lead)[0] == -1 and len(_coefficient(lead)[1]) == 1
+        if negated and rest:
+            # a - B: B into the buffer, then subtract it from a (one pass instead of negating first)
+            self.emit(_coefficient(lead)[1][0], out, lines)
+            lines.append(f"numpy.subtract({self.value(rest.pop(0), lines)}, {out}, out={out})")
+        else:
+            self.emit(lead, out, lines)
+        for t in rest:
+            c, mats = _coefficient(t) if isinstance(t, sp.MatMul) else (1, [t])
+            if c == -1 and len(mats) == 1:
+                lines.append(f"numpy.subtract({out}, {self.value(mats[0], lines)}, out={out})")
+            else:
+                lines.append(f"numpy.add({out}, {self.value(t, lines)}, out={out})")
+
+
+def _sinks_early(kept: list[Statement]) -> list[Statement]:
+    """The same program with each statement whose value nothing else reads (a parameter's gradient, the loss)
+    moved up to just after its operands: its operands' buffers are then free sooner (``dL_dW2 = A1.T @ dL_dE``
+    before ``dL_dZ1`` lets ``dL_dZ1`` take ``A1``'s memory)."""
+    used = set().union(*(e.free_symbols for _, e in kept)) if kept else set()
+    order = [st for st in kept if st[0] in used]
+    for sink in (st for st in kept if st[0] not in used):
+        after = max((k for k, (t, _) in enumerate(order) if t in sink[1].free_symbols), default=-1)
+        order.insert(after + 1, sink)
+    return order
+
+
+def _reads_only_first(lines: list[str], names: set[str]) -> bool:
+    """Whether a statement's calls read ``names`` only in their first call, an element-wise one (so that call
+    may write over them: a ufunc reads each element before writing it; a product or a reduction does not)."""
+    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum")):
+        return False
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    return not any(pattern.search(line) for line in lines[1:])
+
+
+def _scalar_text(printer, e: sp.Expr) -> str:
+    """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing."""
+    norms = {s: sp.Symbol(f"numpy.dot({s.args[0].name}.ravel(), {s.args[0].name}.ravel())")
+             for s in e.atoms(SquaredNorm) if isinstance(s.args[0], sp.MatrixSymbol)}
+    return printer.doprint(e.xreplace(norms) if norms else e)
+
+
+def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: Sequence[sp.Expr],
+                    inputs: Sequence[str], parameters: Sequence[str], dimensions: Sequence[tuple[str, str, int]],
+                    printer, constants: Sequence[str] = ()) -> str:
+    """The source of ``make_program(<dimensions>)``, which makes the buffers for one set of dimension values
+    and returns the in-place ``loss_and_gradient`` and the fused optimiser steps over them.
+
+    ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from."""
+    kept = _sinks_early(needed_statements(statements, [loss, *results]))
+    # aliases (Yhat = Z2) share their source's buffer; a buffer lives until the last use of any of its names
+    root: dict[sp.Symbol, sp.Symbol] = {}
+    for target, expr in kept:
+        if _is_matrix(target) and isinstance(expr, sp.MatrixSymbol):
+            root[target] = root.get(expr, expr)
+    last_use: dict = {}
+    for i, (target, expr) in enumerate(kept):
+        for s in expr.free_symbols:
+            last_use[root.get(s, s)] = i
+    kept_alive = {root.get(s, s) for r in [loss, *results] for s in r.free_symbols}
+
+    emitter = _Emitter(printer)
+    buffers: dict[str, str] = {}        # buffer name -> shape text (named after the first node it holds)
+    free: dict[str, list[str]] = defaultdict(list)
+    holder: dict[sp.Symbol, str] = {}   # node -> its buffer
+    body: list[str] = []
+    for i, (target, expr) in enumerate(kept):
+        maths = f"{target.name} = {printer.doprint(expr)}"
+        if not _is_matrix(target):
+            body += [f"# {maths}", f"{target.name} = {_scalar_text(printer, expr)}"]
+        elif target in root:
+            body.append(f"{target.name} = {expr.name}")
+            if root[target] in holder:
+                holder[target] = holder[root[target]]
+        else:
+            shape = emitter.shape(target)
+            lines: list[str] = []
+            emitter.emit(expr, target.name, lines)
+            emitter.statement_done()
+            name = None
+            for s in sorted(expr.free_symbols, key=str):
+                r = root.get(s, s)
+                names = {r.name} | {a.name for a, b in root.items() if b == r}
+                if (r in holder and last_use.get(r) == i and r not in kept_alive and emitter.shape(r) == shape
+                        and _reads_only_first(lines, names)):
+                    name = holder.pop(r)  # in place: the operand dies here and only the first call reads it
+                    break
+            if name is None:
+                name = free[shape].pop() if free[shape] else target.name
+            buffers.setdefault(name, shape)
+            holder[target] = name
+            body += [f"# {maths}"] + ([] if name == target.name else [f"{target.name} = {name}"]) + lines
+        for s in expr.free_symbols | {target}:
+            r = root.get(s, s)
+            if last_use.get(r, -1) <= i and r in holder and r not in kept_alive:
+                free[emitter.shape(r)].append(holder.pop(r))
+    grads = []
+    for k, (name, r) in enumerate(zip(parameters, results)):
+        if isinstance(r, sp.MatrixSymbol):
+            grads.append(r.name)
+        else:  # a gradient that is an expression of nodes: computed into its own buffer
+            buffers[f"gradient_{name}"] = emitter.shape(r)
+            lines = []
+            emitter.emit(r, f"gradient_{name}", lines)
+            emitter.statement_done()
+            body += [f"# gradient of {name}"] + lines
+            grads.append(f"gradient_{name}")
+    for name, (shape, _) in emitter.scratch.items():
+        buffers[name] = shape
+    for p in parameters:
+        buffers[f"step_{p}"] = f"{p}_shape"
+    ones = [f"    ones_{d} = numpy.ones((1, {d}), dtype)" for d in sorted(emitter.ones)]
+
+    args = ", ".join([*inputs, *parameters])
+    dims = ", ".join(d for d, _, _ in dimensions)
+    out = [f"def make_program({dims}, {', '.join(f'{p}_shape' for p in parameters)}):",
+           '    """Buffers for one batch size, made once; the functions below fill them in place."""']
+    out += [line for line in constants if line.strip()]
+    out += [f"    {b} = numpy.empty({shape}, dtype)" for b, shape in buffers.items()] + ones
+    out += ["", f"    def loss_and_gradient({args}):",
+            '        """The loss and each parameter\'s gradient (the arrays are this program\'s buffers)."""']
+    out += ["        " + line for line in body]
+    out += [f"        return {loss.name}, ({', '.join(grads)},)", ""]
+    # fused optimiser steps: θ ← θ − α g (SGD); v ← μ v + g, θ ← θ − α v (momentum); Adam, bias-corrected
+    updates = {
+        "sgd_step": ("learning_rate", lambda p, g: [
+            f"numpy.multiply({g}, learning_rate, out=step_{p})",
+            f"numpy.subtract({p}, step_{p}, out={p})"]),
+        "momentum_step": ("learning_rate, velocities", lambda p, g: [
+            f"numpy.multiply(velocity_{p}, {MOMENTUM}, out=velocity_{p})",
+            f"numpy.add(velocity_{p}, {g}, out=velocity_{p})",
+            f"numpy.multiply(velocity_{p}, learning_rate, out=step_{p})",
+            f"numpy.subtract({p}, step_{p}, out={p})"]),
+        "adam_step": ("learning_rate, moments, t", lambda p, g: [
+            f"numpy.multiply(first_{p}, {ADAM[0]}, out=first_{p})          # m ← β₁ m + (1 − β₁) g",
+            f"numpy.multiply({g}, {1 - ADAM[0]:.12g}, out=step_{p})",
+            f"numpy.add(first_{p}, step_{p}, out=first_{p})",
+            f"numpy.multiply(second_{p}, {ADAM[1]}, out=second_{p})        # v ← β₂ v + (1 − β₂) g²",
+            f"numpy.multiply({g}, {g}, out=step_{p})",
+            f"numpy.multiply(step_{p}, {1 - ADAM[1]:.12g}, out=step_{p})",
+            f"numpy.add(second_{p}, step_{p}, out=second_{p})",
+            f"numpy.multiply(second_{p}, second_scale, out=step_{p})      # θ ← θ − α m̂ / (√v̂ + ε)",
+            f"numpy.sqrt(step_{p}, out=step_{p})",
+            f"numpy.add(step_{p}, {ADAM[2]}, out=step_{p})",
+            f"numpy.divide(first_{p}, step_{p}, out=step_{p})",
+            f"numpy.multiply(step_{p}, first_scale, out=step_{p})",
+            f"numpy.subtract({p}, step_{p}, out={p})"]),
+    }
+    for fname, (extra, update) in updates.items():
+        out += [f"    def {fname}({args}, {extra}):",
+                f'        """One {fname.split("_")[0]} step on the parameters, in place; returns the loss."""',
+                f"        {loss.name}, ({', '.join(f'g_{p}' for p in parameters)},) = loss_and_gradient({args})"]
+        if fname == "momentum_step":
+            out.append(f"        {', '.join(f'velocity_{p}' for p in parameters)}, = velocities")
+        if fname == "adam_step":
+            out += [f"        {', '.join(f'first_{p}, second_{p}' for p in parameters)}, = moments",
+                    f"        first_scale = learning_rate/(1 - {ADAM[0]}**t)",
+                    f"        second_scale = 1/(1 - {ADAM[1]}**t)"]
+        for p in parameters:
+            out += [f"        # {p} update"] + [f"        {line}" for line in update(p, f"g_{p}")]
+        out += [f"        return {loss.name}", ""]
+    out.append("    return loss_and_gradient, sgd_step, momentum_step, adam_step")
+    return "\n".join(out) + "\n"
+
+
+class BufferedProgram:
+    """The buffer-owning program of a compiled matrix-level graph, made anew when the batch size changes.
+
+    ``loss_and_gradient(inputs..., parameters...)`` returns the loss and the gradients; with ``copy=True``
+    (the default) the gradients are fresh arrays, with ``copy=False`` they are the program's buffers, valid
+    until the next call. ``sgd_step``, ``momentum_step`` and ``adam_step`` update the parameter arrays in
+    place (they must be writable arrays of the program's dtype) and return the loss."""
+
+    def __init__(self, make, dimensions: Sequence[tuple[str, str, int]], input_names: Sequence[str],
+                 shapes: Sequence[tuple[int, ...]], copy: bool = True) -> None:
+        self._make, self._shapes, self.copy = make, tuple(shapes), copy
+        self._at = [(input_names.index(i), axis) for _, i, axis in dimensions]
+        self._programs: dict[tuple, tuple] = {}
+
+    def program(self, args: Sequence) -> tuple:
+        """The four functions for these arguments' dimensions (buffers made on first use of a size)."""
+        key = tuple(args[k].shape[axis] for k, axis in self._at)
+        made = self._programs.get(key)
+        if made is None:
+            if len(self._programs) >= 4:  # a few sizes (a last, smaller minibatch) stay; older ones go
+                self._programs.pop(next(iter(self._programs)))
+            made = self._programs[key] = self._make(*key, *self._shapes)
+        return made
+
+    def loss_and_gradient(self, *args):
+        L, grads = self.program(args)[0](*args)
+        return L, (tuple(np.copy(g) for g in grads) if self.copy else grads)
+
+    def sgd_step(self, *args, learning_rate: float):
+        return self.program(args)[1](*args, learning_rate)
+
+    def momentum_step(self, *args, learning_rate: float, velocities: Sequence[np.ndarray]):
+        return self.program(args)[2](*args, learning_rate, velocities)
+
+    def adam_step(self, *args, learning_rate: float, moments: Sequence[np.ndarray], t: int):
+        return self.program(args)[3](*args, learning_rate, moments, t)
