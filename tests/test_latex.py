@@ -211,7 +211,8 @@ def test_layer_superscripts_are_labels():
 def test_products_and_functions():
     assert shape(parse(r"a \odot b")) == "op(∘: name(a), name(b))"
     assert shape(parse(r"a \circ b")) == "op(∘: name(a), name(b))"
-    assert shape(parse(r"a \otimes b")) == "op(⊗: name(a), name(b))"
+    assert shape(parse(r"a \otimes b")) == "binary(⊗: name(a), name(b))"
+    assert shape(parse(r"A \cap B")) == "binary(∩: name(A), name(B))"
     assert shape(parse(r"\exp(x) + \log x")) == "op(+: call(exp: name(x)), call(log: name(x)))"
     assert parse(r"\max_i x_i").kind == "optimum"
     assert shape(parse(r"\operatorname{argmax}_y P(y)")).startswith("optimum(argmax:")
@@ -388,3 +389,20 @@ def test_undecided_meaning_for_declarations():
     for text in [r"X \in \mathbb{R}^{n \times d}", r"f: A \to B", r"\{x \mid x > 0\}", r"i = 1, \ldots, n"]:
         with pytest.raises(Undecided):
             m.expr(parse(text))
+
+
+def test_kronecker_and_set_operations_are_never_products():
+    # negative control: read as products these would verify (products of numbers commute)
+    for note in [r"$a \otimes b = b \otimes a$", r"$A \cap B = B \cap A$", r"$x \oplus y = y \oplus x$"]:
+        assert verify_text(note).verdicts[0].status != "verified", note
+
+
+def test_a_parenthesised_step_on_e_is_a_label():
+    r = read(r"e^{(k)} + e^{(x+1)}")
+    assert shape(r.tree.args[0]) == "name(e^{(k)})" and r.tree.args[1].kind == "op"
+    assert r.readings == ("read e^{(k)} as the label (k) on e, not a power",)
+
+
+def test_prose_in_text_is_a_label():
+    assert shape(parse(r"P(\textrm{choose~} i)")) == "op(*: name(P), paren(op(*: label(choose), name(i))))"
+    assert parse(r"\text{ReLU}(x)").kind == "call"

@@ -19,10 +19,11 @@ import sympy as sp
 from .latex import Node
 
 #: The kinds this module gives a meaning to (or a reason for having none).
-KINDS = frozenset({"piecewise", "evaluate", "integral", "shape", "signature", "set", "range", "symbol",
+KINDS = frozenset({"binary", "piecewise", "evaluate", "integral", "shape", "signature", "set", "range", "symbol",
                    "condition", "given", "continued", "dots", "nabla2", "case", "rows"})
 
 REASONS = {
+    "binary": "⊗, ⊕ and set operations (∩ ∪ ∖) are not evaluated",
     "integral": "integrals are not evaluated",
     "shape": "a shape declaration (X ∈ ℝ^{n×d}) states sizes; it is not a value",
     "signature": "a signature f: A → B states a function's domain; it is not a value",
