@@ -406,3 +406,14 @@ def test_a_parenthesised_step_on_e_is_a_label():
 def test_prose_in_text_is_a_label():
     assert shape(parse(r"P(\textrm{choose~} i)")) == "op(*: name(P), paren(op(*: label(choose), name(i))))"
     assert parse(r"\text{ReLU}(x)").kind == "call"
+
+
+def test_bold_lowercase_letters_are_column_vectors():
+    note = "\n\n".join([r"$$\|\mathbf{w}\|^2 = \mathbf{w}^\top\mathbf{w}$$", r"$$\mathbf{x}^\top \mathbf{w} = "
+                        r"\mathbf{w}^\top \mathbf{x}$$",
+                        # negative controls: a wrong factor, an outer product, a swapped outer product
+                        r"$$\|\mathbf{w}\|^2 = 2\mathbf{w}^\top\mathbf{w}$$",
+                        r"$$\mathbf{w}\mathbf{w}^\top = \|\mathbf{w}\|^2$$",
+                        r"$$\mathbf{x} \mathbf{w}^\top = \mathbf{w} \mathbf{x}^\top$$"])
+    statuses = [v.status for v in verify_text(note).verdicts]
+    assert statuses == ["verified", "verified", "refuted", "refuted", "refuted"]

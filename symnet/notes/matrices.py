@@ -298,7 +298,12 @@ class MatrixNote:
             shapes = self._shape_pass()
             a, b = shapes.evaluate(left), shapes.evaluate(right)
             try:
-                shapes.unify(a, b, "an equation")
+                matrix = b if a is SCALAR else a
+                if (a is SCALAR) != (b is SCALAR) and not isinstance(matrix, Jacobian) and \
+                        all(self.sizes.fixed.get(self.sizes.find(d)) == 1 for d in matrix):
+                    pass  # w^T w = ‖w‖²: a matrix whose sizes are both 1 already equals a number
+                else:
+                    shapes.unify(a, b, "an equation")
             except ShapeClash:
                 return Outcome("refuted", f"the sides have different shapes: left {self._show(a)}, "
                                           f"right {self._show(b)}")
