@@ -417,3 +417,16 @@ def test_bold_lowercase_letters_are_column_vectors():
                         r"$$\mathbf{x} \mathbf{w}^\top = \mathbf{w} \mathbf{x}^\top$$"])
     statuses = [v.status for v in verify_text(note).verdicts]
     assert statuses == ["verified", "verified", "refuted", "refuted", "refuted"]
+
+
+def test_shape_declarations_give_the_matrix_checks_their_sizes():
+    from symnet.notes.matrices import MatrixNote
+    note = MatrixNote()
+    assert note.declare(parse(r"\mathbf{X} \in \mathbb{R}^{n \times d}"))
+    assert note.declare(parse(r"\mathbf{w} \in \mathbb{R}^{d}."))
+    assert not note.declare(parse(r"\mathbf{X} \in \mathbb{R}^{d \times n}"))  # a shape once stated stays
+    verified = note.check(parse(r"(\mathbf{X}\mathbf{w})^\top = \mathbf{w}^\top \mathbf{X}^\top").args[1], "=")
+    assert verified.status == "verified" and "3×4" in verified.detail
+    # negative control: X^T w needs n = d (and a row for w), which the declarations leave apart
+    assert note.check(parse(r"\mathbf{X}^\top \mathbf{w} = \mathbf{w}^\top \mathbf{X}").args[1], "=").status == \
+        "refuted"
