@@ -430,3 +430,13 @@ def test_shape_declarations_give_the_matrix_checks_their_sizes():
     # negative control: X^T w needs n = d (and a row for w), which the declarations leave apart
     assert note.check(parse(r"\mathbf{X}^\top \mathbf{w} = \mathbf{w}^\top \mathbf{X}").args[1], "=").status == \
         "refuted"
+
+
+def test_claims_and_defined_words_for_the_reader():
+    from symnet.notes.notation import claims, defined_word
+    assert [c.offset for c in claims(parse(CHAIN))] == [r.offset for r in parse(CHAIN).args]
+    assert len(claims(parse(r"a = b \text{ for } x > 0"))) == 1
+    assert claims(parse("x + 1")) == ()
+    assert defined_word(r"LSE(\mathbf{z}) = \log \sum_i e^{z_i}") == "LSE"
+    assert defined_word(r"\mathrm{MSE} = \frac{1}{n}") == "MSE"
+    assert defined_word(r"f(x) = x^2") is None
