@@ -211,7 +211,8 @@ def test_layer_superscripts_are_labels():
 def test_products_and_functions():
     assert shape(parse(r"a \odot b")) == "op(∘: name(a), name(b))"
     assert shape(parse(r"a \circ b")) == "op(∘: name(a), name(b))"
-    assert shape(parse(r"a \otimes b")) == "op(⊗: name(a), name(b))"
+    assert shape(parse(r"a \otimes b")) == "binary(⊗: name(a), name(b))"
+    assert shape(parse(r"A \cap B")) == "binary(∩: name(A), name(B))"
     assert shape(parse(r"\exp(x) + \log x")) == "op(+: call(exp: name(x)), call(log: name(x)))"
     assert parse(r"\max_i x_i").kind == "optimum"
     assert shape(parse(r"\operatorname{argmax}_y P(y)")).startswith("optimum(argmax:")
@@ -388,3 +389,54 @@ def test_undecided_meaning_for_declarations():
     for text in [r"X \in \mathbb{R}^{n \times d}", r"f: A \to B", r"\{x \mid x > 0\}", r"i = 1, \ldots, n"]:
         with pytest.raises(Undecided):
             m.expr(parse(text))
+
+
+def test_kronecker_and_set_operations_are_never_products():
+    # negative control: read as products these would verify (products of numbers commute)
+    for note in [r"$a \otimes b = b \otimes a$", r"$A \cap B = B \cap A$", r"$x \oplus y = y \oplus x$"]:
+        assert verify_text(note).verdicts[0].status != "verified", note
+
+
+def test_a_parenthesised_step_on_e_is_a_label():
+    r = read(r"e^{(k)} + e^{(x+1)}")
+    assert shape(r.tree.args[0]) == "name(e^{(k)})" and r.tree.args[1].kind == "op"
+    assert r.readings == ("read e^{(k)} as the label (k) on e, not a power",)
+
+
+def test_prose_in_text_is_a_label():
+    assert shape(parse(r"P(\textrm{choose~} i)")) == "op(*: name(P), paren(op(*: label(choose), name(i))))"
+    assert parse(r"\text{ReLU}(x)").kind == "call"
+
+
+def test_bold_lowercase_letters_are_column_vectors():
+    note = "\n\n".join([r"$$\|\mathbf{w}\|^2 = \mathbf{w}^\top\mathbf{w}$$", r"$$\mathbf{x}^\top \mathbf{w} = "
+                        r"\mathbf{w}^\top \mathbf{x}$$",
+                        # negative controls: a wrong factor, an outer product, a swapped outer product
+                        r"$$\|\mathbf{w}\|^2 = 2\mathbf{w}^\top\mathbf{w}$$",
+                        r"$$\mathbf{w}\mathbf{w}^\top = \|\mathbf{w}\|^2$$",
+                        r"$$\mathbf{x} \mathbf{w}^\top = \mathbf{w} \mathbf{x}^\top$$"])
+    statuses = [v.status for v in verify_text(note).verdicts]
+    assert statuses == ["verified", "verified", "refuted", "refuted", "refuted"]
+
+
+def test_shape_declarations_give_the_matrix_checks_their_sizes():
+    from symnet.notes.matrices import MatrixNote
+    note = MatrixNote()
+    assert note.declare(parse(r"\mathbf{X} \in \mathbb{R}^{n \times d}"))
+    assert note.declare(parse(r"\mathbf{w} \in \mathbb{R}^{d}."))
+    assert not note.declare(parse(r"\mathbf{X} \in \mathbb{R}^{d \times n}"))  # a shape once stated stays
+    verified = note.check(parse(r"(\mathbf{X}\mathbf{w})^\top = \mathbf{w}^\top \mathbf{X}^\top").args[1], "=")
+    assert verified.status == "verified" and "3×4" in verified.detail
+    # negative control: X^T w needs n = d (and a row for w), which the declarations leave apart
+    assert note.check(parse(r"\mathbf{X}^\top \mathbf{w} = \mathbf{w}^\top \mathbf{X}").args[1], "=").status == \
+        "refuted"
+
+
+def test_claims_and_defined_words_for_the_reader():
+    from symnet.notes.notation import claims, defined_word
+    assert [c.offset for c in claims(parse(CHAIN))] == [r.offset for r in parse(CHAIN).args]
+    assert len(claims(parse(r"a = b \text{ for } x > 0"))) == 1
+    assert claims(parse("x + 1")) == ()
+    assert defined_word(r"LSE(\mathbf{z}) = \log \sum_i e^{z_i}") == "LSE"
+    assert defined_word(r"\mathrm{MSE} = \frac{1}{n}") == "MSE"
+    assert defined_word(r"f(x) = x^2") is None

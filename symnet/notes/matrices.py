@@ -225,6 +225,37 @@ class MatrixNote:
     shapes: dict = field(default_factory=dict)        # defined name -> shape
     nodes: list = field(default_factory=list)         # keeps the parsed trees alive (𝟏s are keyed by id)
     base: tuple | None = None                         # (sizes by class member, NumericPass) for the definitions
+    dimensions: dict = field(default_factory=dict)    # size name in declarations (n, d) -> size class
+
+    def declare(self, node: Node) -> bool:
+        """``X \\in \\mathbb{R}^{n \\times d}`` (a ``shape`` node): the shape the note states for X, sizes
+        named by the same letter being the same size; ``x \\in \\mathbb{R}`` a scalar, ``\\mathbb{R}^{d}``
+        a column. Names already defined or shaped keep their shape. Whether anything was declared."""
+        from .notation import shape_declaration
+
+        declared = False
+        for subject, sizes in shape_declaration(node).items():
+            try:
+                name = key(subject)
+            except Undecided:
+                continue
+            if name in self.leaves or name in self.definitions or len(sizes) > 2:
+                continue
+            classes = [self._dimension(s) for s in sizes]
+            self.leaves[name] = SCALAR if not classes else \
+                (classes[0], self.sizes.constant(1)) if len(classes) == 1 else tuple(classes)
+            declared = True
+        if declared:
+            self.base = None
+        return declared
+
+    def _dimension(self, size: Node) -> int:
+        if size.kind == "num" and size.name.isdigit():
+            return self.sizes.constant(int(size.name))
+        try:
+            return self.dimensions.setdefault(key(size), self.sizes.new())
+        except Undecided:
+            return self.sizes.new()
 
     def defines(self, left: Node) -> bool:
         """Whether ``left`` names something this note has defined as a matrix."""
@@ -298,7 +329,12 @@ class MatrixNote:
             shapes = self._shape_pass()
             a, b = shapes.evaluate(left), shapes.evaluate(right)
             try:
-                shapes.unify(a, b, "an equation")
+                matrix = b if a is SCALAR else a
+                if (a is SCALAR) != (b is SCALAR) and not isinstance(matrix, Jacobian) and \
+                        all(self.sizes.fixed.get(self.sizes.find(d)) == 1 for d in matrix):
+                    pass  # w^T w = ‖w‖²: a matrix whose sizes are both 1 already equals a number
+                else:
+                    shapes.unify(a, b, "an equation")
             except ShapeClash:
                 return Outcome("refuted", f"the sides have different shapes: left {self._show(a)}, "
                                           f"right {self._show(b)}")

@@ -14,15 +14,18 @@
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .latex import Node
 
 #: The kinds this module gives a meaning to (or a reason for having none).
-KINDS = frozenset({"piecewise", "evaluate", "integral", "shape", "signature", "set", "range", "symbol",
+KINDS = frozenset({"binary", "piecewise", "evaluate", "integral", "shape", "signature", "set", "range", "symbol",
                    "condition", "given", "continued", "dots", "nabla2", "case", "rows"})
 
 REASONS = {
+    "binary": "⊗, ⊕ and set operations (∩ ∪ ∖) are not evaluated",
     "integral": "integrals are not evaluated",
     "shape": "a shape declaration (X ∈ ℝ^{n×d}) states sizes; it is not a value",
     "signature": "a signature f: A → B states a function's domain; it is not a value",
@@ -113,3 +116,21 @@ def shape_declaration(node: Node) -> dict:
     subject, sizes = node.args
     subjects = subject.args if subject.kind == "tuple" else (subject,)
     return {s: sizes for s in subjects if s.kind != "dots"}
+
+
+def claims(tree: Node) -> tuple[Node, ...]:
+    """The claims a formula makes, in order: each ``rel`` of a ``rows`` node (an alignment, a list of
+    equations), or the tree itself; ``condition`` rows (``\\text{for } x > 0``) and declarations are not claims."""
+    rows = tree.args if tree.kind == "rows" else (tree,)
+    return tuple(r for r in rows if r.kind == "rel")
+
+
+_DEFINED_WORD = re.compile(r"^\s*(?:\\(?:mathrm|operatorname|text)\{)?([A-Za-z]{2,})\}?\s*(?:\(|=|:=|\\coloneqq|"
+                           r"\\triangleq|\\equiv|\\stackrel)")
+
+
+def defined_word(text: str) -> str | None:
+    """The multi-letter word a formula defines, written bare or in \\mathrm: ``LSE(z) = …`` → ``LSE``
+    (give the note's words to :func:`symnet.notes.latex.parse` as ``names`` for the formulas after it)."""
+    m = _DEFINED_WORD.match(text)
+    return m.group(1) if m else None

@@ -349,7 +349,12 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             where = state.lines.get(member, state.lines.get(base))
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
-    value, = unify_indices(meaning.expr(right).xreplace({}), )
+    try:
+        value, = unify_indices(meaning.expr(right))
+    except Undecided as exc:
+        if state.matrices.define_node(left, right):
+            return "definition", "read as matrices"
+        return "definition", f"its right side is not evaluated: {exc}"
     value = value.xreplace({sp.Symbol(i.name, real=True): i for i in member.indices if isinstance(i, sp.Symbol)})
     if free and all(isinstance(i, sp.Symbol) for i in member.indices):
         if any(e.base == base and e.free_symbols & set(member.indices) for e in value.atoms(sp.Indexed)):
@@ -517,8 +522,6 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
         return _noncommutative(left, right, relation, budget)
     try:
         return _decide(left, right, relation, state, budget)
-    except UndefinedFunction:
-        raise
     except Undecided as scalar_reason:
         return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
 
@@ -553,13 +556,19 @@ def _matrix_notation(node: Node, state: NoteState) -> bool:
 
 def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState):
     ctx = state.context
-    left, right = unify_indices(meaning.expr(left_node), meaning.expr(right_node))
+    try:
+        left, right = unify_indices(meaning.expr(left_node), meaning.expr(right_node))
+    except ValueError as exc:   # SymPy refusing a derivative by an expression (∂CE(Z, Y)/∂Z with Z defined)
+        raise Undecided(f"not evaluated at scalar level ({str(exc).strip().splitlines()[0][:80]})") from None
     for name, line in state.unreadable.items():
         if any(str(s) == name or str(getattr(s, "base", "")) == name
                for s in (left.free_symbols | right.free_symbols | left.atoms(sp.Indexed) | right.atoms(sp.Indexed))):
             raise Undecided(f"{name} is defined on line {line} by a formula symnet could not read")
     memo = ctx.expansions
-    left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
+    try:
+        left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
+    except ValueError as exc:
+        raise Undecided(f"not evaluated at scalar level ({str(exc).strip().splitlines()[0][:80]})") from None
     settings = {s: v for s, (v, scope, _) in state.settings.items()
                 if scope == state.scope and (left.has(s) or right.has(s))}
     state.used = set(settings)

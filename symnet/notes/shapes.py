@@ -16,6 +16,8 @@ FREE_SIZES = (3, 4, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13)
 #: layer label is a gain row), the variances σ_q, σ_k.
 SCALAR_NAME = re.compile(r"^(n|m|N|T|d|d_\{?[a-z]+\}?|\\(alpha|beta|gamma|delta|epsilon|varepsilon|eta|lambda|mu|"
                          r"rho|tau|kappa|omega)(_\{?[a-z0-9]+\}?)?|\\sigma_\{?[a-z]\}?)$")
+#: Bold or arrowed lowercase letters (\mathbf{x}, \boldsymbol{w}, \vec{v}, \bm{h}_t) are column vectors.
+COLUMN_VECTOR = re.compile(r"^\\(mathbf|boldsymbol|bm|vec)\{[a-z]\}(_\{.*\})?$")
 WHOLE_NAME = re.compile(r"^(n|m|N|T|d|d_\{?[a-z]+\}?)$")
 
 
@@ -26,7 +28,6 @@ class ShapeClash(Undecided):
 # -- shapes ----------------------------------------------------------------------------------------------------
 
 SCALAR = None
-VECTOR_NAME = re.compile(r"^\\(mathbf|boldsymbol|bm|vec)\{?[a-z]")
 
 
 @dataclass
@@ -118,11 +119,11 @@ class ShapePass(Interpreter):
 
     def leaf(self, name):
         if name not in self.leaves:
-            if SCALAR_NAME.match(name):
+            scalar = SCALAR_NAME.match(name)
+            if scalar:
                 self.leaves[name] = SCALAR
-            elif VECTOR_NAME.match(name):
-                # bold lowercase (\mathbf{w}, \boldsymbol{x}, \vec{x}) is a column vector
-                self.leaves[name] = (self.sizes.new(), self.sizes.constant(1))
+            elif COLUMN_VECTOR.match(name):
+                self.leaves[name] = (self.sizes.new(), self.sizes.constant(1))  # bold lowercase: a column
             else:
                 self.leaves[name] = (self.sizes.new(), self.sizes.new())
         return self.leaves[name]

@@ -66,7 +66,8 @@ class _PartialParser(Parser):
                 g = self.script_group()
                 inner = g.args[0] if g.kind == "group" and g.args else g
                 if inner.kind != "num":
-                    raise LatexError("the order of a derivative is a number", g.offset)
+                    raise LatexError("the order of a derivative is a number", g.offset,
+                                     "write \\frac{\\partial^2 L}{\\partial w^2}")
                 order = int(inner.name)
             self.skip_spacing()
             symbol = "∂" if t.value == r"\partial" else "d"

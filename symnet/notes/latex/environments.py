@@ -38,11 +38,11 @@ def split_rows(tokens: list[Token]) -> list[list[Token]]:
     """The tokens (without the end token) cut at each top-level ``\\\\``, alignment ``&`` dropped; matrices,
     cases and braces keep theirs."""
     rows: list[list[Token]] = [[]]
-    env = 0
-    for k, t in enumerate(tokens):
-        if t.kind == "cmd" and t.value == r"\begin":
+    env = 0   # environments and braces open here: their \\ and & are their own
+    for t in tokens:
+        if t.kind == "cmd" and t.value == r"\begin" or t.kind == "sym" and t.value == "{":
             env += 1
-        elif t.kind == "cmd" and t.value == r"\end":
+        elif t.kind == "cmd" and t.value == r"\end" or t.kind == "sym" and t.value == "}":
             env -= 1
         if env == 0 and t.kind == "cmd" and t.value in (r"\\", r"\cr", r"\newline"):
             rows.append([])

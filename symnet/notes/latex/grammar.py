@@ -161,7 +161,8 @@ class Core:
             if not (self.tok.kind == "cmd" and self.tok.value in LOOSE_PRODUCTS):
                 return node
             op = LOOSE_PRODUCTS[self.take().value]
-            node = Node("op", op, (node, self.product()), start)
+            # ∘ is the Hadamard product; ⊗, ⊕ and the set operations are not arithmetic: their own kind
+            node = Node("op" if op == "∘" else "binary", op, (node, self.product()), start)
 
     def product(self) -> Node:
         self.skip_spacing()
@@ -241,6 +242,8 @@ class Core:
                     raise LatexError("empty braces", t.offset, "delete the {}")
                 inner = self.formula()
                 self.expect("sym", "}")
+                if inner.kind in ("name", "sub"):
+                    return inner  # {\hat{y}}: braces around one name only group it
                 return Node("group", "", (inner,), t.offset)
             if t.value == "|":
                 self.take()
@@ -265,6 +268,8 @@ class Core:
 
     def word(self, t: Token) -> Node:
         """``\\mathrm{SiLU}``, ``\\text{loss}``, or a word the note defines: one name (a call when applied)."""
+        if t.value != t.value.strip() and t.value.strip() not in ("th", "st", "nd", "rd"):
+            return Node("label", t.value.strip(), (), t.offset)  # \text{choose } i: prose, spaced as prose
         word = t.value.strip().rstrip(".,;:~")
         if not word:
             if t.value.strip():

@@ -163,7 +163,10 @@ class Scripts:
             return Node("op", "/", (radians, Node("num", "180", (), sup.offset)), node.offset)
         label = self._label(sup)
         if label is not None and label.startswith("(") and node.kind == "name" and node.name == "e":
-            label = None  # e^{(x+1)} is a power
+            if re.fullmatch(r"\((\w|\\[a-z]+|\d+)\)", label):
+                self.read_as(f"read e^{{{label}}} as the label {label} on e, not a power")  # e^{(k)}: step k's e
+            else:
+                label = None  # e^{(x+1)} is a power
         if label == "T":
             return Node("transpose", "", (node,), node.offset)
         if label is None and sup.kind == "name" and sup.name == r"\prime":

@@ -110,7 +110,9 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
                     j += 1  # \operatorname*{argmax}: limits below, the same name
                 if name[1:] in WORDS and j < n and text[j] == "{":
                     close = _matching(text, j)
-                    content = text[j + 1:close].strip()
+                    content = text[j + 1:close]
+                    # \text{choose~}, \text{ for }: spaces kept around prose (a name is written without them)
+                    content = content.strip() if not name[1:].startswith("text") else content.replace("~", " ")
                     if name[1:] in ("operatorname", "mathrm", "mathop"):
                         content = re.sub(r"\\[,;:!> ]|\s+|~|\\[A-Za-z]+\{([^{}]*)\}", lambda m: m.group(1) or "", content)
                     tokens.append(Token("text", content, i))
