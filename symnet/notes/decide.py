@@ -397,7 +397,7 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
         refuted = None
     if refuted is not None:
         return refuted
-    if sampler.one_sided is not None:
+    if sampler.one_sided is not None and not _constant_side(sampler.one_sided, lhs, rhs):
         point, left, right = sampler.one_sided
         defined, value = ("left", left) if left is not None else ("right", right)
         other = "right" if defined == "left" else "left"
@@ -423,6 +423,13 @@ SPECIAL = (0, 1, -1, sp.Rational(1, 2), 2)
 FIXED = (0.0, 1.0, -1.0)
 #: Fewer agreeing points than this is not evidence enough.
 MIN_POINTS = 12
+
+
+def _constant_side(one_sided, lhs, rhs) -> bool:
+    """A side without variables (… = 0) is defined wherever the other is: not a domain difference."""
+    _, left, right = one_sided
+    defined = lhs if left is not None else rhs
+    return not defined.free_symbols
 
 
 class _Sampler:

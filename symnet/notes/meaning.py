@@ -83,6 +83,10 @@ KNOWN_FUNCTIONS = {
 FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",
                   "argmin", "grad", "MSE", "MAE", "Concat", "FFN", "MultiHead", "head"}
 
+#: Functions of whole rows or matrices, read by the matrix checks (symnet.notes.interpret), never as scalars.
+MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize", "CE", "BCE", "windows", "fold",
+                                     "LN", "concat", "Concat", "diag", "tr", "trace"}
+
 CAPITAL = re.compile(r"^[A-Z](\^\{.*\})?$")
 
 #: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
@@ -284,6 +288,8 @@ class Meaning:
             return KNOWN_FUNCTIONS[name](*values)
         if not values:
             return self.symbol(name)
+        if name in MATRIX_FUNCTIONS:
+            raise Undecided(f"{name} acts on vectors or matrices (not checked at scalar level)")
         # a name this note does not define, applied to arguments: a function symnet knows nothing about (a
         # claim about it holds only if it holds for every function), never a product of letters
         return sp.Function(name.lstrip("\\"), real=True)(*values)

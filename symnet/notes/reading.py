@@ -23,7 +23,7 @@ import sympy as sp
 from .decide import Domain, UndefinedFunction, decide, satisfiable
 from .latex import LatexError, Node, parse
 from .matrices import MatrixNote
-from .meaning import (KNOWN_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
+from .meaning import (KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
                       family_base, time_limit)
 
 DEFINING = ("=", ":=", "←")
@@ -541,15 +541,20 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
         raise scalar_reason from None
 
 
-MATRIX_NAME = re.compile(r"^([A-Z](\^\{.*\})?|\\(mathbf|boldsymbol|bm|vec|mathbb)\{?.*|\\(Sigma|Lambda))$")
+MATRIX_NAME = re.compile(r"^(\\(hat|bar|tilde|widehat|mathcal|mathrm|operatorname)\{)?[A-Z]|"
+                         r"^\\(mathbf|boldsymbol|bm|vec|mathbb)\b|^\\(Sigma|Lambda)")
 
 
 def _matrix_notation(node: Node, state: NoteState) -> bool:
     if node.kind in ("transpose", "matrix", "norm") or node.kind == "op" and node.name == "∘":
         return True
-    if node.kind == "name" and (MATRIX_NAME.match(node.name) or state.matrices.defines(node)):
+    if node.kind == "name" and MATRIX_NAME.match(node.name):
         return True
-    if node.kind == "call" and node.name in ("softmax", "Softmax", "LayerNorm", "rowsum", "diag", "tr"):
+    if node.kind in ("name", "sub") and state.matrices.defines(node):
+        return True
+    if node.kind == "call" and node.name in MATRIX_FUNCTIONS:
+        return True
+    if node.kind == "sub" and node.args and isinstance(node.args[0], Node) and _matrix_notation(node.args[0], state):
         return True
     return any(isinstance(a, Node) and _matrix_notation(a, state) for a in node.args)
 
