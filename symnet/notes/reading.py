@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .decide import Domain, UndefinedFunction, decide, satisfiable
-from .latex import LatexError, Node, parse
+from .latex import LatexError, Node, parse, read
+from .notation import defined_word
 from .matrices import MatrixNote
 from .meaning import (KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
                       family_base, time_limit)
@@ -71,6 +72,7 @@ class NoteState:
         return any(s in names for s, (_, scope, _line) in self.settings.items() if scope == self.scope)
     distinct: set = field(default_factory=set)        # index pairs stated different (j ≠ i)
     cue: str | None = None                            # what the words before the formula make of it
+    words: set = field(default_factory=set)           # multi-letter names the note defined (LSE)
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
 
 
@@ -79,7 +81,8 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     text = formula.text.strip()
     lead = len(formula.text) - len(formula.text.lstrip())
     try:
-        tree = parse(formula.text)
+        parsed = read(formula.text, names=frozenset(state.words))
+        tree = parsed.tree
     except LatexError as exc:
         # an error at the very end points just past the last character, not at the closing delimiter's line
         line, column = formula.position(min(exc.offset, len(formula.text.rstrip())))
@@ -90,6 +93,9 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.prose = getattr(formula, "context", "")
     state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
     state.cue = _cue(formula)
+    word = defined_word(formula.text)
+    if word:
+        state.words.add(word)   # LSE(z) = …: LSE is one name in the formulas after this one
     rows = tree.args if tree.kind == "rows" else (tree,)
     verdicts = []
     for k, row in enumerate(rows):
@@ -97,7 +103,12 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         line, column = formula.position(offset)
         end = rows[k + 1].offset if k + 1 < len(rows) else len(formula.text)
         row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
-        verdicts.append(_judge_row(row, state, line, column, row_text, budget))
+        verdict = _judge_row(row, state, line, column, row_text, budget)
+        if parsed.readings and verdict.status in ("verified", "refuted", "undecided"):
+            # say how an ambiguous piece of notation was read (W_{12} as W_{1,2})
+            verdict = Verdict(verdict.line, verdict.column, verdict.text, verdict.status,
+                              f"{verdict.detail} ({'; '.join(parsed.readings)})")
+        verdicts.append(verdict)
     return verdicts
 
 
@@ -137,6 +148,11 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     def verdict(status: str, detail: str = "") -> Verdict:
         return Verdict(line, column, text, status, detail)
 
+    if tree.kind == "shape":
+        declared = state.matrices.declare(tree)
+        return verdict("assumption", "a shape declaration" + (" (used by the matrix checks)" if declared else ""))
+    if tree.kind == "condition":
+        return verdict("assumption", "a condition on the rows around it")
     if tree.kind != "rel":
         state.previous = tree
         return verdict("mention")
@@ -349,10 +365,12 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             where = state.lines.get(member, state.lines.get(base))
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
+    # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
+    as_matrices = state.matrices.define_node(left, right)
     try:
         value, = unify_indices(meaning.expr(right))
     except Undecided as exc:
-        if state.matrices.define_node(left, right):
+        if as_matrices:
             return "definition", "read as matrices"
         return "definition", f"its right side is not evaluated: {exc}"
     value = value.xreplace({sp.Symbol(i.name, real=True): i for i in member.indices if isinstance(i, sp.Symbol)})
