@@ -419,6 +419,9 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
 
 ORDER = ("<", "≤", ">", "≥")
 SPECIAL = (0, 1, -1, sp.Rational(1, 2), 2)
+#: Values each variable takes at the edge points of a restricted domain, and how many such points.
+EDGES = (-2, -1, sp.Rational(-1, 2), 0, sp.Rational(1, 2), 1, 2, 3)
+EDGE_POINTS = 120
 #: The values every real variable takes at the first points.
 FIXED = (0.0, 1.0, -1.0)
 #: Fewer agreeing points than this is not evidence enough.
@@ -461,9 +464,16 @@ class _Sampler:
                 self.good.append(point)
         if self.constant and self.good:
             self.good *= MIN_POINTS   # one exact point decides a claim without variables
+        if self.undefined:
+            # a restricted domain: its edges (negative bases with whole or half exponents …) get a closer look
+            for _ in range(EDGE_POINTS):
+                holds, point, a, b = self.point(0, edge=True)
+                if holds is False:
+                    left, right = _show_pair(a, b)
+                    return Outcome("refuted", f"at {_where(point)}: left {left}, right {right}")
         return None
 
-    def point(self, attempt: int):
+    def point(self, attempt: int, edge: bool = False):
         """(holds: True, False or None, the point, left, right) at one drawn point."""
         # the first points put every variable at 0, 1, -1 (where x² > 0 and 1/x break), then at random
         wide, fixed = attempt % 4 != 3, FIXED[attempt] if attempt < len(FIXED) else None
@@ -473,7 +483,8 @@ class _Sampler:
         point = _wholes(compiled.symbols, self.rng, self.domain, wide)
         for x in compiled.symbols:
             if x not in point:
-                point[x] = _real_value(self.rng, self.domain.bound_of(x), wide, fixed)
+                chosen = float(self.rng.choice(EDGES)) if edge else fixed
+                point[x] = _real_value(self.rng, self.domain.bound_of(x), wide, chosen)
         values = [sp.Rational(point[x]) for x in compiled.symbols]
         families = [_Family(self.member_drawer(base, point, wide, fixed)) for base in compiled.families]
         # nothing to vary: one exact point decides
@@ -484,7 +495,8 @@ class _Sampler:
         if a is None or b is None or a2 is None or b2 is None:
             if a is None and b is None:
                 self.undefined.append(point)
-            elif fixed is None and not any(v in SPECIAL for v in point.values()) and self.one_sided is None:
+            elif fixed is None and not edge and not any(v in SPECIAL for v in point.values()) and \
+                    self.one_sided is None:
                 # (a singularity at a special value, x/x = 1 at 0 or 1/(x² + λ) at x = λ = -1, says nothing
                 # about the domain: only random points can show one)
                 self.one_sided = (point, a2 if a is not None else None, b2 if b is not None else None)
