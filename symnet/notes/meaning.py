@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from .assumptions import Facts, read_prose
 from .latex import Node
 
 
@@ -71,8 +72,6 @@ CAPITAL = re.compile(r"^[A-Z](\^\{.*\})?$")
 #: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
 CALL_LIKE = {"f", "g", "l", "F", "G", "J", "L", "P", "p", "q", "Q"}
 INTEGER_LIKE = re.compile(r"^(i|j|k|l|m|n|t|N|T|K|M|d|d_k|L)$")
-UNIT_VARIANCE = re.compile(r"unit[- ]variance|variance (of )?1\b|方差为\s*1|方差是\s*1|N\(0,\s*1\)|\\mathcal\{N\}\(0,\s*1\)|"
-                           r"N\(0,\s*I\)|标准正态|standard normal", re.IGNORECASE)
 
 
 def _fraction(text: str) -> sp.Rational:
@@ -87,12 +86,34 @@ class Context:
     values: dict            # Symbol | Indexed -> expression
     functions: dict         # name -> (parameters, expression)
     prose: str = ""         # the text around the formula (for stated assumptions)
-    formula_mentions_variances: bool = False   # the formula itself names σ_q or σ_k
+    formula: str = ""       # the formula's own LaTeX
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
+    facts: Facts = None     # what the note assumes (symnet.notes.assumptions), merged as it is read
+    evidence: list = None   # the facts the current claim's expectations rest on, in words
 
     def __post_init__(self) -> None:
         if self.expansions is None:
             self.expansions = {}
+        if self.facts is None:
+            self.facts = Facts()
+        if self.evidence is None:
+            self.evidence = []
+        self._read = ""
+
+    def assume(self, facts: Facts) -> None:
+        """Add assumptions (later statements win over earlier ones about the same thing)."""
+        if facts:
+            self.facts = self.facts.merge(facts)
+
+    def read_prose(self, text: str) -> None:
+        """Read the assumptions in the prose around a formula (only what was not read just before)."""
+        self.prose = text
+        if text == self._read:
+            return
+        new = text[len(self._read):] if self._read and text.startswith(self._read) else text
+        self._read = text
+        if new.strip():
+            self.assume(read_prose(new))
 
     @classmethod
     def empty(cls) -> "Context":
@@ -126,6 +147,11 @@ class Meaning:
             base = node.args[0]
             if base.kind != "name":
                 raise Undecided("a subscript on an expression")
+            pair = node.args[1:]
+            if len(pair) == 1 and pair[0].kind == "op" and pair[0].name == "*":
+                pair = pair[0].args
+            if base.name == r"\delta" and len(pair) == 2 and all(i.kind in ("name", "num") for i in pair):
+                return sp.KroneckerDelta(*[self.index(i) for i in pair])  # δ_ij: Kronecker's
             indices = [self.index(i) for i in node.args[1:]]
             return sp.IndexedBase(base.name, real=True)[tuple(indices)]
         raise Undecided(f"{node.kind} is not a name")
@@ -299,52 +325,66 @@ class Meaning:
         return op(content, (index, start, end))
 
     def expectation(self, name: str, args: tuple) -> sp.Expr:
-        """E[q·k] and Var(q·k) for independent q, k with zero-mean components (symnet.theory)."""
-        from ..theory import dot_product_variance
+        """E[X], Var(X), Cov(X, Y) by the rules of expectation under the facts the note has stated
+        (:mod:`symnet.notes.expectation`); the facts used are kept for the verdict's evidence."""
+        from .expectation import Expectation
 
-        if len(args) != 1:
-            raise Undecided(f"{name} of several arguments")
-        scale, dot = _dot_product(args[0])
-        if dot is None:
-            raise Undecided(f"{name} of something other than a dot product q·k")
-        if name == "E":
-            return sp.S.Zero
-        if name != "Var":
-            raise Undecided("covariances are not derived")
-        r = dot_product_variance()
-        sigma = sp.IndexedBase(r"\sigma", real=True)
-        q, k = sp.Symbol("q", integer=True), sp.Symbol("k", integer=True)
-        variances = {r["sigma_q"]: sigma[q], r["sigma_k"]: sigma[k]}
-        if not self.ctx.formula_mentions_variances:
-            # the claim names no σ_q, σ_k: the note must say what they are
-            if not UNIT_VARIANCE.search(self.ctx.prose):
-                raise Undecided("assumptions missing: state the components' variances (e.g. 'unit variance')")
-            variances = {r["sigma_q"]: 1, r["sigma_k"]: 1}
-        d = self.ctx_dimension()
-        variance = r["variance"].xreplace(variances).xreplace({r["d_k"]: d})
-        return self.expr(scale) ** 2 * variance if scale is not None else variance
+        wanted = 2 if name == "Cov" else 1
+        if len(args) != wanted:
+            raise Undecided(f"{name} of {len(args)} argument(s)")
+        # vectors (stated q ∈ ℝ^d, or spoken of as having components) do not commute: (q·k)² stays a square
+        reader = _VectorMeaning(self.ctx, {n for n in _names(args) if self.ctx.facts.is_vector(n)})
+        values = [expand(reader.expr(_without_transposes(a)), self.ctx.values) for a in args]
+        # a vector whose shape the note does not state has the dimension d_k when the note names d_k
+        named = re.search(r"d_\{?k\}?", self.ctx.prose + " " + self.ctx.formula)
+        rules = Expectation(self.ctx.facts, self.ctx_dimension() if named else None)
+        result = rules.mean(*values) if name == "E" else rules.variance(*values) if name == "Var" else \
+            rules.covariance(*values)
+        self.ctx.evidence += rules.used
+        return result
 
     def ctx_dimension(self) -> sp.Expr:
         return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
+
+
+class _VectorMeaning(Meaning):
+    """Reads vectors as non-commuting names, so that q·k, (q·k)² and q·q keep their pairs."""
+
+    def __init__(self, context: Context, vectors: set) -> None:
+        super().__init__(context)
+        self.vectors = vectors
+
+    def symbol(self, name: str) -> sp.Symbol:
+        from .assumptions import plain
+        if plain(name) in self.vectors:
+            return sp.Symbol(name, commutative=False)
+        return Meaning.symbol(name)
+
+
+def _names(nodes) -> set:
+    out = set()
+    for n in nodes:
+        if isinstance(n, Node):
+            if n.kind == "name":
+                out.add(n.name)
+            out |= _names(n.args)
+    return out
+
+
+def _without_transposes(node: Node) -> Node:
+    """q^T k read as q·k (transposes of single names dropped: for vectors q^T k is the dot product)."""
+    if node.kind == "transpose" and node.args and node.args[0].kind == "name":
+        return node.args[0]
+    if not any(isinstance(a, Node) for a in node.args):
+        return node
+    return Node(node.kind, node.name, tuple(_without_transposes(a) if isinstance(a, Node) else a
+                                            for a in node.args), node.offset)
 
 
 def _ungroup(node: Node) -> Node:
     while node.kind in ("group", "paren") and len(node.args) == 1:
         node = node.args[0]
     return node
-
-
-def _dot_product(node: Node) -> tuple[Node | None, Node | None]:
-    """(scale, q·k) from q·k, q·k/√d_k, or (q·k)/c."""
-    if node.kind == "paren":
-        return _dot_product(node.args[0])
-    if node.kind == "op" and node.name == "*" and all(a.kind == "name" for a in node.args):
-        return None, node
-    if node.kind == "op" and node.name == "/":
-        scale, dot = _dot_product(node.args[0])
-        if dot is not None and scale is None:
-            return Node("op", "/", (Node("num", "1"), node.args[1])), dot
-    return None, None
 
 
 def _key(node: Node) -> str:

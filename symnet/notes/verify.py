@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import sympy as sp
 
+from .assumptions import describe, read_memberships
 from .extract import Formula, extract_formulas
 from .latex import LatexError, Node, parse
 from .matrices import MatrixNote
@@ -133,21 +134,32 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         return Verdict(line, column, text, "unparseable", exc.message + hint)
     line, column = formula.position(lead)
-    state.context.prose = formula.context
-    state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
+    state.context.read_prose(formula.context)
+    state.context.assume(read_memberships(tree, line))
+    state.context.formula, state.context.evidence = formula.text, []
     meaning = Meaning(state.context)
     if tree.kind != "rel":
         return Verdict(line, column, text, "mention")
     ops, parts = tree.args
     try:
         with time_limit(budget * 4):
-            return _judge_relation(ops, parts, meaning, state, line, column, text, budget)
+            return _with_evidence(_judge_relation(ops, parts, meaning, state, line, column, text, budget),
+                                  state.context)
     except TimeLimit:
         return Verdict(line, column, text, "undecided", "time limit")
     except Undecided as exc:
         return Verdict(line, column, text, "undecided", str(exc))
     except (ValueError, TypeError, ZeroDivisionError, RecursionError, sp.SympifyError) as exc:
         return Verdict(line, column, text, "undecided", f"could not evaluate: {type(exc).__name__}")
+
+
+def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
+    """A verdict on expectations names the assumptions it rests on."""
+    used = describe(ctx.evidence)
+    if verdict.status in ("verified", "refuted") and ctx.evidence:
+        return replace(verdict, detail=f"{verdict.detail}; by expectation rules"
+                                       f"{', assuming ' + used if used else ' (no assumptions needed)'}")
+    return verdict
 
 
 def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, text, budget) -> Verdict:
