@@ -456,10 +456,18 @@ def describe(records) -> str:
     return "; ".join(f"{', '.join(w)} ({where})" for where, w in by_source.items())
 
 
+def _text(e) -> str:
+    """A value in plain words: σ_k², not \\sigma[k]**2."""
+    from .latex import UNICODE
+    letters = {v: k for k, v in UNICODE.items() if k.isalpha() and v.startswith("\\")}
+    out = re.sub(r"\\[A-Za-z]+", lambda m: letters.get(m.group(0), m.group(0).lstrip("\\")), sp.sstr(e))
+    return re.sub(r"\[(\w+)\]", r"_\1", out).replace("**2", "²").replace("*", "·")
+
+
 def _words(r) -> str:
     if isinstance(r, Moment):
         kind = {"second": "E of the square"}.get(r.kind, r.kind)
-        return f"{kind} of {r.name} {'=' if r.holds else '≠'} {sp.sstr(r.value)}"
+        return f"{kind} of {r.name} {'=' if r.holds else '≠'} {_text(r.value)}"
     if isinstance(r, Independence):
         names = " and ".join(sorted(r.names))
         if len(r.names) == 1:
@@ -468,15 +476,15 @@ def _words(r) -> str:
     if isinstance(r, Distribution):
         return f"{r.name} {r.family}"
     if isinstance(r, Shape):
-        return f"{r.name} ∈ ℝ^({', '.join(map(sp.sstr, r.dims))})" if r.dims else f"{r.name} real"
+        return f"{r.name} ∈ ℝ^({'×'.join(map(_text, r.dims))})" if r.dims else f"{r.name} real"
     if isinstance(r, ValueSet):
         return f"{r.name} ∈ {{{', '.join(map(sp.sstr, r.values))}}}"
     if isinstance(r, Label):
         return f"{r.name} {r.kind}"
     if isinstance(r, Bound):
-        return f"{sp.sstr(r.subject)} {r.relation} {sp.sstr(r.other)}"
+        return f"{_text(r.subject)} {r.relation} {_text(r.other)}"
     if isinstance(r, IndexRange):
-        return f"{sp.sstr(r.lower)} ≤ {r.name} ≤ {sp.sstr(r.upper)}"
+        return f"{_text(r.lower)} ≤ {r.name} ≤ {_text(r.upper)}"
     return ""
 
 

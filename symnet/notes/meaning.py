@@ -258,14 +258,14 @@ class Meaning:
                 left, right = args[0].args[1]
                 return step(self.expr(left) - self.expr(right))
             raise Undecided("an indicator of something other than x > y")
+        if name in ("E", "Var", "Cov") and name not in self.ctx.functions:
+            return self.expectation(name, args)
         values = [self.expr(a) for a in args]
         if name in self.ctx.functions:
             params, body = self.ctx.functions[name]
             if len(params) != len(values):
                 raise Undecided(f"{name} takes {len(params)} argument(s)")
             return body.xreplace(dict(zip(params, values)))
-        if name in ("E", "Var", "Cov"):
-            return self.expectation(name, args)
         if name in KNOWN_FUNCTIONS:
             if not values:
                 return self.symbol(name)  # \operatorname{cost} used as a name

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from .assumptions import Distribution, Facts, Independence, Label, Moment, Source, _sympy, plain
+from .assumptions import Distribution, Facts, Independence, Label, Moment, Source, _sympy, plain, read_memberships
 from .latex import LatexError, Node, parse
 
 _MATH = r"\$[^$]+\$"
@@ -34,10 +34,12 @@ _PROPERTIES = [
     ("variance", rf"\bvariance\s+of\s+(?P<s>{_SUBJECT})\s+(?:is|equals|=)\s+(?P<neg>not\s+)?(?P<v>{_VALUE})"),
     ("mean", rf"\bmean\s+(?:is|equals)\s+(?P<neg>not\s+)?(?P<v>{_VALUE})"),
     ("variance", rf"\bvariance\s+(?:is|equals)\s+(?P<neg>not\s+)?(?P<v>{_VALUE})"),
-    ("mean", rf"\b(?P<v>zero)[- ]mean\b|\bmeans?\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|zero))?(?P<v2>{_VALUES})"),
+    ("mean", rf"\b(?P<v>zero)[- ]mean\b|\bmeans\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|zero))?(?P<v2>{_VALUES})"
+             rf"|\bmean\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|zero))?(?P<v3>{_VALUE})"),
     ("mean", r"\bcent(?:er|re)d\b|零均值|均值为零|(?:均值|期望|平均值)\s*(?:都|均)?\s*(?:为|是|=|等于)\s*(?P<v>" + _VALUE + ")"),
     ("variance", r"\bunit[- ]variances?\b|单位方差|方差\s*(?:都|均)?\s*(?:为|是|=|等于)\s*(?P<v>" + _VALUE + ")"),
-    ("variance", rf"\bvariances?\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v>{_VALUES})"),
+    ("variance", rf"\bvariances\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v>{_VALUES})"
+                 rf"|\bvariance\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v2>{_VALUE})"),
     ("deviation", rf"\bstandard\s+deviations?\s*(?:=\s*|of\s+(?=\d|σ|\$\\sigma))?(?P<v>{_VALUES})|标准差\s*(?:为|是|=)\s*(?P<v2>{_VALUE})"),
     ("normal", r"\bstandard\s+(?:normal|gaussian)\b|标准正态|(?:\\mathcal\{N\}|𝒩|(?<![A-Za-z])N)\s*\(\s*(?P<m>[^,()$]+?)\s*,\s*(?P<v>[^()$]+?)\s*\)"),
     ("independent", r"\b(?:mutually\s+)?independen(?:t(?:ly)?|ce)\b|\biid\b|独立同分布|相互独立|独立"),
@@ -47,7 +49,7 @@ _PROPERTY = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PROPERTIES]
 
 _NEGATION = re.compile(r"(?:\b(?:not|never|no|nor|without(?:\s+assuming)?|cannot|non)\b-?|n't|\bnon-)[\w\s-]{0,20}$"
                        r"|(?:不|非|并不|未必|不一定|不是|没有|无需|无)\s*$", re.IGNORECASE)
-_NEGATED_AFTER = re.compile(r"^\s*(?:is|are)\s+not\s+(?:assumed|required|needed|given|guaranteed)|^\s*不成立",
+_NEGATED_AFTER = re.compile(r"^(?:\s+(?:of|between)\s+[^.;,]{0,40}?)?\s*(?:is|are)\s+not\s+(?:assumed|required|needed|given|guaranteed)|^\s*不成立",
                             re.IGNORECASE)
 _CLAUSE = re.compile(r",|;|，|；|\bbut\b|\band\b|\bwith\b|\bwhile\b|但|且|并且|和|而")
 _CONCLUSION = re.compile(r"(?:^|[\s,，])(?:then|so|hence|thus|therefore|which gives|we get|it follows)\b"
@@ -93,6 +95,12 @@ def _read_sentence(sentence: str, source: Source) -> Facts:
     items = sorted([(p["start"], "property", p) for p in properties] + [(n[0], "name", n) for n in names],
                    key=lambda t: t[0])
     facts = Facts()
+    for m in re.finditer(_MATH, sentence):       # "let $q, k \in \mathbb{R}^{d}$ have …": the shapes too
+        try:
+            stated = read_memberships(parse(m.group(0)[1:-1]))
+            facts = facts.merge(stated._map(lambda r: replace(r, source=source)))
+        except (LatexError, RecursionError):
+            pass
     for prop, subjects in _bind(items, sentence):
         facts = facts.merge(_facts(prop, subjects, components, source))
     return facts
@@ -226,9 +234,9 @@ def _facts(prop: dict, subjects: list, components: bool, source: Source) -> Fact
     if kind == "normal":
         if "m" in groups:
             mean, variance = _value(groups["m"]), _value(groups["v"])
-            if variance is None and groups["v"].strip() in ("I", r"\mathbf{I}", "I_d"):
+            identity = groups["v"].strip() in ("I", r"\mathbf{I}", "I_d")
+            if identity:
                 variance = sp.S.One  # N(0, I): independent unit-variance components
-                members = True
             if mean is None or variance is None:
                 return Facts()
         else:
@@ -237,9 +245,11 @@ def _facts(prop: dict, subjects: list, components: bool, source: Source) -> Fact
             return Facts(distributions=tuple(Distribution(n, "not normal", source) for n in names))
         moments = tuple(Moment(n, k, v, True, source) for n in names for k, v in (("mean", mean), ("variance", variance)))
         out = Facts(moments=moments, distributions=tuple(Distribution(n, "normal", source) for n in names))
+        if "m" in groups and identity:
+            out = out.merge(Facts(independence=(Independence(frozenset(names), True, True, source),)))
         return out
-    values = {"mean": [sp.S.Zero], "variance": [sp.S.One]}.get(kind, []) if not (groups.get("v") or groups.get("v2")) \
-        else _values(groups.get("v") or groups.get("v2"))
+    given = groups.get("v") or groups.get("v2") or groups.get("v3")
+    values = _values(given) if given else {"mean": [sp.S.Zero], "variance": [sp.S.One]}.get(kind, [])
     if not values:
         return Facts()
     if kind == "deviation":
