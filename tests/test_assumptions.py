@@ -167,3 +167,38 @@ def test_evidence_in_words():
               independence=(Independence(frozenset("qk"), True, True, Source(quote="q and k independent")),))
     text = describe(f.records())
     assert "mean of q = 0 (line 3)" in text and "k and q independent (components too)" in text
+
+
+@pytest.mark.parametrize("text,name,kind", [
+    # a name that counts something is a size, not a random name
+    ("Assume that we draw $m$ samples $x_i$ from a distribution with mean 0 and variance 1.", "m", "mean"),
+    # a value written as an equation is not a subject
+    ("After normalising, the batch has zero mean $\\boldsymbol{\\mu} = 0$ and unit variance.", "\\mu", "mean"),
+    # a property and a name far apart, a preposition between them
+    ("Noise of mean zero $\\epsilon \\sim \\mathcal{N}(0,\\sigma^2)$ is then added to the input $\\mathbf{x}$.",
+     "x", "mean"),
+    # i.e. and e.g. are not the names e, i, g
+    ("The noise is independent, i.e., it has mean 0, e.g. Gaussian.", "e", "mean"),
+])
+def test_misreadings_avoided(text, name, kind):
+    assert read_prose(text).moment(name, kind) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The columns $a$ and $b$ are linearly independent.",
+    "$a$ and $b$ are conditionally independent given $c$.",
+    "We control the learning rates $a$ and $b$ independently.",
+])
+def test_other_kinds_of_independence_are_not_independence(text):
+    assert read_prose(text).independent("a", "b") is None
+
+
+def test_the_right_subject_is_kept_when_others_are_near():
+    f = read_prose("Noise of mean zero $\\epsilon \\sim \\mathcal{N}(0,\\sigma^2)$ is then added to the input "
+                   "$\\mathbf{x}$.")
+    assert f.mean("\\epsilon").value == 0 and f.normal("\\epsilon") is not None
+    f = read_prose("Suppose every element of the query $\\mathbf{q} \\in \\mathbb{R}^d$ and the key "
+                   "$\\mathbf{k}_i \\in \\mathbb{R}^d$ is an independent random variable with zero mean and unit "
+                   "variance.")
+    assert f.variance("q").value == 1 and f.variance("k").value == 1 and f.independent("q", "k")
+    assert f.shape("q").dims == (sp.Symbol("d", real=True),)

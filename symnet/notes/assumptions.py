@@ -279,9 +279,9 @@ _COMPONENTS = re.compile(r"\bcomponents?\b|\bentries\b|\belements\b|\bcoordinate
 def plain(name: str) -> str:
     r"""The key a name is filed under: ``\mathbf{q}`` → ``q``, ``q_i`` → ``q`` (a family), ``x_1`` stays."""
     name = name.strip()
-    m = re.fullmatch(r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\{(.+)\}", name)
+    m = re.fullmatch(r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\{([^{}]+)\}(.*)", name)
     if m:
-        name = m.group(1).strip()
+        name = m.group(1).strip() + m.group(2)
     m = re.fullmatch(r"(.+?)_\{?([A-Za-z])\}?", name)
     if m and not name.startswith("\\sigma") and not name.startswith("d_"):
         name = m.group(1)

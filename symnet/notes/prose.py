@@ -41,8 +41,11 @@ _PROPERTIES = [
     ("variance", rf"\bvariances\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v>{_VALUES})"
                  rf"|\bvariance\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v2>{_VALUE})"),
     ("deviation", rf"\bstandard\s+deviations?\s*(?:=\s*|of\s+(?=\d|σ|\$\\sigma))?(?P<v>{_VALUES})|标准差\s*(?:为|是|=)\s*(?P<v2>{_VALUE})"),
-    ("normal", r"\bstandard\s+(?:normal|gaussian)\b|标准正态|(?:\\mathcal\{N\}|𝒩|(?<![A-Za-z])N)\s*\(\s*(?P<m>[^,()$]+?)\s*,\s*(?P<v>[^()$]+?)\s*\)"),
-    ("independent", r"\b(?:mutually\s+)?independen(?:t(?:ly)?|ce)\b|\biid\b|独立同分布|相互独立|独立"),
+    ("normal", r"\bstandard\s+(?:normal|gaussian)\b|标准正态|(?:\\mathcal\{N\}|𝒩|(?<![A-Za-z])(?-i:N))\s*\(\s*(?P<m>[^,()$]+?)\s*,\s*(?P<v>[^()$]+?)\s*\)"),
+    # conditional and linear independence are other statements: not read as independence
+    ("independent", r"(?<!conditionally )(?<!linearly )\b(?:mutually\s+)?independen(?:t|ce)\b|\biid\b|独立同分布|相互独立|独立"
+                    r"|\b(?:drawn|sampled|generated|chosen|picked|distributed)\s+independently\b"
+                    r"|\bindependently\s+(?:and\s+identically\s+)?(?:drawn|sampled|generated|distributed|chosen|from)\b"),
     ("one-hot", r"\bone[- ]hot\b|独热"),
 ]
 _PROPERTY = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PROPERTIES]
@@ -56,8 +59,17 @@ _CONCLUSION = re.compile(r"(?:^|[\s,，])(?:then|so|hence|thus|therefore|which g
                          r"|因此|所以|于是|从而|可得", re.IGNORECASE)
 _COMPONENTS = re.compile(r"\bcomponents?\b|\bentries\b|\belements\b|\bcoordinates\b|分量|元素|各维", re.IGNORECASE)
 _GLOSSARY = [(re.compile(r"\bquer(?:y|ies)\b", re.I), "q"), (re.compile(r"\bkeys?\b", re.I), "k")]
-_LETTER = re.compile(r"(?<![A-Za-z\\$_^{])([A-Za-z])(?![A-Za-z_^{(])")
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。；！？])|\n\s*\n")
+_LETTER = re.compile(r"(?<![A-Za-z\\$_^{'’])([A-Za-z])(?![A-Za-z_^{('’])")
+#: words that make independence hold among a family's own members too
+_EACH_OTHER = re.compile(r"each other|one another|\bmutually\b|\biid\b|independently|相互|彼此|独立同分布", re.I)
+_PREPOSITION = re.compile(r"\b(?:to|of|from|into|for|at|on|in|by|as|than|is|are|has|have)\b|[,;:，；：]", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。；！？])|\n\s*\n|\n(?=\s*(?:[*+-]|\d+\.)\s)")
+#: between two names of one group: "q and k", "q, k", "the query q and the key k"
+_JOIN = re.compile(r"^[\s,]*(?:and|or|和|与|、|及)?\s*(?:the(?:\s+\w+)?\s*)?$", re.I)
+#: a name that counts something is a size, not a random name
+_COUNT = re.compile(r"^\s*-?\s*(?:samples?|examples?|observations?|points?|draws?|times|class(?:es)?|dimension(?:s|al)?"
+                    r"|elements|entries|components|layers?|steps?|tokens?|words?|heads?|features?|inputs|outputs"
+                    r"|个|次|维)\b", re.I)
 
 
 def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
@@ -72,7 +84,8 @@ def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
 
 def _normalise(text: str) -> str:
     text = re.sub(r"\bi\.\s?i\.\s?d\.?", "iid", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(e\.g|i\.e|cf|resp|etc)\.", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(e\.g|i\.e|cf|resp|etc|vs)\.?(?=[\s,:;)])", lambda m: m.group(1).replace(".", ""), text,
+                  flags=re.IGNORECASE)
     text = text.replace("²", "^2").replace("$$", "$")
     return text
 
@@ -102,7 +115,7 @@ def _read_sentence(sentence: str, source: Source) -> Facts:
         except (LatexError, RecursionError):
             pass
     for prop, subjects in _bind(items, sentence):
-        facts = facts.merge(_facts(prop, subjects, components, source))
+        facts = facts.merge(_facts(prop, subjects, components, source, sentence))
     return facts
 
 
@@ -127,46 +140,54 @@ def _negated(sentence: str, m: re.Match, earlier: list[dict]) -> bool:
     return bool(_NEGATION.search(before) or _NEGATED_AFTER.match(sentence[m.end():]))
 
 
-def _names(sentence: str, taken: list, components: bool) -> list[tuple[int, str, bool]]:
-    """(position, name, written as a member like q_i) for each name outside the properties' phrases."""
+def _names(sentence: str, taken: list, components: bool) -> list[tuple[int, int, str, bool]]:
+    """(start, end, name, written as a member like q_i) for each name outside the properties' phrases; a name
+    that counts something ("$n$ samples", "$k$-class") is not a random name."""
     def free(a: int, b: int) -> bool:
         return not any(a < e and s < b for s, e in taken)
 
+    def counts(end: int) -> bool:
+        return _COUNT.match(sentence[end:]) is not None
+
     out = []
-    spans = []
     for m in re.finditer(_MATH, sentence):
-        spans.append((m.start(), m.end()))
-        if free(m.start(), m.end()):
-            out += [(m.start(), n, member) for n, member in _math_names(m.group(0)[1:-1])]
+        if free(m.start(), m.end()) and not counts(m.end()):
+            out += [(m.start(), m.end(), n, member) for n, member in _math_names(m.group(0)[1:-1])]
     outside = re.sub(_MATH, lambda m: " " * len(m.group(0)), sentence)
     for m in _LETTER.finditer(outside):
-        if m.group(1) not in "aAI" and free(m.start(), m.end()):
-            out.append((m.start(), m.group(1), False))
+        if m.group(1) not in "aAI" and free(m.start(), m.end()) and not counts(m.end()):
+            out.append((m.start(), m.end(), m.group(1), False))
     if components:
         for pattern, name in _GLOSSARY:
-            out += [(m.start(), name, False) for m in pattern.finditer(outside) if free(m.start(), m.end())]
+            out += [(m.start(), m.end(), name, False) for m in pattern.finditer(outside) if free(m.start(), m.end())]
     return sorted(out)
 
 
 def _math_names(latex: str) -> list[tuple[str, bool]]:
+    """The names a maths span speaks of: $q$, $q_i$, $q, k$, the left side of $q \\in \\mathbb{R}^d$
+    (not of $\\mu = 0$: that is a value, not a subject)."""
     try:
         tree = parse(latex)
     except (LatexError, RecursionError):
         m = re.match(r"\s*([^\\]|\\[A-Za-z]+)\s*\\sim", latex)
         return [(plain(m.group(1)), False)] if m else []
     if tree.kind == "rel":
+        if tree.args[0] != ("∈",):
+            return []
         tree = tree.args[1][0]
     nodes = tree.args if tree.kind == "tuple" else (tree,)
     out = []
     for n in nodes:
         if isinstance(n, Node) and n.kind == "rel":
+            if n.args[0] != ("∈",):
+                return []
             n = n.args[1][0]
         if isinstance(n, Node) and n.kind == "name" and n.name not in (r"\mathbb{R}",):
             out.append((plain(n.name), False))
         elif isinstance(n, Node) and n.kind == "sub" and n.args[0].kind == "name":
-            index = n.args[1]
-            member = index.kind == "name" and len(index.name) == 1
-            out.append((plain(n.args[0].name) if member else _member_key(n), member))
+            numbers = all(a.kind == "num" for a in n.args[1:])
+            # q_i, w_{ij}: a member standing for its family; x_1: that member itself
+            out.append((_member_key(n), False) if numbers else (plain(n.args[0].name), True))
     return out
 
 
@@ -176,11 +197,12 @@ def _member_key(node: Node) -> str:
 
 
 def _bind(items: list, sentence: str):
-    """(property, names) pairs: a property speaks of the names just before it, else of those right after;
-    "independent of y" also takes the names after it."""
+    """(property, names) pairs: a property speaks of the group of names just before it (q and k, …), else of
+    the group right after it ("zero-mean noise $\\epsilon$"); "independent of y" takes both."""
     groups: list[tuple[str, list]] = []
     for _, kind, item in items:
-        if groups and groups[-1][0] == kind:
+        if groups and groups[-1][0] == kind and (kind == "property" or
+                                                 _JOIN.match(sentence[groups[-1][1][-1][1]:item[0]])):
             groups[-1][1].append(item)
         else:
             groups.append((kind, [item]))
@@ -189,12 +211,22 @@ def _bind(items: list, sentence: str):
             continue
         before = groups[k - 1][1] if k > 0 else []
         after = groups[k + 1][1] if k + 1 < len(groups) else []
+        if before and not _close(sentence[before[-1][1]:props[0]["start"]], 60):
+            before = []
+        if after and not _close(sentence[props[-1]["end"]:after[0][0]], 30):
+            after = []
         for p in props:
-            subjects = list(before) if before else list(after)
+            subjects = list(before) if before else list(after) if not _PREPOSITION.search(
+                sentence[props[-1]["end"]:after[0][0]] if after else "") else []
             if p["kind"] == "independent" and before and after and \
                     re.match(r"\s*(?:of|from|和|与)\b", sentence[props[-1]["end"]:after[0][0]] + " "):
                 subjects = list(before) + list(after)
             yield p, subjects
+
+
+def _close(gap: str, most: int) -> bool:
+    """A short stretch of words with no other maths in it."""
+    return len(gap) <= most and "$" not in gap
 
 
 def _value(text: str) -> sp.Expr | None:
@@ -217,12 +249,13 @@ def _values(text: str) -> list[sp.Expr]:
     return values if all(v is not None for v in values) else []
 
 
-def _facts(prop: dict, subjects: list, components: bool, source: Source) -> Facts:
+def _facts(prop: dict, subjects: list, components: bool, source: Source, sentence: str) -> Facts:
     kind, groups, holds = prop["kind"], prop["groups"], not prop["negated"]
     if "s" in groups:
-        subjects = [(0, n, m) for n, m in _math_names(groups["s"].strip("$"))]
-    names = list(dict.fromkeys(n for _, n, _ in subjects))
-    members = components or any(m for _, _, m in subjects)
+        subjects = [(0, 0, n, m) for n, m in _math_names(groups["s"].strip("$"))]
+    names = list(dict.fromkeys(n for _, _, n, _ in subjects))
+    members = components or _EACH_OTHER.search(sentence) is not None or \
+        (len(names) == 1 and any(m for _, _, _, m in subjects))
     if kind == "independent":
         if len(names) >= 2 or (names and members):
             return Facts(independence=(Independence(frozenset(names), members, holds, source),))
