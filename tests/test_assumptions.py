@@ -1,5 +1,7 @@
 """Assumptions read from formulas and from prose (English and Chinese), negations included."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import sympy as sp
 
 from symnet.notes.assumptions import (Facts, Independence, Moment, Source, describe, read_formula,
@@ -202,3 +204,21 @@ def test_the_right_subject_is_kept_when_others_are_near():
                    "variance.")
     assert f.variance("q").value == 1 and f.variance("k").value == 1 and f.independent("q", "k")
     assert f.shape("q").dims == (sp.Symbol("d", real=True),)
+
+
+WORDS = ["$q$", "$k_i$", "$x$", "and", "not", "independent", "of", "mean", "0", "zero-mean", "variance", "unit",
+         "$\\sigma^2$", "σ²", "is", "components", "i.i.d.", "N(0, 1)", "$x \\sim \\mathcal{N}(0,1)$", "one-hot", ",", ".",
+         "均值为", "方差为1", "独立", "非", "then", "$\\{$", "$", "\\", "$q \\in \\mathbb{R}^{d}$", "(", "$a = $", "x"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=25))
+def test_any_prose_is_read_without_error(words):
+    facts = read_prose(" ".join(words))
+    assert isinstance(facts, Facts)
+    describe(facts.records())
+    # a denial read from the same words never becomes the fact it denies
+    for m in facts.moments:
+        if not m.holds:
+            assert facts.moment(m.name, m.kind) is None or facts.moments.index(m) < max(
+                k for k, r in enumerate(facts.moments) if r.name == m.name and r.kind == m.kind and r.holds)

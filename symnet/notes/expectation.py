@@ -29,7 +29,7 @@ from itertools import product
 import sympy as sp
 from sympy.utilities.iterables import multiset_partitions
 
-from .assumptions import Facts, Independence, describe
+from .assumptions import Facts, describe
 from .meaning import Undecided
 
 #: Above this many terms after multiplying sums out, the claim is left undecided (it would only be slow).
@@ -397,4 +397,4 @@ def _show(atom) -> str:
     return str(atom)
 
 
-__all__ = ["Expectation", "Independence"]
+__all__ = ["Expectation"]

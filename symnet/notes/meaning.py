@@ -89,15 +89,13 @@ class Context:
     formula: str = ""       # the formula's own LaTeX
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
     facts: Facts = None     # what the note assumes (symnet.notes.assumptions), merged as it is read
-    evidence: list = None   # the facts the current claim's expectations rest on, in words
+    evidence: list = None   # the facts the current claim's expectations rest on (None: it has none)
 
     def __post_init__(self) -> None:
         if self.expansions is None:
             self.expansions = {}
         if self.facts is None:
             self.facts = Facts()
-        if self.evidence is None:
-            self.evidence = []
         self._read = ""
 
     def assume(self, facts: Facts) -> None:
@@ -340,7 +338,7 @@ class Meaning:
         rules = Expectation(self.ctx.facts, self.ctx_dimension() if named else None)
         result = rules.mean(*values) if name == "E" else rules.variance(*values) if name == "Var" else \
             rules.covariance(*values)
-        self.ctx.evidence += rules.used
+        self.ctx.evidence = (self.ctx.evidence or []) + rules.used
         return result
 
     def ctx_dimension(self) -> sp.Expr:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -136,7 +135,7 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
     line, column = formula.position(lead)
     state.context.read_prose(formula.context)
     state.context.assume(read_memberships(tree, line))
-    state.context.formula, state.context.evidence = formula.text, []
+    state.context.formula, state.context.evidence = formula.text, None
     meaning = Meaning(state.context)
     if tree.kind != "rel":
         return Verdict(line, column, text, "mention")
@@ -155,8 +154,8 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
 
 def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
     """A verdict on expectations names the assumptions it rests on."""
-    used = describe(ctx.evidence)
-    if verdict.status in ("verified", "refuted") and ctx.evidence:
+    if verdict.status in ("verified", "refuted") and ctx.evidence is not None:
+        used = describe(ctx.evidence)
         return replace(verdict, detail=f"{verdict.detail}; by expectation rules"
                                        f"{', assuming ' + used if used else ' (no assumptions needed)'}")
     return verdict
