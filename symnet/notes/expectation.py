@@ -372,11 +372,8 @@ def _same(a, b) -> sp.Expr:
         return sp.S.One if a == b else sp.S.Zero
     if len(a.indices) != len(b.indices):
         return sp.S.Zero
-    if len(a.indices) != 1:
-        if a.indices == b.indices:
-            return sp.S.One
-        raise Undecided(f"{_show(a)} and {_show(b)}: members with several indices are not compared")
-    return sp.KroneckerDelta(a.indices[0], b.indices[0])
+    # w_ij and w_kl are one variable exactly when every index agrees
+    return sp.Mul(*[sp.KroneckerDelta(i, j) for i, j in zip(a.indices, b.indices)])
 
 
 def _family(atom) -> str:

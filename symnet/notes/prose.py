@@ -103,17 +103,20 @@ def _read_sentence(sentence: str, source: Source) -> Facts:
         start = sentence.rfind("\n", 0, properties[0]["start"]) + 1
         end = sentence.find("\n", properties[0]["start"])
         source = replace(source, quote=sentence[start:end if end >= 0 else len(sentence)].strip())
-    taken = [(p["start"], p["end"]) for p in properties]
-    names = _names(sentence, taken, components)
-    items = sorted([(p["start"], "property", p) for p in properties] + [(n[0], "name", n) for n in names],
-                   key=lambda t: t[0])
     facts = Facts()
     for m in re.finditer(_MATH, sentence):       # "let $q, k \in \mathbb{R}^{d}$ have …": the shapes too
+        if "\\in" not in m.group(0) and "∈" not in m.group(0):
+            continue
         try:
             stated = read_memberships(parse(m.group(0)[1:-1]))
             facts = facts.merge(stated._map(lambda r: replace(r, source=source)))
         except (LatexError, RecursionError):
             pass
+    if not properties:
+        return facts
+    names = _names(sentence, [(p["start"], p["end"]) for p in properties], components)
+    items = sorted([(p["start"], "property", p) for p in properties] + [(n[0], "name", n) for n in names],
+                   key=lambda t: t[0])
     for prop, subjects in _bind(items, sentence):
         facts = facts.merge(_facts(prop, subjects, components, source, sentence))
     return facts
