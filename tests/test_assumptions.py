@@ -21,7 +21,8 @@ def test_bounds_and_ranges():
     f = formula(r"\eta > 0")
     assert f.sign(eta) == "positive" and f.bounds[0].source.line == 7
     f = formula(r"0 < \eta\lambda < 2")
-    assert {(b.relation, b.other) for b in f.bounds} == {(">", 0), ("<", 2)}
+    assert {(b.relation, b.other) for b in f.bounds_on(eta * lam)} == {(">", 0), ("<", 2)}
+    assert f.bounds_on(eta) == () and f.sign(eta) is None
     assert all(b.subject == eta * lam for b in f.bounds)
     f = formula(r"1 \le i \le n")
     r = f.index_range("i")

@@ -116,6 +116,20 @@ def test_sample_mean_and_sample_variance():
     assert not agrees(s, 4 * 1.2**2, "mean")          # negative control: n σ² (dividing by n is biased)
 
 
+def test_weighted_sum_of_independent_inputs():
+    # Var(∑_j w_ij x_j) = n σ² γ² (the argument behind Xavier/He initialisation)
+    W = sp.IndexedBase("w", real=True)
+    gamma = sp.Symbol(r"\gamma", real=True)
+    f = read_prose(XAVIER)
+    rule = Expectation(f).variance(sp.Sum(W[i, j] * X[j], (j, 1, n)))
+    assert sp.simplify(rule - n * sigma**2 * gamma**2) == 0
+    rng = np.random.default_rng(6)
+    ws, xs = rng.uniform(-1, 1, (SAMPLES, 5)), rng.normal(0, 0.5, (SAMPLES, 5))   # any law: only moments matter
+    s = (ws * xs).sum(axis=1)
+    value = float(rule.xreplace({n: 5, sigma: np.sqrt(1 / 3), gamma: 0.5}))
+    assert agrees(s, value, "variance") and not agrees(s, 5 / 3, "variance")
+
+
 def test_kronecker_delta_for_components():
     f = facts("The components of $q$ are independent with mean 0 and variance $\\sigma^2$.")
     assert Expectation(f).mean(Q[i] * Q[j]) == sigma**2 * sp.KroneckerDelta(i, j)
@@ -171,6 +185,8 @@ def test_a_vector_without_a_dimension():
 
 # -- through verify -----------------------------------------------------------------------------------------------
 
+XAVIER = ("Let the weights $w_{ij}$ be i.i.d. with zero mean and variance $\\sigma^2$, and let the inputs $x_j$ be "
+          "i.i.d. with zero mean and variance $\\gamma^2$; $x_j$ is independent of $w_{ij}$.\n\n")
 UNIT = "Let $q, k \\in \\mathbb{R}^{d_k}$ have independent components with mean 0 and unit variance.\n\n"
 
 
@@ -193,6 +209,12 @@ UNIT = "Let $q, k \\in \\mathbb{R}^{d_k}$ have independent components with mean 
      "$$\\operatorname{Var}\\left(\\frac{1}{n}\\sum_{i=1}^{n} x_i\\right) = \\frac{\\sigma^2}{n}$$\n", "verified"),
     ("Let $x_i$ be i.i.d. with mean $\\mu$ and variance $\\sigma^2$.\n\n"
      "$$\\operatorname{Var}\\left(\\frac{1}{n}\\sum_{i=1}^{n} x_i\\right) = \\sigma^2$$\n", "refuted"),
+    (UNIT + "$$\\operatorname{Var}\\left(\\sum_{i=1}^{d_k} q_i k_i\\right) = d_k$$\n", "verified"),
+    (UNIT + "$$\\operatorname{Var}\\left(\\sum_{i=1}^{d_k} q_i k_i\\right) = d_k^2$$\n", "refuted"),
+    (XAVIER + "$$\\mathrm{Var}\\left(\\sum_{j=1}^{n} w_{ij} x_j\\right) = n \\sigma^2 \\gamma^2$$\n", "verified"),
+    (XAVIER + "$$\\mathrm{Var}\\left(\\sum_{j=1}^{n} w_{ij} x_j\\right) = n \\sigma^2$$\n", "refuted"),
+    (XAVIER.replace("$x_j$ is independent of $w_{ij}$", "nothing links $x_j$ and $w_{ij}$")
+     + "$$\\mathrm{Var}\\left(\\sum_{j=1}^{n} w_{ij} x_j\\right) = n \\sigma^2 \\gamma^2$$\n", "undecided"),
 ])
 def test_verify_decides_expectations_from_the_notes_assumptions(note, status):
     verdict = verify_text(note).verdicts[-1]

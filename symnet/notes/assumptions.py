@@ -265,6 +265,10 @@ class Facts:
                 out |= e.free_symbols | set(e.atoms(sp.Indexed))
         return out
 
+    def bounds_on(self, subject: sp.Expr) -> tuple:
+        """Every bound stated on ``subject`` (η > 0, η < 1 …), in the order stated."""
+        return tuple(b for b in self.bounds if b.subject == subject)
+
     def sign(self, subject: sp.Expr) -> str | None:
         """``positive``/``nonnegative``/``negative``/``nonpositive`` when a bound against 0 says so."""
         for b in reversed(self.bounds):
