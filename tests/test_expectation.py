@@ -223,3 +223,26 @@ def test_verify_decides_expectations_from_the_notes_assumptions(note, status):
         assert "by expectation rules" in verdict.detail
     if status == "verified":
         assert "mean of" in verdict.detail or "independent" in verdict.detail
+
+
+# -- negative controls: each true result, mutated, must never be verified ---------------------------------------
+
+TRUE_RESULTS = [
+    (UNIT, r"\mathbb{E}[q \cdot q]", "d_k"),
+    (UNIT, r"\operatorname{Var}(q \cdot k)", "d_k"),
+    (UNIT, r"\mathbb{E}[q_i q_j]", r"\delta_{ij}"),
+    ("Let $x$ and $y$ be independent with mean $\\mu$ and variance $\\sigma^2$.\n\n", r"\mathbb{E}[x y]", r"\mu^2"),
+    ("Let $x$ and $y$ be independent with mean $\\mu$ and variance $\\sigma^2$.\n\n", r"\mathrm{Var}(x - y)",
+     r"2 \sigma^2"),
+    ("Let $x$ have mean $\\mu$ and variance $\\sigma^2$.\n\n", r"\mathbb{E}[x^2]", r"\sigma^2 + \mu^2"),
+    ("Let $x$ have mean $\\mu$ and variance $\\sigma^2$.\n\n", r"\mathrm{Var}(3 x + 1)", r"9 \sigma^2"),
+    (XAVIER, r"\mathrm{Var}\left(\sum_{j=1}^{n} w_{ij} x_j\right)", r"n \sigma^2 \gamma^2"),
+]
+
+
+@pytest.mark.parametrize("prose,left,right", TRUE_RESULTS)
+def test_true_results_verify_and_mutants_do_not(prose, left, right):
+    assert verify_text(f"{prose}$${left} = {right}$$\n").verdicts[-1].status == "verified"
+    for wrong in (f"2 \\left({right}\\right)", f"{right} + 1", f"\\left({right}\\right)^2 + 1", "0"):
+        verdict = verify_text(f"{prose}$${left} = {wrong}$$\n").verdicts[-1]
+        assert verdict.status != "verified", (wrong, verdict)
