@@ -327,6 +327,7 @@ class Meaning:
         (:mod:`symnet.notes.expectation`); the facts used are kept for the verdict's evidence."""
         from .expectation import Expectation
 
+        self.ctx.read_prose(self.ctx.prose)   # whoever set the prose, its assumptions are read (once)
         wanted = 2 if name == "Cov" else 1
         if len(args) != wanted:
             raise Undecided(f"{name} of {len(args)} argument(s)")
