@@ -24,16 +24,71 @@ d
 """
 from __future__ import annotations
 
+import re
 from itertools import product
 
 import sympy as sp
 from sympy.utilities.iterables import multiset_partitions
 
-from .assumptions import Facts, describe
-from .meaning import Undecided
+from .assumptions import Facts, describe, plain
+from .latex import Node, parse
+from .meaning import Meaning, Undecided, expand
 
 #: Above this many terms after multiplying sums out, the claim is left undecided (it would only be slow).
 MAX_TERMS = 400
+
+
+def expectation(meaning: Meaning, name: str, args: tuple) -> sp.Expr:
+    """``E``, ``Var`` or ``Cov`` of parsed arguments in a note's context (:meth:`Meaning.expectation`): the facts
+    are the context's (its prose read first), the facts used are added to ``ctx.evidence``."""
+    ctx = meaning.ctx
+    ctx.read_prose(ctx.prose)                 # whoever set the prose, its assumptions are read (once)
+    wanted = 2 if name == "Cov" else 1
+    if len(args) != wanted:
+        raise Undecided(f"{name} of {len(args)} argument(s)")
+    # vectors (stated q ∈ ℝ^d, or spoken of as having components) do not commute: (q·k)² stays a square
+    reader = _VectorMeaning(ctx, {n for n in _names(args) if ctx.facts.is_vector(n)})
+    values = [expand(reader.expr(_without_transposes(a)), ctx.values) for a in args]
+    # a vector whose shape the note does not state has the dimension d_k when the note names d_k
+    named = re.search(r"d_\{?k\}?", ctx.prose + " " + ctx.formula)
+    rules = Expectation(ctx.facts, meaning.expr(parse("d_k")) if named else None)
+    result = rules.mean(*values) if name == "E" else rules.variance(*values) if name == "Var" else \
+        rules.covariance(*values)
+    ctx.evidence = (ctx.evidence or []) + rules.used
+    return result
+
+
+class _VectorMeaning(Meaning):
+    """Reads vectors as non-commuting names, so that q·k, (q·k)² and q·q keep their pairs."""
+
+    def __init__(self, context, vectors: set) -> None:
+        super().__init__(context)
+        self.vectors = vectors
+
+    def symbol(self, name: str) -> sp.Symbol:
+        if plain(name) in self.vectors:
+            return sp.Symbol(name, commutative=False)
+        return Meaning.symbol(name)
+
+
+def _names(nodes) -> set:
+    out = set()
+    for n in nodes:
+        if isinstance(n, Node):
+            if n.kind == "name":
+                out.add(n.name)
+            out |= _names(n.args)
+    return out
+
+
+def _without_transposes(node: Node) -> Node:
+    """q^T k read as q·k (transposes of single names dropped: for vectors q^T k is the dot product)."""
+    if node.kind == "transpose" and node.args and node.args[0].kind == "name":
+        return node.args[0]
+    if not any(isinstance(a, Node) for a in node.args):
+        return node
+    return Node(node.kind, node.name, tuple(_without_transposes(a) if isinstance(a, Node) else a
+                                            for a in node.args), node.offset)
 
 
 class Expectation:
@@ -129,7 +184,8 @@ class Expectation:
         if sp.simplify(d_a - d_b) != 0:
             raise Undecided(f"{a} and {b} have different dimensions ({d_a}, {d_b})")
         i = sp.Dummy("i", integer=True)
-        base_a, base_b = sp.IndexedBase(a.name, real=True), sp.IndexedBase(b.name, real=True)
+        # the families q_i, k_i as the note's own q_i are read (a plain label, real entries)
+        base_a, base_b = (sp.IndexedBase(sp.Symbol(v.name), real=True) for v in (a, b))
         return sp.Mul(*rest) * sp.Sum(base_a[i] * base_b[i], (i, 1, d_a))
 
     def _random(self, atom) -> bool:
@@ -377,7 +433,6 @@ def _same(a, b) -> sp.Expr:
 
 
 def _family(atom) -> str:
-    from .assumptions import plain
     return plain(str(atom.base.label) if isinstance(atom, sp.Indexed) else atom.name)
 
 
@@ -394,4 +449,4 @@ def _show(atom) -> str:
     return str(atom)
 
 
-__all__ = ["Expectation"]
+__all__ = ["Expectation", "expectation"]

@@ -325,59 +325,11 @@ class Meaning:
     def expectation(self, name: str, args: tuple) -> sp.Expr:
         """E[X], Var(X), Cov(X, Y) by the rules of expectation under the facts the note has stated
         (:mod:`symnet.notes.expectation`); the facts used are kept for the verdict's evidence."""
-        from .expectation import Expectation
-
-        self.ctx.read_prose(self.ctx.prose)   # whoever set the prose, its assumptions are read (once)
-        wanted = 2 if name == "Cov" else 1
-        if len(args) != wanted:
-            raise Undecided(f"{name} of {len(args)} argument(s)")
-        # vectors (stated q ∈ ℝ^d, or spoken of as having components) do not commute: (q·k)² stays a square
-        reader = _VectorMeaning(self.ctx, {n for n in _names(args) if self.ctx.facts.is_vector(n)})
-        values = [expand(reader.expr(_without_transposes(a)), self.ctx.values) for a in args]
-        # a vector whose shape the note does not state has the dimension d_k when the note names d_k
-        named = re.search(r"d_\{?k\}?", self.ctx.prose + " " + self.ctx.formula)
-        rules = Expectation(self.ctx.facts, self.ctx_dimension() if named else None)
-        result = rules.mean(*values) if name == "E" else rules.variance(*values) if name == "Var" else \
-            rules.covariance(*values)
-        self.ctx.evidence = (self.ctx.evidence or []) + rules.used
-        return result
+        from .expectation import expectation
+        return expectation(self, name, args)
 
     def ctx_dimension(self) -> sp.Expr:
         return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
-
-
-class _VectorMeaning(Meaning):
-    """Reads vectors as non-commuting names, so that q·k, (q·k)² and q·q keep their pairs."""
-
-    def __init__(self, context: Context, vectors: set) -> None:
-        super().__init__(context)
-        self.vectors = vectors
-
-    def symbol(self, name: str) -> sp.Symbol:
-        from .assumptions import plain
-        if plain(name) in self.vectors:
-            return sp.Symbol(name, commutative=False)
-        return Meaning.symbol(name)
-
-
-def _names(nodes) -> set:
-    out = set()
-    for n in nodes:
-        if isinstance(n, Node):
-            if n.kind == "name":
-                out.add(n.name)
-            out |= _names(n.args)
-    return out
-
-
-def _without_transposes(node: Node) -> Node:
-    """q^T k read as q·k (transposes of single names dropped: for vectors q^T k is the dot product)."""
-    if node.kind == "transpose" and node.args and node.args[0].kind == "name":
-        return node.args[0]
-    if not any(isinstance(a, Node) for a in node.args):
-        return node
-    return Node(node.kind, node.name, tuple(_without_transposes(a) if isinstance(a, Node) else a
-                                            for a in node.args), node.offset)
 
 
 def _ungroup(node: Node) -> Node:
