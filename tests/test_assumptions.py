@@ -7,8 +7,14 @@ import sympy as sp
 from symnet.notes.assumptions import (Facts, Independence, Moment, Source, describe, read_formula,
                                       read_memberships, read_prose)
 from symnet.notes.latex import parse
+from symnet.notes.meaning import Context, Meaning
 
 eta, lam = sp.Symbol(r"\eta", real=True), sp.Symbol(r"\lambda", real=True)
+
+
+def read(latex: str) -> sp.Expr:
+    """A value as verify reads it from a note."""
+    return Meaning(Context.empty()).expr(parse(latex))
 
 
 def formula(text: str, line: int = 7) -> Facts:
@@ -71,9 +77,8 @@ def test_which_names_the_sentence_speaks_of():
     assert f.variance("y") is not None and f.mean("y") is None
     # respectively: two values for two names
     f = read_prose("q and k independent, their components independent with mean 0 and variances σ_q², σ_k².")
-    sigma = sp.IndexedBase(r"\sigma", real=True)
-    assert f.variance("q").value == sigma[sp.Symbol("q", integer=True)] ** 2
-    assert f.variance("k").value == sigma[sp.Symbol("k", integer=True)] ** 2
+    assert f.variance("q").value == read(r"\sigma_q^2")
+    assert f.variance("k").value == read(r"\sigma_k^2")
 
 
 @pytest.mark.parametrize("text", [

@@ -6,7 +6,7 @@ import sympy as sp
 from symnet.notes.assumptions import Facts, ValueSet, read_formula, read_prose
 from symnet.notes.expectation import Expectation
 from symnet.notes.latex import parse
-from symnet.notes.meaning import Undecided
+from symnet.notes.meaning import Context, Meaning, Undecided
 from symnet.notes.verify import verify_text
 
 q, k, x, y = sp.symbols("q k x y", real=True)
@@ -19,6 +19,11 @@ Q = sp.IndexedBase("q", real=True)
 mu, sigma = sp.Symbol(r"\mu", real=True), sp.Symbol(r"\sigma", real=True)
 
 SAMPLES = 200_000
+
+
+def read(latex: str) -> sp.Expr:
+    """A name as verify reads it from a note (σ_q is a member of the family σ)."""
+    return Meaning(Context.empty()).expr(parse(latex))
 
 
 def facts(text: str, *formulas: str) -> Facts:
@@ -47,7 +52,7 @@ def test_variance_of_a_dot_product_matches_sampling_and_the_closed_form():
     f = facts("Let $q, k \\in \\mathbb{R}^{d}$ have independent components with mean 0 and variances "
               "$\\sigma_q^2$, $\\sigma_k^2$.")
     rule = Expectation(f).variance(q_ * k_)
-    sq, sk = (sp.IndexedBase(r"\sigma", real=True)[sp.Symbol(c, integer=True)] for c in "qk")
+    sq, sk = read(r"\sigma_q"), read(r"\sigma_k")
     assert sp.simplify(rule - d * sq**2 * sk**2) == 0
     rng = np.random.default_rng(0)
     values = {d: 8, sq: 1.5, sk: 0.7}
