@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 
 from symnet.notes.assumptions import Facts, ValueSet, read_formula, read_prose
-from symnet.notes.expectation import Expectation
+from symnet.notes.expectation import UNKNOWN, Expectation
 from symnet.notes.latex import parse
 from symnet.notes.meaning import Context, Meaning, Undecided
 from symnet.notes.verify import verify_text
@@ -81,7 +81,7 @@ def test_expected_square_norm_is_the_dimension():
 def test_variance_of_a_square_norm_needs_the_fourth_moment():
     unit = "Let $q \\in \\mathbb{R}^{d}$ have independent components with mean 0 and unit variance."
     with pytest.raises(Undecided, match="moments above the second"):
-        Expectation(facts(unit)).variance(q_ * q_)
+        Expectation(facts(unit), strict=True).variance(q_ * q_)
     # under a stated normal distribution: Var(q·q) = 2d (chi-square), not d
     normal = "Let $q \\in \\mathbb{R}^{d}$ have independent standard normal components."
     rule = Expectation(facts(normal)).variance(q_ * q_)
@@ -158,7 +158,7 @@ def test_binary_values_square_to_themselves():
     p = sp.Symbol("p", real=True)
     assert Expectation(f).variance(y) == p - p**2
     with pytest.raises(Undecided, match="the variance of y"):
-        Expectation(read_prose("Let $y$ have mean $p$.")).variance(y)   # control: without {0, 1}, no variance
+        Expectation(read_prose("Let $y$ have mean $p$."), strict=True).variance(y)   # control: without {0, 1}
 
 
 # -- what is missing is said --------------------------------------------------------------------------------------
@@ -173,13 +173,31 @@ def test_binary_values_square_to_themselves():
 ])
 def test_undecided_names_what_is_missing(expression, text, reason):
     with pytest.raises(Undecided, match=reason):
-        Expectation(read_prose(text)).mean(expression)
+        Expectation(read_prose(text), strict=True).mean(expression)
+    # not strict: the missing expectation is kept as an unknown E(…), and what was missing is listed
+    rules = Expectation(read_prose(text))
+    assert rules.mean(expression).has(UNKNOWN) and any(reason in m for m in rules.missing)
 
 
 def test_not_unit_variance_is_not_used():
     f = read_prose("Let $q, k$ have independent components with mean 0, but they are not unit variance.")
     with pytest.raises(Undecided, match="the variance of [qk]_i .variance 1 is denied"):
-        Expectation(f, d).variance(q_ * k_)
+        Expectation(f, d, strict=True).variance(q_ * k_)
+
+
+def test_identities_hold_whatever_the_unstated_moments():
+    # linearity, shifts and scalings need no stated moment: E[x] stays an unknown number E(x)
+    rules = Expectation(Facts())
+    c = sp.Symbol("c", real=True)
+    assert rules.mean(3 * x + 2) == 3 * UNKNOWN(x) + 2
+    assert sp.expand(rules.variance(2 * x) - 4 * rules.variance(x)) == 0
+    # Var(x + c) = Var(x) for a constant c: c is a stated value here (an index range bound makes it a size)
+    shifted = Expectation(Facts(), constants={c})
+    assert sp.expand(shifted.variance(x + c) - shifted.variance(x)) == 0
+    assert sp.expand(rules.covariance(x, y) - (UNKNOWN(x * y) - UNKNOWN(x) * UNKNOWN(y))) == 0
+    # negative control: an unknown product moment is not split without independence
+    assert sp.expand(rules.mean(x * y) - UNKNOWN(x) * UNKNOWN(y)) != 0
+    assert "independence of x and y not stated" in rules.missing
 
 
 def test_a_vector_without_a_dimension():

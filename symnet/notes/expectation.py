@@ -34,6 +34,9 @@ from .assumptions import Facts, describe, plain
 from .latex import Node, parse
 from .meaning import Meaning, Undecided, expand
 
+#: An expectation the facts do not give, kept as an unknown number: E(x), E(x**2), E(x*y).
+UNKNOWN = sp.Function("E", real=True)
+
 #: Above this many terms after multiplying sums out, the claim is left undecided (it would only be slow).
 MAX_TERMS = 400
 
@@ -55,6 +58,7 @@ def expectation(meaning: Meaning, name: str, args: tuple) -> sp.Expr:
     result = rules.mean(*values) if name == "E" else rules.variance(*values) if name == "Var" else \
         rules.covariance(*values)
     ctx.evidence = (ctx.evidence or []) + rules.used
+    ctx.missing = (ctx.missing or []) + [m for m in rules.missing if m not in (ctx.missing or [])]
     return result
 
 
@@ -94,8 +98,11 @@ def _without_transposes(node: Node) -> Node:
 class Expectation:
     """E, Var, Cov of SymPy expressions under ``facts``; :attr:`used` lists the facts each result rests on."""
 
-    def __init__(self, facts: Facts, dimension: sp.Expr | None = None, constants: set = frozenset()) -> None:
+    def __init__(self, facts: Facts, dimension: sp.Expr | None = None, constants: set = frozenset(),
+                 strict: bool = False) -> None:
         self.facts = facts
+        self.strict = strict                # raise Undecided on anything missing, instead of keeping E[…] unknown
+        self.missing: list[str] = []        # what the facts did not give (when not strict)
         self.dimension = dimension          # the size of a vector whose shape is not stated (d_k, named in the note)
         self.constants = set(constants) | facts.parameters() | facts.sizes()
         if dimension is not None:
@@ -217,7 +224,7 @@ class Expectation:
         return sp.expand(total)
 
     def _monomial(self, term: sp.Expr) -> sp.Expr:
-        coefficient, powers = sp.S.One, {}
+        coefficient, powers, other = sp.S.One, {}, []
         for f in sp.Mul.make_args(term):
             atoms = self._atoms(f)
             if not atoms:
@@ -227,11 +234,23 @@ class Expectation:
             elif f.is_Pow and f.base in atoms and f.exp.is_Integer and f.exp > 0:
                 powers[f.base] = powers.get(f.base, 0) + int(f.exp)
             else:
-                name = ", ".join(sorted(map(str, atoms)))
-                raise Undecided(f"E of a nonlinear function of {name}: only polynomials of random names are expected")
+                other.append(f)
+        if other:
+            names = ", ".join(sorted(map(str, self._atoms(sp.Mul(*other)))))
+            random = sp.Mul(*other, *[a**p for a, p in powers.items()])
+            return coefficient * self._missing(f"E of a nonlinear function of {names}", random)
         if not powers:
             return coefficient
         return coefficient * self._product(powers)
+
+    def _missing(self, reason: str, random: sp.Expr) -> sp.Expr:
+        """What the facts do not give: strict, an error naming it; else E[random] kept as an unknown number,
+        so that a claim holding whatever it is (linearity, Var(x + c) = Var(x)) is still decided."""
+        if self.strict:
+            raise Undecided(f"assumptions missing: {reason}")
+        if reason not in self.missing:
+            self.missing.append(reason)
+        return UNKNOWN(random)
 
     def _product(self, powers: dict) -> sp.Expr:
         """E[∏ atom^p]: members of a family with symbolic indices split by whether their indices agree."""
@@ -259,17 +278,21 @@ class Expectation:
     def _independent_product(self, variables: list) -> sp.Expr:
         families = list(dict.fromkeys(_family(a) for a, _ in variables))
         if len(variables) > 1:
+            missing = None
             if len(families) > 1:
-                self._require_independent(families, components=False)
+                missing = self._independence(families, components=False)
             for f in families:
-                if sum(_family(a) == f for a, _ in variables) > 1:
-                    self._require_independent([f], components=True)
+                if missing is None and sum(_family(a) == f for a, _ in variables) > 1:
+                    missing = self._independence([f], components=True)
+            if missing is not None:
+                return self._missing(missing, sp.Mul(*[a**p for a, p in variables]))
         out = sp.S.One
         for atom, power in variables:
             out *= self._moment(atom, power)
         return out
 
-    def _require_independent(self, names: list, components: bool) -> None:
+    def _independence(self, names: list, components: bool) -> str | None:
+        """None when the facts state the independence wanted (and it is used), else what is missing."""
         facts, wanted = self.facts, set(names)
         found = None
         for r in reversed(facts.independence):
@@ -283,10 +306,11 @@ class Expectation:
                 break
         if found is None:
             if components:
-                raise Undecided(f"assumptions missing: independence of the components of {names[0]} not stated")
+                return f"independence of the components of {names[0]} not stated"
             pair = " and ".join(sorted(names)[:2]) if len(names) == 2 else ", ".join(sorted(names))
-            raise Undecided(f"assumptions missing: independence of {pair} not stated")
+            return f"independence of {pair} not stated"
         self.used.append(found)
+        return None
 
     def _moment(self, atom, power: int) -> sp.Expr:
         """E[atom^power] from the stated facts."""
@@ -297,29 +321,34 @@ class Expectation:
             self.used.append(values)
             power = 1                                   # y ∈ {0, 1}: y^p = y
         if power == 1:
-            return self._stated(name, "mean", shown)
+            return self._stated(atom, "mean")
         second = self.facts.moment(name, "second")
         if power == 2 and second is not None:
             self.used.append(second)
             return second.value
         normal = self.facts.normal(name)
-        if power > 2 and normal is None:
-            raise Undecided(f"assumptions missing: E[{shown}^{power}] (moments above the second need a stated "
-                            f"distribution, e.g. normal)")
-        mean, variance = self._stated(name, "mean", shown), self._stated(name, "variance", shown)
-        if power == 2:
-            return variance + mean**2
-        self.used.append(normal)
-        # x = μ + σ z with z standard normal: E[z^k] = (k − 1)!! for even k, 0 for odd k
-        return sp.expand(sum(sp.binomial(power, k) * mean**(power - k) * variance**sp.Rational(k, 2)
-                             * sp.factorial2(k - 1) for k in range(0, power + 1, 2)))
+        if power == 2 or normal is not None and self.facts.mean(name) and self.facts.variance(name):
+            variance = self._stated(atom, "variance")
+            mean = self._stated(atom, "mean") if not isinstance(variance, sp.Function) else None
+            if isinstance(variance, sp.Function):
+                return self._missing(f"the variance of {shown}", atom**2)     # E[x²] unknown as a whole
+            if power == 2:
+                return variance + mean**2
+            self.used.append(normal)
+            # x = μ + σ z with z standard normal: E[z^k] = (k − 1)!! for even k, 0 for odd k
+            return sp.expand(sum(sp.binomial(power, k) * mean**(power - k) * variance**sp.Rational(k, 2)
+                                 * sp.factorial2(k - 1) for k in range(0, power + 1, 2)))
+        return self._missing(f"E[{shown}^{power}] (moments above the second need a stated distribution, "
+                             f"e.g. normal)", atom**power)
 
-    def _stated(self, name: str, kind: str, shown: str) -> sp.Expr:
+    def _stated(self, atom, kind: str) -> sp.Expr:
+        """The stated mean or variance of atom; else (not strict) E[atom] or the unknown E[atom²]."""
+        name = _key(atom)
         m = self.facts.moment(name, kind)
         if m is None:
             denied = self.facts.denied(name, kind)
             why = f" ({kind} {denied.value} is denied, {denied.source})" if denied is not None else ""
-            raise Undecided(f"assumptions missing: the {kind} of {shown}{why}")
+            return self._missing(f"the {kind} of {_show(atom)}{why}", atom if kind == "mean" else atom**2)
         self.used.append(m)
         return m.value
 

@@ -90,6 +90,7 @@ class Context:
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
     facts: Facts = None     # what the note assumes (symnet.notes.assumptions), merged as it is read
     evidence: list = None   # the facts the current claim's expectations rest on (None: it has none)
+    missing: list = None    # what its expectations needed and the note does not state
 
     def __post_init__(self) -> None:
         if self.expansions is None:

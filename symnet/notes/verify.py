@@ -135,7 +135,7 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
     line, column = formula.position(lead)
     state.context.read_prose(formula.context)
     state.context.assume(read_memberships(tree, line))
-    state.context.formula, state.context.evidence = formula.text, None
+    state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     meaning = Meaning(state.context)
     if tree.kind != "rel":
         return Verdict(line, column, text, "mention")
@@ -153,11 +153,14 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
 
 
 def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
-    """A verdict on expectations names the assumptions it rests on."""
+    """A verdict on expectations names the assumptions it rests on, or what it lacks."""
+    if verdict.status == "undecided" and ctx.missing:
+        return replace(verdict, detail="assumptions missing: " + "; ".join(ctx.missing))
     if verdict.status in ("verified", "refuted") and ctx.evidence is not None:
         used = describe(ctx.evidence)
-        return replace(verdict, detail=f"{verdict.detail}; by expectation rules"
-                                       f"{', assuming ' + used if used else ' (no assumptions needed)'}")
+        unknown = ", whatever the unstated expectations are" if ctx.missing else ""
+        return replace(verdict, detail=f"{verdict.detail}; by expectation rules{unknown}"
+                                       f"{', assuming ' + used if used else ''}")
     return verdict
 
 
