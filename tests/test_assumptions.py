@@ -228,3 +228,14 @@ def test_any_prose_is_read_without_error(words):
         if not m.holds:
             assert facts.moment(m.name, m.kind) is None or facts.moments.index(m) < max(
                 k for k, r in enumerate(facts.moments) if r.name == m.name and r.kind == m.kind and r.holds)
+
+
+def test_emphasis_and_pronouns():
+    # "**not** independent" is a denial; "they … each has variance σ²" speaks of the names before
+    f = read_prose("Here $x$ and $y$ are **not** independent.")
+    assert f.independent("x", "y") is None and not f.independence[0].holds
+    assert "x and y not independent" in describe(f.records())
+    f = read_prose("The components of $q$ and $k$ are independent, with mean 0; they do **not** have unit\n"
+                   "variance: each has variance $\\sigma^2$.")
+    assert f.variance("q").value == sp.Symbol(r"\sigma", real=True) ** 2
+    assert read_prose("Each has variance 2.").records() == ()      # no names before: nothing to speak of

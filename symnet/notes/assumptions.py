@@ -474,9 +474,10 @@ def _words(r) -> str:
         return f"{kind} of {r.name} {'=' if r.holds else '≠'} {_text(r.value)}"
     if isinstance(r, Independence):
         names = " and ".join(sorted(r.names))
+        word = "independent" if r.holds else "not independent"
         if len(r.names) == 1:
-            return f"the components of {names} independent"
-        return f"{names} independent" + (" (components too)" if r.components else "")
+            return f"the components of {names} {word}"
+        return f"{names} {word}" + (" (components too)" if r.components and r.holds else "")
     if isinstance(r, Distribution):
         return f"{r.name} {r.family}"
     if isinstance(r, Shape):

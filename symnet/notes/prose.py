@@ -37,7 +37,7 @@ _PROPERTIES = [
     ("mean", rf"\b(?P<v>zero)[- ]mean\b|\bmeans\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|zero))?(?P<v2>{_VALUES})"
              rf"|\bmean\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|zero))?(?P<v3>{_VALUE})"),
     ("mean", r"\bcent(?:er|re)d\b|零均值|均值为零|(?:均值|期望|平均值)\s*(?:都|均)?\s*(?:为|是|=|等于)\s*(?P<v>" + _VALUE + ")"),
-    ("variance", r"\bunit[- ]variances?\b|单位方差|方差\s*(?:都|均)?\s*(?:为|是|=|等于)\s*(?P<v>" + _VALUE + ")"),
+    ("variance", r"\bunit[-\s]variances?\b|单位方差|方差\s*(?:都|均)?\s*(?:为|是|=|等于)\s*(?P<v>" + _VALUE + ")"),
     ("variance", rf"\bvariances\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v>{_VALUES})"
                  rf"|\bvariance\s*(?:=\s*|equal\s+to\s+|of\s+(?=\d|one\b|σ|\$\\sigma))?(?P<v2>{_VALUE})"),
     ("deviation", rf"\bstandard\s+deviations?\s*(?:=\s*|of\s+(?=\d|σ|\$\\sigma))?(?P<v>{_VALUES})|标准差\s*(?:为|是|=)\s*(?P<v2>{_VALUE})"),
@@ -62,6 +62,7 @@ _GLOSSARY = [(re.compile(r"\bquer(?:y|ies)\b", re.I), "q"), (re.compile(r"\bkeys
 _LETTER = re.compile(r"(?<![A-Za-z\\$_^{'’])([A-Za-z])(?![A-Za-z_^{('’])")
 #: words that make independence hold among a family's own members too
 _EACH_OTHER = re.compile(r"each other|one another|\bmutually\b|\biid\b|independently|相互|彼此|独立同分布", re.I)
+_ANAPHORA = re.compile(r"\s*(?:they|each|their|both|all of them|these|those|它们|其|二者|两者)\b", re.I)
 _PREPOSITION = re.compile(r"\b(?:to|of|from|into|for|at|on|in|by|as|than|is|are|has|have)\b|[,;:，；：]", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。；！？])|\n\s*\n|\n(?=\s*(?:[*+-]|\d+\.)\s)")
 #: between two names of one group: "q and k", "q, k", "the query q and the key k"
@@ -76,9 +77,11 @@ def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
     """The assumptions stated in ``text`` (a paragraph, or more), each with the sentence it comes from."""
     text = _normalise(text)
     facts = Facts()
+    previous: list = []      # the names the last sentence spoke of ("they", "each" in the next one)
     for sentence in _SENTENCE.split(text):
         if sentence.strip():
-            facts = facts.merge(_read_sentence(sentence.strip(), Source(line, sentence.strip(), scope)))
+            found, previous = _read_sentence(sentence.strip(), Source(line, sentence.strip(), scope), previous)
+            facts = facts.merge(found)
     return facts
 
 
@@ -87,10 +90,12 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(e\.g|i\.e|cf|resp|etc|vs)\.?(?=[\s,:;)])", lambda m: m.group(1).replace(".", ""), text,
                   flags=re.IGNORECASE)
     text = text.replace("²", "^2").replace("$$", "$")
+    # Markdown emphasis: "**not** independent" is "not independent"
+    text = re.sub(r"(\*{1,2})([^*$\n]+?)\1", r"\2", text)
     return text
 
 
-def _read_sentence(sentence: str, source: Source) -> Facts:
+def _read_sentence(sentence: str, source: Source, previous: list = ()) -> tuple[Facts, list]:
     cut = _CONCLUSION.search(sentence)
     if cut is not None:
         # a conclusion runs to the end of its sentence, or of its line (a heading has no full stop)
@@ -113,13 +118,15 @@ def _read_sentence(sentence: str, source: Source) -> Facts:
         except (LatexError, RecursionError):
             pass
     if not properties:
-        return facts
+        return facts, []
     names = _names(sentence, [(p["start"], p["end"]) for p in properties], components)
+    if not names and previous and _ANAPHORA.match(sentence):
+        names = [(-1, -1, n, m) for _, _, n, m in previous]     # "they …", "each …": the names just spoken of
     items = sorted([(p["start"], "property", p) for p in properties] + [(n[0], "name", n) for n in names],
                    key=lambda t: t[0])
     for prop, subjects in _bind(items, sentence):
         facts = facts.merge(_facts(prop, subjects, components, source, sentence))
-    return facts
+    return facts, names
 
 
 def _properties(sentence: str) -> list[dict]:
