@@ -62,6 +62,19 @@ def expectation(meaning: Meaning, name: str, args: tuple) -> sp.Expr:
     return result
 
 
+def expectation_evidence(status: str, detail: str, ctx) -> tuple[str, str]:
+    """A verdict on a claim with expectations: what it rests on ("by expectation rules, assuming mean of q = 0
+    (line 3)"), or, undecided, which assumptions are missing. Call after deciding each claim (with
+    ``ctx.evidence`` and ``ctx.missing`` reset to None before it)."""
+    if status == "undecided" and ctx.missing:
+        return status, "assumptions missing: " + "; ".join(ctx.missing)
+    if status in ("verified", "refuted") and ctx.evidence is not None:
+        used = describe(ctx.evidence)
+        unknown = ", whatever the unstated expectations are" if ctx.missing else ""
+        return status, f"{detail}; by expectation rules{unknown}{', assuming ' + used if used else ''}"
+    return status, detail
+
+
 class _VectorMeaning(Meaning):
     """Reads vectors as non-commuting names, so that q·k, (q·k)² and q·q keep their pairs."""
 
@@ -478,4 +491,4 @@ def _show(atom) -> str:
     return str(atom)
 
 
-__all__ = ["Expectation", "expectation"]
+__all__ = ["Expectation", "expectation", "expectation_evidence"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from .assumptions import describe, read_memberships
+from .assumptions import read_memberships
 from .extract import Formula, extract_formulas
 from .latex import LatexError, Node, parse
 from .matrices import MatrixNote
@@ -154,14 +154,9 @@ def judge(formula: Formula, state: _State, budget: float = 2.0) -> Verdict:
 
 def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
     """A verdict on expectations names the assumptions it rests on, or what it lacks."""
-    if verdict.status == "undecided" and ctx.missing:
-        return replace(verdict, detail="assumptions missing: " + "; ".join(ctx.missing))
-    if verdict.status in ("verified", "refuted") and ctx.evidence is not None:
-        used = describe(ctx.evidence)
-        unknown = ", whatever the unstated expectations are" if ctx.missing else ""
-        return replace(verdict, detail=f"{verdict.detail}; by expectation rules{unknown}"
-                                       f"{', assuming ' + used if used else ''}")
-    return verdict
+    from .expectation import expectation_evidence
+    status, detail = expectation_evidence(verdict.status, verdict.detail, ctx)
+    return replace(verdict, status=status, detail=detail)
 
 
 def _judge_relation(ops, parts, meaning: Meaning, state: _State, line, column, text, budget) -> Verdict:
