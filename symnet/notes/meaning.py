@@ -25,7 +25,6 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
-from .assumptions import Facts, read_prose
 from .latex import Node
 
 
@@ -96,6 +95,7 @@ class Context:
         if self.expansions is None:
             self.expansions = {}
         if self.facts is None:
+            from .assumptions import Facts
             self.facts = Facts()
         self._read = ""
 
@@ -112,6 +112,7 @@ class Context:
         new = text[len(self._read):] if self._read and text.startswith(self._read) else text
         self._read = text
         if new.strip():
+            from .assumptions import read_prose
             self.assume(read_prose(new))
 
     @classmethod
