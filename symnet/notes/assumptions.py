@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields, replace
 
 import sympy as sp
@@ -330,6 +331,8 @@ def read_formula(tree: Node, line: int | None = None) -> Facts:
     when stated, not claimed); memberships (``∈``) always are.
     """
     source = Source(line=line)
+    if tree.kind == "shape":
+        return _shape(tree, source)
     if tree.kind == "tuple" and tree.args and tree.args[-1].kind == "rel":
         # q, k \in \mathbb{R}^{d}: the names before the relation share it
         *names, rel = tree.args
@@ -374,6 +377,16 @@ def _bounds(ops: tuple, parts: tuple, source: Source) -> Facts:
             low, high = low + 1, high - 1
         ranges.append(IndexRange(parts[1].name, low, high, source))
     return Facts(bounds=tuple(bounds), ranges=tuple(ranges))
+
+
+def _shape(tree: Node, source: Source) -> Facts:
+    """The grammar's own reading of ``q, k \\in \\mathbb{R}^{d}``: shape(R: subject, (dims…))."""
+    subject, dims = tree.args[0], tree.args[1] if len(tree.args) > 1 else ()
+    names = subject.args if subject.kind == "tuple" else (subject,)
+    values = tuple(_sympy(d) for d in dims) if isinstance(dims, tuple) else ()
+    if any(v is None for v in values) or tree.name not in ("R", r"\mathbb{R}"):
+        return Facts()
+    return Facts(shapes=tuple(Shape(n, values, source) for n in map(_name_of, names) if n is not None))
 
 
 def _membership(left: Node, right: Node, source: Source) -> Facts:
@@ -460,11 +473,18 @@ def describe(records) -> str:
     return "; ".join(f"{', '.join(w)} ({where})" for where, w in by_source.items())
 
 
+def _greek(name: str) -> str:
+    """σ for sigma, Σ for Sigma; other words as they are."""
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    try:
+        return unicodedata.lookup(f"GREEK {case} LETTER {name.removeprefix('var').upper()}")
+    except KeyError:
+        return name
+
+
 def _text(e) -> str:
     """A value in plain words: σ_k², not \\sigma[k]**2."""
-    from .latex import UNICODE
-    letters = {v: k for k, v in UNICODE.items() if k.isalpha() and v.startswith("\\")}
-    out = re.sub(r"\\[A-Za-z]+", lambda m: letters.get(m.group(0), m.group(0).lstrip("\\")), sp.sstr(e))
+    out = re.sub(r"\\([A-Za-z]+)", lambda m: _greek(m.group(1)), sp.sstr(e))
     return re.sub(r"\[(\w+)\]", r"_\1", out).replace("**2", "²").replace("*", "·")
 
 
@@ -495,7 +515,7 @@ def _words(r) -> str:
 
 def read_memberships(tree: Node, line: int | None = None) -> Facts:
     """Only the memberships a formula states (``x \\in \\mathbb{R}^d``): these are assumptions wherever they stand."""
-    if tree.kind == "rel" and tree.args[0] == ("∈",) or \
+    if tree.kind == "shape" or tree.kind == "rel" and tree.args[0] == ("∈",) or \
             tree.kind == "tuple" and tree.args and tree.args[-1].kind == "rel" and tree.args[-1].args[0] == ("∈",):
         return read_formula(tree, line)
     return Facts()

@@ -20,6 +20,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
@@ -76,6 +77,10 @@ INTEGER_LIKE = re.compile(r"^(i|j|k|l|m|n|t|N|T|K|M|d|d_k|L)$")
 def _fraction(text: str) -> sp.Rational:
     f = Fraction(text)  # digits only: the tokenizer made sure
     return sp.Rational(f.numerator, f.denominator)
+
+
+if TYPE_CHECKING:
+    from .assumptions import Facts
 
 
 @dataclass

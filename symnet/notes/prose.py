@@ -181,6 +181,8 @@ def _math_names(latex: str) -> list[tuple[str, bool]]:
     except (LatexError, RecursionError):
         m = re.match(r"\s*([^\\]|\\[A-Za-z]+)\s*\\sim", latex)
         return [(plain(m.group(1)), False)] if m else []
+    if tree.kind == "shape":              # q, k \\in \\mathbb{R}^{d}, as the grammar reads it
+        tree = tree.args[0]
     if tree.kind == "rel":
         if tree.args[0] != ("∈",):
             return []
