@@ -177,7 +177,7 @@ def _math_names(latex: str) -> list[tuple[str, bool]]:
     """The names a maths span speaks of: $q$, $q_i$, $q, k$, the left side of $q \\in \\mathbb{R}^d$
     (not of $\\mu = 0$: that is a value, not a subject)."""
     try:
-        tree = parse(latex)
+        tree = _as_name(parse(latex))
     except (LatexError, RecursionError):
         m = re.match(r"\s*([^\\]|\\[A-Za-z]+)\s*\\sim", latex)
         return [(plain(m.group(1)), False)] if m else []
@@ -250,9 +250,16 @@ def _value(text: str) -> sp.Expr | None:
     if text.startswith("$"):
         text = text.strip("$")
     try:
-        return _sympy(parse(text))
+        return _sympy(_as_name(parse(text)))
     except (LatexError, RecursionError):
         return None
+
+
+def _as_name(tree: Node) -> Node:
+    """A lone Greek letter ($\\mu$), which the grammar may keep as a sign mentioned, read as the name it is."""
+    if tree.kind == "symbol" and re.fullmatch(r"\\[A-Za-z]+", tree.name or ""):
+        return Node("name", tree.name, (), tree.offset)
+    return tree
 
 
 def _values(text: str) -> list[sp.Expr]:
