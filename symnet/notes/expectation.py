@@ -13,8 +13,10 @@ The rules, and nothing else:
   distribution; y ∈ {0, 1} gives y² = y;
 - vectors (a stated x ∈ ℝ^d, or a family spoken of as having components): q·k = ∑_{i=1}^{d} q_i k_i.
 
-Var(X) = E[X²] − E[X]², Cov(X, Y) = E[XY] − E[X] E[Y]. Whatever is missing is said ("assumptions missing: the
-variance of q_i", "independence of x and y not stated") by raising :class:`~symnet.notes.meaning.Undecided`.
+Var(X) = E[X²] − E[X]², Cov(X, Y) = E[XY] − E[X] E[Y]. What the facts do not give is kept as an unknown number
+``E(x)``, ``E(x**2)``, ``E(x*y)`` (so linearity, Var(x + c) = Var(x) and Cov's definition are decided whatever it
+is, and nothing else is) and listed in :attr:`Expectation.missing` ("the variance of q_i", "independence of x and
+y not stated"); with ``strict=True`` the first missing thing raises :class:`~symnet.notes.meaning.Undecided`.
 
 >>> from symnet.notes.assumptions import read_prose
 >>> facts = read_prose("Let $q, k \\\\in \\\\mathbb{R}^{d}$ have independent components with mean 0 and unit variance.")
