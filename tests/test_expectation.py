@@ -269,3 +269,17 @@ def test_true_results_verify_and_mutants_do_not(prose, left, right):
     for wrong in (f"2 \\left({right}\\right)", f"{right} + 1", f"\\left({right}\\right)^2 + 1", "0"):
         verdict = verify_text(f"{prose}$${left} = {wrong}$$\n").verdicts[-1]
         assert verdict.status != "verified", (wrong, verdict)
+
+
+def test_stated_constants_come_out_of_expectations():
+    c = sp.Symbol("c", real=True)
+    f = read_prose("For a random variable $x$ and a constant $c$, consider the shift.")
+    assert sp.expand(Expectation(f).variance(x + c) - Expectation(f).variance(x)) == 0
+    assert Expectation(f).mean(c * x) == c * UNKNOWN(x)
+    # negative control: a c the note calls random (not constant) stays inside the expectation
+    g = read_prose("Here $c$ is not constant.")
+    assert Expectation(g).mean(c * x) == UNKNOWN(c * x)
+    assert verify_text("For a random variable $x$ and a constant $c$,\n\n"
+                       "$$\\mathrm{Var}(x + c) = \\mathrm{Var}(x)$$\n").verdicts[-1].status == "verified"
+    assert verify_text("For a random variable $x$ and a constant $c$,\n\n"
+                       "$$\\mathrm{Var}(x + c) = \\mathrm{Var}(x) + c^2$$\n").verdicts[-1].status != "verified"

@@ -247,6 +247,12 @@ class Facts:
         return any(key in i.names and i.components for i in self.independence) or \
             any(m.name == key and m.source.quote and _COMPONENTS.search(m.source.quote) for m in self.moments)
 
+    def constant(self, name: str) -> Distribution | None:
+        """The statement that ``name`` is a constant ("a constant $c$", "$h$ is fixed"), if it is the latest."""
+        key = plain(name)
+        r = self._latest(self.distributions, lambda d: d.name == key and d.family in ("constant", "random"))
+        return r if r is not None and r.family == "constant" else None
+
     def parameters(self) -> set:
         """The names that stated values and sizes are made of (σ, μ, d_k): constants, not random."""
         out: set = set()

@@ -213,6 +213,10 @@ class Expectation:
     def _random(self, atom) -> bool:
         if atom in self.constants or atom.is_number:
             return False
+        said = self.facts.constant(_family(atom)) if isinstance(atom, (sp.Symbol, sp.Indexed)) else None
+        if said is not None:
+            self.used.append(said)
+            return False
         if isinstance(atom, sp.Symbol):
             return not atom.is_integer
         if isinstance(atom, sp.Indexed):

@@ -47,6 +47,7 @@ _PROPERTIES = [
                     r"|\b(?:drawn|sampled|generated|chosen|picked|distributed)\s+independently\b"
                     r"|\bindependently\s+(?:and\s+identically\s+)?(?:drawn|sampled|generated|distributed|chosen|from)\b"),
     ("one-hot", r"\bone[- ]hot\b|独热"),
+    ("constant", r"\b(?:an?\s+)?(?:constants?|fixed|deterministic|non-?random)\b|常数|常量"),
 ]
 _PROPERTY = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PROPERTIES]
 
@@ -230,6 +231,8 @@ def _bind(items: list, sentence: str):
         for p in props:
             subjects = list(before) if before else list(after) if not _PREPOSITION.search(
                 sentence[props[-1]["end"]:after[0][0]] if after else "") else []
+            if p["kind"] == "constant" and p["text"].lower().startswith(("a ", "an ")) and after:
+                subjects = list(after)            # "a constant $c$": the name it introduces
             if p["kind"] == "independent" and before and after and \
                     re.match(r"\s*(?:of|from|和|与)\b", sentence[props[-1]["end"]:after[0][0]] + " "):
                 subjects = list(before) + list(after)
@@ -283,6 +286,8 @@ def _facts(prop: dict, subjects: list, components: bool, source: Source, sentenc
         return Facts()
     if kind == "one-hot":
         return Facts(labels=tuple(Label(n, "one-hot", holds, source) for n in names))
+    if kind == "constant":     # "a constant $c$", "$h$ is fixed": not random ("not constant": random)
+        return Facts(distributions=tuple(Distribution(n, "constant" if holds else "random", source) for n in names))
     if kind == "normal":
         if "m" in groups:
             mean, variance = _value(groups["m"]), _value(groups["v"])
