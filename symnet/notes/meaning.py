@@ -21,6 +21,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
@@ -92,13 +93,15 @@ CAPITAL = re.compile(r"^[A-Z](\^\{.*\})?$")
 #: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
 CALL_LIKE = {"f", "g", "l", "F", "G", "J", "L", "P", "p", "q", "Q"}
 INTEGER_LIKE = re.compile(r"^(i|j|k|l|m|n|t|N|T|K|M|d|d_k|L)$")
-UNIT_VARIANCE = re.compile(r"unit[- ]variance|variance (of )?1\b|方差为\s*1|方差是\s*1|N\(0,\s*1\)|\\mathcal\{N\}\(0,\s*1\)|"
-                           r"N\(0,\s*I\)|标准正态|standard normal", re.IGNORECASE)
 
 
 def _fraction(text: str) -> sp.Rational:
     f = Fraction(text)  # digits only: the tokenizer made sure
     return sp.Rational(f.numerator, f.denominator)
+
+
+if TYPE_CHECKING:
+    from .assumptions import Facts
 
 
 @dataclass
@@ -108,12 +111,35 @@ class Context:
     values: dict            # Symbol | Indexed -> expression
     functions: dict         # name -> (parameters, expression)
     prose: str = ""         # the text around the formula (for stated assumptions)
-    formula_mentions_variances: bool = False   # the formula itself names σ_q or σ_k
+    formula: str = ""       # the formula's own LaTeX
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
+    facts: Facts = None     # what the note assumes (symnet.notes.assumptions), merged as it is read
+    evidence: list = None   # the facts the current claim's expectations rest on (None: it has none)
+    missing: list = None    # what its expectations needed and the note does not state
 
     def __post_init__(self) -> None:
         if self.expansions is None:
             self.expansions = {}
+        if self.facts is None:
+            from .assumptions import Facts
+            self.facts = Facts()
+        self._read = ""
+
+    def assume(self, facts: Facts) -> None:
+        """Add assumptions (later statements win over earlier ones about the same thing)."""
+        if facts:
+            self.facts = self.facts.merge(facts)
+
+    def read_prose(self, text: str) -> None:
+        """Read the assumptions in the prose around a formula (only what was not read just before)."""
+        self.prose = text
+        if text == self._read:
+            return
+        new = text[len(self._read):] if self._read and text.startswith(self._read) else text
+        self._read = text
+        if new.strip():
+            from .assumptions import read_prose
+            self.assume(read_prose(new))
 
     @classmethod
     def empty(cls) -> "Context":
@@ -270,14 +296,14 @@ class Meaning:
                 left, right = args[0].args[1]
                 return step(self.expr(left) - self.expr(right))
             raise Undecided("an indicator of something other than x > y")
+        if name in ("E", "Var", "Cov") and name not in self.ctx.functions:
+            return self.expectation(name, args)
         values = [self.expr(a) for a in args]
         if name in self.ctx.functions:
             params, body = self.ctx.functions[name]
             if len(params) != len(values):
                 raise Undecided(f"{name} takes {len(params)} argument(s)")
             return body.xreplace(dict(zip(params, values)))
-        if name in ("E", "Var", "Cov"):
-            return self.expectation(name, args)
         if name in KNOWN_FUNCTIONS:
             if not values:
                 return self.symbol(name)  # \operatorname{cost} used as a name
@@ -360,30 +386,10 @@ class Meaning:
         return op(content, (index, start, end))
 
     def expectation(self, name: str, args: tuple) -> sp.Expr:
-        """E[q·k] and Var(q·k) for independent q, k with zero-mean components (symnet.theory)."""
-        from ..theory import dot_product_variance
-
-        if len(args) != 1:
-            raise Undecided(f"{name} of several arguments")
-        scale, dot = _dot_product(args[0])
-        if dot is None:
-            raise Undecided(f"{name} of something other than a dot product q·k")
-        if name == "E":
-            return sp.S.Zero
-        if name != "Var":
-            raise Undecided("covariances are not derived")
-        r = dot_product_variance()
-        sigma = sp.IndexedBase(r"\sigma", real=True)
-        q, k = sp.Symbol("q", integer=True), sp.Symbol("k", integer=True)
-        variances = {r["sigma_q"]: sigma[q], r["sigma_k"]: sigma[k]}
-        if not self.ctx.formula_mentions_variances:
-            # the claim names no σ_q, σ_k: the note must say what they are
-            if not UNIT_VARIANCE.search(self.ctx.prose):
-                raise Undecided("assumptions missing: state the components' variances (e.g. 'unit variance')")
-            variances = {r["sigma_q"]: 1, r["sigma_k"]: 1}
-        d = self.ctx_dimension()
-        variance = r["variance"].xreplace(variances).xreplace({r["d_k"]: d})
-        return self.expr(scale) ** 2 * variance if scale is not None else variance
+        """E[X], Var(X), Cov(X, Y) by the rules of expectation under the facts the note has stated
+        (:mod:`symnet.notes.expectation`); the facts used are kept for the verdict's evidence."""
+        from .expectation import expectation
+        return expectation(self, name, args)
 
     def ctx_dimension(self) -> sp.Expr:
         return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
@@ -403,19 +409,6 @@ def _ungroup(node: Node) -> Node:
     while node.kind in ("group", "paren") and len(node.args) == 1:
         node = node.args[0]
     return node
-
-
-def _dot_product(node: Node) -> tuple[Node | None, Node | None]:
-    """(scale, q·k) from q·k, q·k/√d_k, or (q·k)/c."""
-    if node.kind == "paren":
-        return _dot_product(node.args[0])
-    if node.kind == "op" and node.name == "*" and all(a.kind == "name" for a in node.args):
-        return None, node
-    if node.kind == "op" and node.name == "/":
-        scale, dot = _dot_product(node.args[0])
-        if dot is not None and scale is None:
-            return Node("op", "/", (Node("num", "1"), node.args[1])), dot
-    return None, None
 
 
 def _key(node: Node) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .assumptions import read_memberships
 from .decide import Domain, UndefinedFunction, decide, satisfiable
 from .latex import LatexError, Node, parse, read
 from .notation import defined_word
@@ -90,8 +91,10 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         _remember_unreadable(formula.text, state, line)
         return [Verdict(line, column, text, "unparseable", exc.message + hint)]
     state.scope = (getattr(formula, "cell", None), getattr(formula, "paragraph_index", 0))
-    state.context.prose = getattr(formula, "context", "")
-    state.context.formula_mentions_variances = bool(re.search(r"\\sigma_\{?[qk]\}?", formula.text))
+    # what the prose around the formula and its memberships assume (expectations use these facts)
+    state.context.read_prose(getattr(formula, "context", ""))
+    state.context.assume(read_memberships(tree, formula.line))
+    state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
     word = defined_word(formula.text)
     if word:
@@ -103,7 +106,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         line, column = formula.position(offset)
         end = rows[k + 1].offset if k + 1 < len(rows) else len(formula.text)
         row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
-        verdict = _judge_row(row, state, line, column, row_text, budget)
+        verdict = _with_evidence(_judge_row(row, state, line, column, row_text, budget), state.context)
         if parsed.readings and verdict.status in ("verified", "refuted", "undecided"):
             # say how an ambiguous piece of notation was read (W_{12} as W_{1,2})
             verdict = Verdict(verdict.line, verdict.column, verdict.text, verdict.status,
@@ -131,6 +134,13 @@ def _cue(formula) -> str | None:
     if DEFINE_CUE.search(before):
         return "define"
     return None
+
+
+def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
+    """A verdict on expectations names the assumptions it rests on, or what it lacks."""
+    from .expectation import expectation_evidence
+    status, detail = expectation_evidence(verdict.status, verdict.detail, ctx)
+    return Verdict(verdict.line, verdict.column, verdict.text, status, detail, verdict.cell)
 
 
 def _remember_unreadable(text: str, state: NoteState, line: int) -> None:

@@ -1,0 +1,536 @@
+"""What a note assumes: facts read from its formulas (``\\eta > 0``, ``x \\in \\mathbb{R}^d``, ``1 \\le i \\le n``)
+and from its prose ("the components of q and k are independent with mean 0 and unit variance").
+
+The facts are immutable records, each with where it comes from (a line, or the sentence it was read from):
+
+- bounds on symbols (``\\eta > 0``, ``0 < \\eta\\lambda < 2``, ``j \\ne i``) and index ranges (``1 \\le i \\le n``,
+  ``i \\in \\{1, \\ldots, n\\}``); shapes (``\\mathbf{X} \\in \\mathbb{R}^{n \\times d}``) and finite value sets
+  (``y \\in \\{0, 1\\}``); labels that sum to one (``\\sum_i y_i = 1``) or are called one-hot;
+- distributions per name or family (``q`` speaks for every ``q_i``): means, variances, normality, and which names
+  are independent of each other (``components``: the entries of a vector are independent of one another too).
+
+A statement the prose denies ("not unit variance", "x is not independent of y", "非独立") is kept as a record
+with ``holds=False``: the latest statement about a thing wins, so a denial is never read as the fact.
+
+>>> facts = read_prose("Let the components of $q$ and $k$ be independent with mean 0 and unit variance.")
+>>> facts.mean("q").value, facts.variance("k").value, bool(facts.independent("q", "k"))
+(0, 1, True)
+>>> read_prose("Here x is not independent of y, and its variance is not 1.").independent("x", "y") is None
+True
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, fields, replace
+
+import sympy as sp
+
+from .latex import Node
+
+# -- the records ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact was read: a line of the note, or the sentence (quoted), and the scope it holds in."""
+
+    line: int | None = None
+    quote: str = ""
+    scope: str = ""          # "" = the whole note; otherwise a name the caller chose (a paragraph, an example)
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"line {self.line}"
+        quote = " ".join(self.quote.split())
+        return f"“{quote[:57] + '…' if len(quote) > 60 else quote}”" if quote else "stated"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """``subject relation other``: η > 0, η·λ < 2, j ≠ i."""
+
+    subject: sp.Expr
+    relation: str
+    other: sp.Expr
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class IndexRange:
+    """An integer name between two bounds (inclusive): 1 ≤ i ≤ n, i ∈ {1, …, n}."""
+
+    name: str
+    lower: sp.Expr
+    upper: sp.Expr
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Shape:
+    """x ∈ ℝ^d: dims (d,); X ∈ ℝ^{n×d}: (n, d); x ∈ ℝ: ()."""
+
+    name: str
+    dims: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class ValueSet:
+    """A name that takes only these values: y ∈ {0, 1}."""
+
+    name: str
+    values: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A stated moment of a name or a family: kind is ``mean``, ``variance`` or ``second`` (E[x²])."""
+
+    name: str
+    kind: str
+    value: sp.Expr
+    holds: bool = True
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Independence:
+    """These names are mutually independent; ``components``: so are the entries of each (q_i ⊥ q_j, i ≠ j)."""
+
+    names: frozenset
+    components: bool = False
+    holds: bool = True
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A named distribution (``normal``); its moments are recorded as :class:`Moment` too."""
+
+    name: str
+    family: str
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Label:
+    """``one-hot`` (said so) or ``sums-to-one`` (∑_i y_i = 1): a label vector."""
+
+    name: str
+    kind: str
+    holds: bool = True
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a note assumes, in the order stated (immutable; combine with :meth:`merge`)."""
+
+    bounds: tuple = ()
+    ranges: tuple = ()
+    shapes: tuple = ()
+    sets: tuple = ()
+    moments: tuple = ()
+    independence: tuple = ()
+    distributions: tuple = ()
+    labels: tuple = ()
+
+    def merge(self, other: "Facts") -> "Facts":
+        """Both sets of facts, ``other``'s last (so its statements win); repeats dropped."""
+        def joined(a: tuple, b: tuple) -> tuple:
+            seen = set(a)
+            return a + tuple(x for x in b if not (x in seen or seen.add(x)))
+        return Facts(**{f.name: joined(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)})
+
+    def records(self) -> tuple:
+        return tuple(r for f in fields(self) for r in getattr(self, f.name))
+
+    def __bool__(self) -> bool:
+        return bool(self.records())
+
+    # -- scope -----------------------------------------------------------------------------------------------
+    def scoped(self, scope: str) -> "Facts":
+        """The same facts, holding only in ``scope`` (a paragraph, a worked example: the caller names it)."""
+        return self._map(lambda r: replace(r, source=replace(r.source, scope=scope)))
+
+    def within(self, *scopes: str) -> "Facts":
+        """The facts that hold note-wide and those of the given scopes."""
+        allowed = {"", *scopes}
+        return self._filter(lambda r: r.source.scope in allowed)
+
+    def without(self, scope: str) -> "Facts":
+        """Everything but the facts of ``scope`` (when a worked example ends)."""
+        return self._filter(lambda r: r.source.scope != scope)
+
+    def _map(self, fn) -> "Facts":
+        return Facts(**{f.name: tuple(fn(r) for r in getattr(self, f.name)) for f in fields(self)})
+
+    def _filter(self, keep) -> "Facts":
+        return Facts(**{f.name: tuple(r for r in getattr(self, f.name) if keep(r)) for f in fields(self)})
+
+    # -- questions -------------------------------------------------------------------------------------------
+    def _latest(self, records: tuple, test) -> object | None:
+        for r in reversed(records):
+            if test(r):
+                return r
+        return None
+
+    def moment(self, name: str, kind: str) -> Moment | None:
+        """The latest statement of ``name``'s mean/variance/second moment, or None (none, or it was denied)."""
+        for key in _keys(name):
+            r = self._latest(self.moments, lambda m: m.name == key and m.kind == kind)
+            if r is not None:
+                return r if r.holds else None
+        return None
+
+    def mean(self, name: str) -> Moment | None:
+        return self.moment(name, "mean")
+
+    def variance(self, name: str) -> Moment | None:
+        return self.moment(name, "variance")
+
+    def denied(self, name: str, kind: str) -> Moment | None:
+        """The latest denial about ``name``'s ``kind`` when it is the latest statement ("not unit variance")."""
+        for key in _keys(name):
+            r = self._latest(self.moments, lambda m: m.name == key and m.kind == kind)
+            if r is not None:
+                return None if r.holds else r
+        return None
+
+    def independent(self, a: str, b: str) -> Independence | None:
+        """The statement that ``a`` and ``b`` are independent (``a == b``: the components of a are), if it holds."""
+        a, b = plain(a), plain(b)
+        if a == b:
+            r = self._latest(self.independence, lambda i: a in i.names and (i.components or not i.holds))
+        else:
+            r = self._latest(self.independence, lambda i: a in i.names and b in i.names)
+        return r if r is not None and r.holds else None
+
+    def normal(self, name: str) -> Distribution | None:
+        for key in _keys(name):
+            r = self._latest(self.distributions, lambda d: d.name == key)
+            if r is not None:
+                return r if r.family == "normal" else None
+        return None
+
+    def shape(self, name: str) -> Shape | None:
+        key = plain(name)
+        return self._latest(self.shapes, lambda s: s.name == key)
+
+    def values(self, name: str) -> ValueSet | None:
+        key = plain(name)
+        return self._latest(self.sets, lambda s: s.name == key)
+
+    def index_range(self, name: str) -> IndexRange | None:
+        return self._latest(self.ranges, lambda r: r.name == name)
+
+    def one_hot(self, name: str) -> Label | None:
+        """Whether ``name`` is a one-hot label: said so, or 0/1-valued and summing to one."""
+        key = plain(name)
+        said = self._latest(self.labels, lambda l: l.name == key and l.kind == "one-hot")
+        if said is not None:
+            return said if said.holds else None
+        sums = self._latest(self.labels, lambda l: l.name == key and l.kind == "sums-to-one" and l.holds)
+        binary = self.values(key)
+        if sums is not None and binary is not None and set(binary.values) <= {0, 1}:
+            return sums
+        return None
+
+    def is_vector(self, name: str) -> bool:
+        """Stated with one dimension, or spoken of as having components."""
+        key = plain(name)
+        s = self.shape(key)
+        if s is not None:
+            return len(s.dims) == 1
+        return any(key in i.names and i.components for i in self.independence) or \
+            any(m.name == key and m.source.quote and _COMPONENTS.search(m.source.quote) for m in self.moments)
+
+    def constant(self, name: str) -> Distribution | None:
+        """The statement that ``name`` is a constant ("a constant $c$", "$h$ is fixed"), if it is the latest."""
+        key = plain(name)
+        r = self._latest(self.distributions, lambda d: d.name == key and d.family in ("constant", "random"))
+        return r if r is not None and r.family == "constant" else None
+
+    def parameters(self) -> set:
+        """The names that stated values and sizes are made of (σ, μ, d_k): constants, not random."""
+        out: set = set()
+        for m in self.moments:
+            out |= m.value.free_symbols | set(m.value.atoms(sp.Indexed))
+        for s in self.shapes:
+            for d in s.dims:
+                out |= d.free_symbols | set(d.atoms(sp.Indexed))
+        return out
+
+    def sizes(self) -> set:
+        """The names that bound index ranges (n in 1 ≤ i ≤ n): sizes, not random."""
+        out: set = set()
+        for r in self.ranges:
+            for e in (r.lower, r.upper):
+                e = e if isinstance(e, sp.Basic) else sp.Integer(e)
+                out |= e.free_symbols | set(e.atoms(sp.Indexed))
+        return out
+
+    def bounds_on(self, subject: sp.Expr) -> tuple:
+        """Every bound stated on ``subject`` (η > 0, η < 1 …), in the order stated."""
+        return tuple(b for b in self.bounds if b.subject == subject)
+
+    def sign(self, subject: sp.Expr) -> str | None:
+        """``positive``/``nonnegative``/``negative``/``nonpositive`` when a bound against 0 says so."""
+        for b in reversed(self.bounds):
+            if b.subject == subject and b.other == 0:
+                return {">": "positive", "≥": "nonnegative", "<": "negative", "≤": "nonpositive"}.get(b.relation)
+        return None
+
+
+_COMPONENTS = re.compile(r"\bcomponents?\b|\bentries\b|\belements\b|\bcoordinates\b|分量|元素|各维", re.I)
+
+
+def plain(name: str) -> str:
+    r"""The key a name is filed under: ``\mathbf{q}`` → ``q``, ``q_i`` → ``q`` (a family), ``x_1`` stays."""
+    name = name.strip()
+    m = re.fullmatch(r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\{([^{}]+)\}(.*)", name)
+    if m:
+        name = m.group(1).strip() + m.group(2)
+    m = re.fullmatch(r"(.+?)_\{?([A-Za-z])\}?", name)
+    if m and not name.startswith("\\sigma") and not name.startswith("d_"):
+        name = m.group(1)
+    return name
+
+
+def _keys(name: str) -> list[str]:
+    """A member ``x_1`` is looked up as itself, then as its family ``x``."""
+    key = plain(name)
+    m = re.fullmatch(r"(.+?)_\{?(\d+)\}?", key)
+    return [key, plain(m.group(1))] if m else [key]
+
+
+# -- facts from a formula ----------------------------------------------------------------------------------
+
+_BOUND_OPS = {"<", ">", "≤", "≥", "≠"}
+_FLIP = {"<": ">", ">": "<", "≤": "≥", "≥": "≤", "≠": "≠"}
+_INTEGER_SETS = {r"\mathbb{N}", r"\mathbb{Z}"}
+
+
+def _sympy(node: Node) -> sp.Expr | None:
+    """A node's value by the note grammar's meaning (no eval); None when it has none."""
+    from .meaning import Context, Meaning, Undecided
+    try:
+        return Meaning(Context.empty()).expr(node)
+    except (Undecided, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _name_of(node: Node) -> str | None:
+    if node.kind == "name":
+        return plain(node.name)
+    if node.kind == "sub" and node.args[0].kind == "name":
+        return plain(node.args[0].name)
+    return None
+
+
+def read_formula(tree: Node, line: int | None = None) -> Facts:
+    """The assumptions a formula states: bounds, ranges, memberships, labels summing to one, stated moments.
+
+    The caller decides that the formula *is* an assumption (``\\eta > 0`` after "let"; ``\\mathbb{E}[x] = \\mu``
+    when stated, not claimed); memberships (``∈``) always are.
+    """
+    source = Source(line=line)
+    if tree.kind == "shape":
+        return _shape(tree, source)
+    if tree.kind == "tuple" and tree.args and tree.args[-1].kind == "rel":
+        # q, k \in \mathbb{R}^{d}: the names before the relation share it
+        *names, rel = tree.args
+        ops, parts = rel.args
+        if ops == ("∈",):
+            facts = Facts()
+            for n in (*names, parts[0]):
+                facts = facts.merge(_membership(n, parts[1], source))
+            return facts
+        return Facts()
+    if tree.kind != "rel":
+        return Facts()
+    ops, parts = tree.args
+    if ops == ("∈",):
+        return _membership(parts[0], parts[1], source)
+    if all(op in _BOUND_OPS for op in ops):
+        return _bounds(ops, parts, source)
+    if ops in (("∼",), ("~",)):
+        return _distribution(parts[0], parts[1], source)
+    if ops == ("=",):
+        return _equation(parts[0], parts[1], source)
+    return Facts()
+
+
+def _bounds(ops: tuple, parts: tuple, source: Source) -> Facts:
+    values = [_sympy(p) for p in parts]
+    bounds = []
+    for k, op in enumerate(ops):
+        left, right = values[k], values[k + 1]
+        if left is None or right is None:
+            continue
+        # the side with names is the subject: 0 < η becomes η > 0
+        if not left.free_symbols and right.free_symbols:
+            left, right, op = right, left, _FLIP[op]
+        bounds.append(Bound(left, op, right, source))
+    ranges = []
+    if len(ops) == 2 and ops[0] == ops[1] and ops[0] in ("≤", "<") and parts[1].kind == "name" \
+            and values[0] is not None and values[0].is_Integer and values[2] is not None:
+        # 1 ≤ i ≤ n (or 0 < i < n: shifted to inclusive bounds)
+        low, high = values[0], values[2]
+        if ops[0] == "<":
+            low, high = low + 1, high - 1
+        ranges.append(IndexRange(parts[1].name, low, high, source))
+    return Facts(bounds=tuple(bounds), ranges=tuple(ranges))
+
+
+def _shape(tree: Node, source: Source) -> Facts:
+    """The grammar's own reading of ``q, k \\in \\mathbb{R}^{d}``: shape(R: subject, (dims…))."""
+    subject, dims = tree.args[0], tree.args[1] if len(tree.args) > 1 else ()
+    names = subject.args if subject.kind == "tuple" else (subject,)
+    values = tuple(_sympy(d) for d in dims) if isinstance(dims, tuple) else ()
+    if any(v is None for v in values) or tree.name not in ("R", r"\mathbb{R}"):
+        return Facts()
+    return Facts(shapes=tuple(Shape(n, values, source) for n in map(_name_of, names) if n is not None))
+
+
+def _membership(left: Node, right: Node, source: Source) -> Facts:
+    name = _name_of(left)
+    if name is None:
+        return Facts()
+    if right.kind == "name" and right.name == r"\mathbb{R}":
+        return Facts(shapes=(Shape(name, (), source),))
+    if right.kind == "op" and right.name == "^" and right.args[0].kind == "name" and right.args[0].name == r"\mathbb{R}":
+        dims, stack = [], [right.args[1]]
+        while stack:
+            d = stack.pop(0)
+            d = d.args[0] if d.kind in ("group", "paren") and len(d.args) == 1 else d
+            if d.kind == "op" and d.name == "*":
+                stack = list(d.args) + stack
+                continue
+            value = _sympy(d)
+            if value is None:
+                return Facts()
+            dims.append(value)
+        return Facts(shapes=(Shape(name, tuple(dims), source),))
+    if right.kind == "name" and right.name in _INTEGER_SETS:
+        return Facts(ranges=(IndexRange(name, sp.S.Zero if right.name.endswith("N}") else -sp.oo, sp.oo, source),))
+    if right.kind in ("set", "braces", "tuple") and right.args:
+        items = [a for a in right.args if isinstance(a, Node)]
+        if any(a.kind in ("elision", "dots") for a in items) and len(items) >= 3:
+            low, high = _sympy(items[0]), _sympy(items[-1])
+            if low is not None and high is not None:
+                return Facts(ranges=(IndexRange(name, low, high, source),))
+            return Facts()
+        values = [_sympy(a) for a in items]
+        if all(v is not None and v.is_number for v in values):
+            return Facts(sets=(ValueSet(name, tuple(values), source),))
+    return Facts()
+
+
+def _distribution(left: Node, right: Node, source: Source) -> Facts:
+    r"""x \sim \mathcal{N}(\mu, \sigma^2)."""
+    name = _name_of(left)
+    if name is None or right.kind != "op" or right.name != "*" or right.args[0].kind != "name" or \
+            right.args[0].name not in (r"\mathcal{N}", "N") or right.args[1].kind != "tuple" or len(right.args[1].args) != 2:
+        return Facts()
+    mean, variance = (_sympy(a) for a in right.args[1].args)
+    if mean is None or variance is None:
+        return Facts()
+    return _normal(name, mean, variance, source)
+
+
+def _normal(name: str, mean: sp.Expr, variance: sp.Expr, source: Source) -> Facts:
+    return Facts(moments=(Moment(name, "mean", mean, True, source), Moment(name, "variance", variance, True, source)),
+                 distributions=(Distribution(name, "normal", source),))
+
+
+def _equation(left: Node, right: Node, source: Source) -> Facts:
+    r"""\sum_i y_i = 1 (a label summing to one); \mathbb{E}[x] = \mu, \mathrm{Var}(x) = \sigma^2 (stated moments)."""
+    value = _sympy(right)
+    if left.kind == "sum" and value == 1:
+        body = left.args[2]
+        name = _name_of(body) if body.kind == "sub" else None
+        if name is not None:
+            return Facts(labels=(Label(name, "sums-to-one", True, source),))
+    if left.kind == "call" and left.name in ("E", "Var") and len(left.args) == 1 and value is not None:
+        inner = left.args[0]
+        name = _name_of(inner)
+        if name is not None:
+            return Facts(moments=(Moment(name, "mean" if left.name == "E" else "variance", value, True, source),))
+        if inner.kind == "op" and inner.name == "^" and _name_of(inner.args[0]) and _sympy(inner.args[1]) == 2 \
+                and left.name == "E":
+            return Facts(moments=(Moment(_name_of(inner.args[0]), "second", value, True, source),))
+    return Facts()
+
+
+# -- facts from prose ------------------------------------------------------------------------------------------
+
+def describe(records) -> str:
+    """The facts in words, grouped by where they come from: "mean of q = 0, q and k independent (line 3)"."""
+    by_source: dict = {}
+    for r in records:
+        words = _words(r)
+        if words:
+            by_source.setdefault(str(r.source), [])
+            if words not in by_source[str(r.source)]:
+                by_source[str(r.source)].append(words)
+    return "; ".join(f"{', '.join(w)} ({where})" for where, w in by_source.items())
+
+
+def _greek(name: str) -> str:
+    """σ for sigma, Σ for Sigma; other words as they are."""
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    try:
+        return unicodedata.lookup(f"GREEK {case} LETTER {name.removeprefix('var').upper()}")
+    except KeyError:
+        return name
+
+
+def _text(e) -> str:
+    """A value in plain words: σ_k², not \\sigma[k]**2."""
+    out = re.sub(r"\\([A-Za-z]+)", lambda m: _greek(m.group(1)), sp.sstr(e))
+    return re.sub(r"\[(\w+)\]", r"_\1", out).replace("**2", "²").replace("*", "·")
+
+
+def _words(r) -> str:
+    if isinstance(r, Moment):
+        kind = {"second": "E of the square"}.get(r.kind, r.kind)
+        return f"{kind} of {r.name} {'=' if r.holds else '≠'} {_text(r.value)}"
+    if isinstance(r, Independence):
+        names = " and ".join(sorted(r.names))
+        word = "independent" if r.holds else "not independent"
+        if len(r.names) == 1:
+            return f"the components of {names} {word}"
+        return f"{names} {word}" + (" (components too)" if r.components and r.holds else "")
+    if isinstance(r, Distribution):
+        return f"{r.name} {r.family}"
+    if isinstance(r, Shape):
+        return f"{r.name} ∈ ℝ^({'×'.join(map(_text, r.dims))})" if r.dims else f"{r.name} real"
+    if isinstance(r, ValueSet):
+        return f"{r.name} ∈ {{{', '.join(map(sp.sstr, r.values))}}}"
+    if isinstance(r, Label):
+        return f"{r.name} {r.kind}"
+    if isinstance(r, Bound):
+        return f"{_text(r.subject)} {r.relation} {_text(r.other)}"
+    if isinstance(r, IndexRange):
+        return f"{_text(r.lower)} ≤ {r.name} ≤ {_text(r.upper)}"
+    return ""
+
+
+def read_memberships(tree: Node, line: int | None = None) -> Facts:
+    """Only the memberships a formula states (``x \\in \\mathbb{R}^d``): these are assumptions wherever they stand."""
+    if tree.kind == "shape" or tree.kind == "rel" and tree.args[0] == ("∈",) or \
+            tree.kind == "tuple" and tree.args and tree.args[-1].kind == "rel" and tree.args[-1].args[0] == ("∈",):
+        return read_formula(tree, line)
+    return Facts()
+
+
+def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
+    """The assumptions stated in prose (see :mod:`symnet.notes.prose`, which builds on the records above)."""
+    from .prose import read_prose as read
+    return read(text, line, scope)
+
+__all__ = ["Bound", "Distribution", "Facts", "IndexRange", "Independence", "Label", "Moment", "Shape", "Source",
+           "ValueSet", "describe", "plain", "read_formula", "read_memberships", "read_prose"]
