@@ -422,6 +422,8 @@ SPECIAL = (0, 1, -1, sp.Rational(1, 2), 2)
 #: Values each variable takes at the edge points of a restricted domain, and how many such points.
 EDGES = (-2, -1, sp.Rational(-1, 2), 0, sp.Rational(1, 2), 1, 2, 3)
 EDGE_POINTS = 120
+#: Families whose members are sizes (d_k, d_v, n_i, N_c).
+SIZE_FAMILY = re.compile(r"^(d|n|N|m|M|K|D)$")
 #: The values every real variable takes at the first points.
 FIXED = (0.0, 1.0, -1.0)
 #: Fewer agreeing points than this is not evidence enough.
@@ -517,10 +519,13 @@ class _Sampler:
 
     def member_drawer(self, base, point: dict, wide: bool, fixed):
         """How the members of one family get their values at this point (one-hot labels: one member is 1)."""
-        size = self.domain.one_hot.get(base)
-        if size is not None:
+        if base in self.domain.one_hot:
+            size = self.domain.one_hot[base]
             hot = self.rng.randint(1, int(point.get(size, 1)))
             return lambda key: sp.Integer(1 if key == (hot,) else 0)
+        if SIZE_FAMILY.match(str(base.label)):
+            # d_k, d_v, n_i: sizes, whole and positive
+            return lambda key: _whole_value(self.rng, (None, None), None if wide else 8)
         return lambda key: _real_value(self.rng, (None, None), wide, fixed)
 
     def adaptive(self, exact: sp.Tuple):

@@ -32,6 +32,10 @@ DEFINING = ("=", ":=", "←")
 ORDER = ("<", ">", "≤", "≥")
 #: Names that are sizes by habit (dimensions, counts): taken as whole numbers when the note does not say.
 SIZE_NAMES = re.compile(r"^(n|m|N|M|d|D|K|d_k|d_v|d_\{model\}|d_\{\\text\{model\}\}|d_\{\\mathrm\{model\}\})$")
+#: "for every integer $k$", "$n$ is a positive integer", "natural numbers $m$ and $n$"
+WHOLE_PROSE = re.compile(r"(?:integers?|whole numbers?|natural numbers?|整数)\s*\$([^$]+)\$|\$([^$]+)\$\s+(?:is|are)\s+"
+                         r"(?:a |an )?(?:positive |non-negative |nonnegative )?(?:integers?|whole numbers?)",
+                         re.IGNORECASE)
 #: Built-in names a note may take for something else (σ for "any activation"); tanh, exp, ReLU … it may not.
 REDEFINABLE = {"sigma"}
 #: How an optimum is written: w^*, \hat{w}, w_{opt}, w^{\star}.
@@ -74,6 +78,7 @@ class NoteState:
     distinct: set = field(default_factory=set)        # index pairs stated different (j ≠ i)
     cue: str | None = None                            # what the words before the formula make of it
     words: set = field(default_factory=set)           # multi-letter names the note defined (LSE)
+    whole_names: set = field(default_factory=set)     # names the prose calls integers
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
 
 
@@ -96,6 +101,8 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    for match in WHOLE_PROSE.finditer(getattr(formula, "context", "") or ""):
+        state.whole_names.update(n.strip() for n in re.split(r"\$?,\s*\$?|\$?\s+and\s+\$?", match.group(1)))
     word = defined_word(formula.text)
     if word:
         state.words.add(word)   # LSE(z) = …: LSE is one name in the formulas after this one
@@ -657,11 +664,33 @@ def _domain(state: NoteState, left, right) -> Domain:
             if isinstance(index, sp.Symbol) and index.is_integer:
                 size = bound_of.get(entry.base)
                 sizes[index] = size if isinstance(size, sp.Symbol) else sizes.get(index)
-    for index in list(sizes):
-        if sizes[index] is None:
-            del sizes[index]
-    mentioned = pair.free_symbols
+    for delta in pair.atoms(sp.KroneckerDelta):
+        # δ_ij: i and j are indices (drawn equal now and then), whatever their range
+        for index in delta.args:
+            if isinstance(index, sp.Symbol) and index.is_integer:
+                sizes.setdefault(index, None)
+    facts = state.context.facts
+    one_hot = {}
+    for base in pair.atoms(sp.IndexedBase):
+        label = facts.one_hot(str(base.label)) if facts is not None else None
+        if label is not None:
+            # a one-hot label: one member 1, the others 0 (over the range its sums run)
+            one_hot[base] = bound_of.get(base) if isinstance(bound_of.get(base), sp.Symbol) else None
+            state.assumed.append(f"{base.label} one-hot ({label.source})") if not any(
+                a.startswith(f"{base.label} one-hot") for a in state.assumed) else None
+    mentioned = pair.free_symbols | {b.label for b in one_hot}
     notes = tuple(a for a in state.assumed if any(str(s) in a for s in mentioned))
+    for b in (facts.bounds if facts is not None else ()):
+        # bounds stated in prose ("for positive x"): by name, against numbers
+        if isinstance(b.subject, sp.Symbol) and getattr(b.other, "is_number", False) and b.relation in ORDER:
+            for s_ in mentioned:
+                if isinstance(s_, sp.Symbol) and s_.name == b.subject.name and s_ not in state.lower and \
+                        s_ not in state.upper:
+                    strict = b.relation in ("<", ">")
+                    if b.relation in (">", "≥"):
+                        state.lower.setdefault(s_, (b.other, strict))
+                    else:
+                        state.upper.setdefault(s_, (b.other, strict))
     lower = {s: v for s, v in state.lower.items() if s in mentioned}
     upper = {s: v for s, v in state.upper.items() if s in mentioned}
     distinct = frozenset(p for p in state.distinct if p <= mentioned)
@@ -669,7 +698,15 @@ def _domain(state: NoteState, left, right) -> Domain:
         for index in pair_:
             if isinstance(sizes.get(index), sp.Symbol):
                 lower.setdefault(sizes[index], (2, False))   # two different indices need two members
-    return Domain(lower, upper, frozenset(wholes), sizes, notes, distinct)
+    wholes |= {s for s in mentioned if isinstance(s, sp.Symbol) and s.name in state.whole_names}
+    one_hot = {b: (size if size is not None else _size_of(b, pair)) for b, size in one_hot.items()}
+    return Domain(lower, upper, frozenset(wholes), sizes, notes, distinct, one_hot)
+
+
+def _size_of(base, pair):
+    """The size a one-hot family runs to: its sums' upper bound, else the family's own size symbol."""
+    from .meaning import family_size
+    return family_size(str(base.label))
 
 
 def _role_whole(s, left, right) -> bool:
