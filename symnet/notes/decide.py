@@ -47,6 +47,10 @@ POINTS = 40
 #: The most digits SymPy's adaptive evaluation may work with (1 + erf(-500) needs far more: unclear there).
 ADAPTIVE_DIGITS = 150
 ADAPTIVE_SECONDS = 0.2
+#: Seconds SymPy may spend proving a claim the numbers already support (a verdict by numbers stands otherwise).
+UPGRADE_SECONDS = 0.5
+#: Seconds for the symbolic proof tried before any numbers.
+FIRST_SECONDS = 0.3
 #: Differences larger than this many operations are not handed to sympy.simplify (it would only time out).
 SYMBOLIC_SIZE = 200
 
@@ -241,13 +245,18 @@ class _Family:
     def __init__(self, draw) -> None:
         self.values: dict = {}
         self.draw = draw
+        self.numbers: dict = {}   # (key, working precision) -> the member as an mpmath number
 
     def __getitem__(self, key):
-        key = tuple(int(k) for k in (key if isinstance(key, tuple) else (key,)))
-        if key not in self.values:
-            self.values[key] = self.draw(key)
-        v = self.values[key]
-        return mpmath.mpf(v.p) / v.q
+        at = (key, mpmath.mp.prec)
+        number = self.numbers.get(at)
+        if number is None:
+            whole = tuple(int(k) for k in (key if isinstance(key, tuple) else (key,)))
+            if whole not in self.values:
+                self.values[whole] = self.draw(whole)
+            v = self.values[whole]
+            number = self.numbers[at] = mpmath.mpf(v.p) / v.q
+        return number
 
 
 class _Compiled:
@@ -264,6 +273,7 @@ class _Compiled:
         bound = sorted({v for op in pair.atoms(sp.Sum, sp.Product) for v, *_ in op.limits}, key=str)
         renaming = {x: sp.Symbol(f"v{k}", real=True) for k, x in enumerate(self.symbols)}
         renaming.update({x: sp.Symbol(f"d{k}", integer=True) for k, x in enumerate(bound)})
+        bound = [renaming[x] for x in bound]
         renaming.update({b: sp.IndexedBase(sp.Symbol(f"F{k}")) for k, b in enumerate(self.families)})
         renamed = elementary(pair.xreplace(renaming))
         allowed = re.compile(r"^[vdF]\d+$")
@@ -271,7 +281,14 @@ class _Compiled:
             raise Undecided("names are left that cannot be given values")
         printer = _RealPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
         names = ", ".join([f"v{k}" for k in range(len(self.symbols))] + [f"F{k}" for k in range(len(self.families))])
-        source = "".join(f"def f{k}({names}):\n    return {printer.doprint(side)}\n" for k, side in enumerate(renamed))
+        source = ""
+        for k, side in enumerate(renamed):
+            # each side on its own (one may be undefined where the other is not), its repeated pieces computed
+            # once: expanded derivatives repeat whole subtrees
+            shared, (body,) = sp.cse(side, symbols=sp.numbered_symbols(f"c{k}_"), ignore=bound) \
+                if sp.count_ops(side) > 40 and not side.has(sp.Sum, sp.Product) else ([], (side,))
+            lines = "".join(f"    {name} = {printer.doprint(value)}\n" for name, value in shared)
+            source += f"def f{k}({names}):\n{lines}    return {printer.doprint(body)}\n"
         namespace = dict(_NAMESPACE)
         exec(compile(source, "<symnet decide>", "exec"), namespace)  # noqa: S102 (generated names only)
         self.functions = [namespace[f"f{k}"] for k in range(len(renamed))]
@@ -336,6 +353,17 @@ def _show(v) -> str:
     return str(v)
 
 
+_FAMILIES = "families"
+
+
+def _written(point: dict) -> dict:
+    """A point with its families' members written out (x[2] = …)."""
+    out = {k: v for k, v in point.items() if k != _FAMILIES}
+    for base, family in point.get(_FAMILIES, ()):
+        out.update({f"{base}[{', '.join(map(str, key))}]": v for key, v in sorted(family.values.items())})
+    return out
+
+
 def _show_pair(a, b) -> tuple[str, str]:
     """Both sides with enough digits to see that they differ (tanh(20) against 1 needs 18)."""
     if isinstance(a, mpmath.mpf) and isinstance(b, mpmath.mpf) and a != b:
@@ -348,6 +376,7 @@ def _show_pair(a, b) -> tuple[str, str]:
 
 
 def _where(point: dict) -> str:
+    point = _written(point)
     shown = [f"{k} = {_show(v)}" for k, v in list(point.items())[:6]]
     return ", ".join(shown) + (", …" if len(point) > 6 else "")
 
@@ -386,6 +415,10 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
         if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
             return Outcome("verified", f"symbolically, for every function {', '.join(undefined)}")
         raise UndefinedFunction(f"it depends on {', '.join(undefined)}, which this note does not define")
+    if relation == "=" and not _radicals(lhs, rhs) and \
+            _simplifies_to_zero(lhs - rhs, min(budget, FIRST_SECONDS), limit_size=True):
+        # a short symbolic proof first: most true identities in notes are small, and SymPy settles them
+        return Outcome("verified", "symbolically" + _assumed(domain))
     sampler = _Sampler(lhs, rhs, relation, domain, seed)
     try:
         # comparisons of 80-digit values need more than mpmath's default 15 digits
@@ -404,12 +437,16 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
         raise Undecided(f"the sides have different domains: at {_where(point)} the {defined} side is "
                         f"{_show(value)} and the {other} is undefined or not real; state where the claim is "
                         f"meant to hold (an assumption such as x > 0)")
+    if sampler.good and not sampler.constant and sampler.wide < MIN_POINTS // 3:
+        # where the digits could not tell is where a counterexample may hide: no verdict from the rest
+        raise Undecided(f"the digits could not tell at {sampler.unclear} points (of {len(sampler.good)} that "
+                        f"agreed, {sampler.wide} over the wide range)")
     if len(sampler.good) < MIN_POINTS:
         if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
             return Outcome("verified", "symbolically" + _assumed(domain))
         unclear = f" ({sampler.unclear} points where the digits could not tell)" if sampler.unclear else ""
         raise Undecided("too few points where both sides are defined" + unclear)
-    if relation == "=" and _simplifies_to_zero(lhs - rhs, budget, limit_size=True):
+    if relation == "=" and _simplifies_to_zero(lhs - rhs, min(budget, UPGRADE_SECONDS), limit_size=True):
         return Outcome("verified", "symbolically" + _assumed(domain))
     if sampler.constant:
         return Outcome("verified", f"numerically, to {DIGITS} digits (no variables)")
@@ -422,12 +459,21 @@ SPECIAL = (0, 1, -1, sp.Rational(1, 2), 2)
 #: Values each variable takes at the edge points of a restricted domain, and how many such points.
 EDGES = (-2, -1, sp.Rational(-1, 2), 0, sp.Rational(1, 2), 1, 2, 3)
 EDGE_POINTS = 120
+#: At most this many points of one claim are re-evaluated at length (SymPy's adaptive evaluation, 500 digits).
+DEEP_POINTS = 12
 #: Families whose members are sizes (d_k, d_v, n_i, N_c).
 SIZE_FAMILY = re.compile(r"^(d|n|N|m|M|K|D)$")
 #: The values every real variable takes at the first points.
 FIXED = (0.0, 1.0, -1.0)
 #: Fewer agreeing points than this is not evidence enough.
 MIN_POINTS = 12
+
+
+def _radicals(*sides) -> bool:
+    """Roots, logarithms and fractional powers: SymPy's proofs hold over the complex numbers, where √x² = x
+    although √x is not real for x < 0, so such claims are decided by numbers (which see the real domain)."""
+    return any(e.has(sp.log) or any(p.exp.is_Rational and not p.exp.is_Integer or not p.exp.is_number
+                                    for p in e.atoms(sp.Pow)) for e in sides)
 
 
 def _constant_side(one_sided, lhs, rhs) -> bool:
@@ -451,6 +497,9 @@ class _Sampler:
         self.one_sided = None
         self.unclear = 0
         self.constant = False
+        self.deep_left = DEEP_POINTS
+        self.zero_sides = (lhs == 0, rhs == 0)   # a side written as 0 is exactly 0 wherever it is evaluated
+        self.wide = 0                            # agreeing points drawn over the wide range
 
     def run(self, points: int) -> Outcome | None:
         """Points until enough agree; the first counterexample refutes."""
@@ -464,6 +513,7 @@ class _Sampler:
                 return Outcome("refuted", f"{at}left {left}, right {right}")
             if holds:
                 self.good.append(point)
+                self.wide += attempt % 2 == 0 and attempt >= len(FIXED)
         if self.constant and self.good:
             self.good *= MIN_POINTS   # one exact point decides a claim without variables
         if self.undefined:
@@ -478,7 +528,7 @@ class _Sampler:
     def point(self, attempt: int, edge: bool = False):
         """(holds: True, False or None, the point, left, right) at one drawn point."""
         # the first points put every variable at 0, 1, -1 (where x² > 0 and 1/x break), then at random
-        wide, fixed = attempt % 4 != 3, FIXED[attempt] if attempt < len(FIXED) else None
+        wide, fixed = attempt % 2 == 0, FIXED[attempt] if attempt < len(FIXED) else None
         if self.compiled is None:
             self.compiled = _Compiled(self.pair)
         compiled = self.compiled
@@ -492,25 +542,32 @@ class _Sampler:
         # nothing to vary: one exact point decides
         self.constant = not compiled.symbols and not compiled.families
         (a, b), (a2, b2) = compiled(values, families, DIGITS), compiled(values, families, CHECK_DIGITS)
-        for base, family in zip(compiled.families, families):
-            point.update({f"{base}[{', '.join(map(str, key))}]": v for key, v in sorted(family.values.items())})
+        if compiled.families:
+            point[_FAMILIES] = tuple(zip(compiled.families, families))   # written out only when reported
         if a is None or b is None or a2 is None or b2 is None:
             if a is None and b is None:
                 self.undefined.append(point)
-            elif fixed is None and not edge and not any(v in SPECIAL for v in point.values()) and \
+            elif fixed is None and not edge and not any(v in SPECIAL for v in _written(point).values()) and \
                     self.one_sided is None:
                 # (a singularity at a special value, x/x = 1 at 0 or 1/(x² + λ) at x = λ = -1, says nothing
                 # about the domain: only random points can show one)
                 self.one_sided = (point, a2 if a is not None else None, b2 if b is not None else None)
             return None, point, a2, b2
         ea, eb = abs(a - a2), abs(b - b2)
-        trusted = all(v != 0 and e <= CLEAR * abs(v) for v, e in ((a2, ea), (b2, eb)))
+        trusted = all((v != 0 and e <= CLEAR * abs(v)) or zero for v, e, zero in
+                      ((a2, ea, self.zero_sides[0]), (b2, eb, self.zero_sides[1])))
         holds = _agree(a2, b2, ea + eb, self.relation) if trusted else None
         if holds is None or holds is False:
             # cancellation, equal sides, or a refutation to confirm
-            if compiled.loops or compiled.families:
+            if self.deep_left <= 0:
+                # enough points re-evaluated at length: a difference both precisions agree on still refutes,
+                # the points that cannot tell are skipped
+                holds = False if trusted and holds is False else None
+            elif compiled.loops or compiled.families:
+                self.deep_left -= 1
                 holds, a2, b2 = self.deep(values, families)
             else:
+                self.deep_left -= 1
                 exact = self.pair.xreplace({x: point[x] for x in compiled.symbols})
                 holds, a2, b2 = self.adaptive(exact)
         if holds is None:
@@ -567,7 +624,7 @@ def satisfiable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None
 def _numeric_evidence(good: list, domain: Domain) -> str:
     reals, wholes = [], {}
     for point in good:
-        for k, v in point.items():
+        for k, v in _written(point).items():
             if isinstance(v, sp.Integer) and _is_whole(k, domain):
                 lo, hi = wholes.get(str(k), (int(v), int(v)))
                 wholes[str(k)] = (min(lo, int(v)), max(hi, int(v)))

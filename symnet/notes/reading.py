@@ -36,6 +36,8 @@ SIZE_NAMES = re.compile(r"^(n|m|N|M|d|D|K|d_k|d_v|d_\{model\}|d_\{\\text\{model\
 WHOLE_PROSE = re.compile(r"(?:integers?|whole numbers?|natural numbers?|整数)\s*\$([^$]+)\$|\$([^$]+)\$\s+(?:is|are)\s+"
                          r"(?:a |an )?(?:positive |non-negative |nonnegative )?(?:integers?|whole numbers?)",
                          re.IGNORECASE)
+#: A decimal of at most this many significant digits is read as rounded (0.272), one with more claims them all.
+ROUNDED_DIGITS = 6
 #: Built-in names a note may take for something else (σ for "any activation"); tanh, exp, ReLU … it may not.
 REDEFINABLE = {"sigma"}
 #: How an optimum is written: w^*, \hat{w}, w_{opt}, w^{\star}.
@@ -78,6 +80,8 @@ class NoteState:
     distinct: set = field(default_factory=set)        # index pairs stated different (j ≠ i)
     cue: str | None = None                            # what the words before the formula make of it
     words: set = field(default_factory=set)           # multi-letter names the note defined (LSE)
+    display: bool = False                             # this formula is a display following a display
+    last_display: bool = False
     whole_names: set = field(default_factory=set)     # names the prose calls integers
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
 
@@ -101,8 +105,12 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    # a display may continue the display just before it ("$$= …$$"), never a formula further back
+    state.display = bool(getattr(formula, "display", False)) and state.last_display
+    state.last_display = bool(getattr(formula, "display", False))
     for match in WHOLE_PROSE.finditer(getattr(formula, "context", "") or ""):
-        state.whole_names.update(n.strip() for n in re.split(r"\$?,\s*\$?|\$?\s+and\s+\$?", match.group(1)))
+        names = match.group(1) or match.group(2) or ""
+        state.whole_names.update(n.strip() for n in re.split(r"\$?,\s*\$?|\$?\s+and\s+\$?", names))
     word = defined_word(formula.text)
     if word:
         state.words.add(word)   # LSE(z) = …: LSE is one name in the formulas after this one
@@ -128,14 +136,24 @@ CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|
                        r"we get|it follows|show|prove)\b[^.!?:]*$|[则故所以因此]\s*$", re.IGNORECASE)
 
 
+CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|"
+                              r"the event|happens?|otherwise|assume|assuming|suppose|given|provided)\b[^.!?]*$|"
+                              r"(如果|若|当|假设|例如)\s*$", re.IGNORECASE)
+CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
+                             r"is satisfied|has a solution)\b", re.IGNORECASE)
+
+
 def _cue(formula) -> str | None:
-    """What the words just before a formula make of it: 'define' (let, redefine, now), 'claim' (then, for
-    every, hence), or None."""
+    """What the words around a formula make of it: 'condition' (if, when, for some, otherwise, e.g. … after
+    or before it), 'define' (let, redefine, now), 'claim' (then, for every, hence), or None."""
     context = getattr(formula, "context", "") or ""
     at = context.rfind(formula.text)
     before = context[max(0, at - 80):at] if at > 0 else ""
+    after = context[at + len(formula.text):at + len(formula.text) + 40] if at >= 0 else ""
     before = before.rsplit("$", 1)[0] if before.count("$") % 2 else before
     before = before.rstrip(" $\\[(")
+    if CONDITION_BEFORE.search(before) or CONDITION_AFTER.match(after.lstrip(" $\\])")):
+        return "condition"
     if CLAIM_CUE.search(before):
         return "claim"
     if DEFINE_CUE.search(before):
@@ -175,8 +193,9 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("mention")
     ops, parts = tree.args
     if parts[0].kind == "continued":
-        if state.previous is None:
-            return verdict("undecided", "this display continues one before it, and there is none")
+        if state.previous is None or not state.display:
+            # "beam size $= 2$": a fragment of a sentence, not a display continuing the one before
+            return verdict("mention", "an equation without a left side")
         parts = (state.previous,) + tuple(parts[1:])
     state.previous = parts[-1]
     try:
@@ -188,7 +207,12 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("undecided", str(exc))
     except (ValueError, TypeError, ZeroDivisionError, RecursionError, OverflowError, MemoryError,
             AttributeError, IndexError, KeyError, sp.SympifyError) as exc:
-        return verdict("undecided", f"could not evaluate: {type(exc).__name__}")
+        return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
+    except Exception as exc:   # SymPy's own errors (BadSignatureError …): a limit of symnet, not of the note
+        return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
+    if status == "refuted" and state.cue == "condition":
+        # "f'(x) = 0 for some x", "if a = b", "e.g. X = x": the words make it a condition, not an identity
+        return verdict("condition", f"the words around it make it a condition; as an identity it fails: {detail}")
     return verdict(status, detail)
 
 
@@ -249,6 +273,9 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
         expression = meaning.expr(left)
         state.conditions.append((variable, expression, line))
         return "condition", "an equation to solve (a stationarity condition), not an identity"
+    if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Z]", left.name) and \
+            right.name == left.name.lower():
+        return "mention", f"the event {left.name} = {right.name} (a random variable taking a value)"
     target = _target(left, meaning)
     if target is None and left.kind == "op" and left.name == "^" and left.args[0].kind in ("name", "sub"):
         value = _value_or_none(meaning, right)
@@ -300,8 +327,8 @@ def _define_value(symbol, left: Node, right: Node, value, meaning: Meaning, stat
 
 
 def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, str]:
-    """A name defined before, given a value again: the same value is a claim that holds; a different one
-    built from new names replaces the definition; a different one from the same names is refuted."""
+    """A name defined before, given a value again: the same value is a claim that holds; a different one is
+    a redefinition, unless the words before it make it a claim ("then", "hence")."""
     ctx = state.context
     if symbol not in ctx.values:
         raise Undecided(f"{_show(left)} is defined as a matrix; a new value for it is not checked")
@@ -310,15 +337,16 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     if outcome.status == "verified":
         return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
     new_value = meaning.expr(right)
-    if state.cue == "claim":
+    if state.cue == "claim" and outcome.status == "refuted":
         return outcome.status, outcome.detail
-    known = set().union(*[expand(v, ctx.values).free_symbols for v in ctx.values.values()] or [set()])
-    if state.cue == "define" or new_value.free_symbols - known - {symbol}:
-        ctx.values[symbol] = new_value
-        ctx.expansions.clear()
-        state.lines[symbol] = line
-        return "redefinition", f"replaces {_show(left)} from line {where} from here on"
-    return outcome.status, outcome.detail
+    if state.cue == "condition":
+        return "condition", "an equation the words around it make a condition, not an identity"
+    # a name given another value without "then/hence" before it: the note is (re)defining it (exercises
+    # "(i) f = c, (ii) f = x^n", a new section's L)
+    ctx.values[symbol] = new_value
+    ctx.expansions.clear()
+    state.lines[symbol] = line
+    return "redefinition", f"replaces {_show(left)} from line {where} from here on"
 
 
 def _function_definition(target, left: Node, right: Node, meaning: Meaning, state: NoteState, line: int,
@@ -337,6 +365,10 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         outcome = _claim(meaning, left, right, "=", state, budget)
         return outcome.status, outcome.detail
     value = meaning.expr(right)
+    if known is None and not builtin and not (value.free_symbols & set(params)) and \
+            not any(isinstance(p, sp.Symbol) and p.name in ("x", "t", "z", "w") for p in params):
+        # P(𝒮) = 1, f(heads) = 0.5: a value at one argument, not a definition of the whole function
+        return "setting", f"a value of {name} at one argument (line {line})"
     if known is None and not builtin:
         ctx.functions[name] = (params, value)
         state.lines[name] = line
@@ -382,6 +414,15 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             where = state.lines.get(member, state.lines.get(base))
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
+    label = free and not (meaning_free_of(right, meaning) & set(free) or
+                          {sp.Symbol(str(i), real=True) for i in free} & meaning_free_of(right, meaning))
+    if label:
+        # k_h = 4, w_k = "solid", x_{ij} = 0: the subscript is a label (or an example), not an index the
+        # right side runs over; a constant is a setting of that label in its paragraph
+        value = _value_or_none(meaning, right)
+        if value is not None and value.is_number:
+            state.settings[member] = (value, state.scope, line)
+            return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
     # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
     as_matrices = state.matrices.define_node(left, right)
     try:
@@ -391,14 +432,14 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             return "definition", "read as matrices"
         return "definition", f"its right side is not evaluated: {exc}"
     value = value.xreplace({sp.Symbol(i.name, real=True): i for i in member.indices if isinstance(i, sp.Symbol)})
-    if free and all(isinstance(i, sp.Symbol) for i in member.indices):
+    if free and not label and all(isinstance(i, sp.Symbol) for i in member.indices):
         if any(e.base == base and e.free_symbols & set(member.indices) for e in value.atoms(sp.Indexed)):
             raise Undecided("a family defined by its own members")
         ctx.values[base] = sp.Lambda(tuple(member.indices), value)
         ctx.expansions.clear()
         state.lines[base] = line
         return "definition", f"defines every {_show(left).split('_')[0]}_{','.join(map(str, member.indices))}"
-    if free:
+    if free and not label:
         raise Undecided("a family member with an index expression that is not a name")
     ctx.values[member] = value
     ctx.expansions.clear()
@@ -556,9 +597,28 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
     if _capital_products(left) or _capital_products(right):
         return _noncommutative(left, right, relation, budget)
     try:
-        return _decide(left, right, relation, state, budget)
+        outcome = _decide(left, right, relation, state, budget)
     except Undecided as scalar_reason:
         return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
+    if outcome.status == "refuted" and relation == "=":
+        _rounded(left_node, right_node, left, right)
+    return outcome
+
+
+def _rounded(left_node: Node, right_node: Node, left, right) -> None:
+    """√(0.2·0.37) = 0.272: a short decimal that is the other side rounded to the digits written is a rounded
+    value, not a wrong one; it is undecided (≈ says so). A long one (1/3 = 0.333333333333) claims its digits."""
+    for literal, other in ((right_node, left), (left_node, right)):
+        if literal.kind == "num" and re.fullmatch(r"\d+\.\d+", literal.name) and not other.free_symbols:
+            digits = len(literal.name.replace(".", "").lstrip("0"))
+            decimals = len(literal.name.split(".")[1])
+            if digits <= ROUNDED_DIGITS:
+                try:
+                    close = abs(sp.N(other, 30) - sp.Rational(literal.name)) <= sp.Rational(1, 2) * 10 ** -decimals
+                except (TypeError, ValueError):
+                    return
+                if close:
+                    raise Undecided(f"equal only to the {digits} digits written (rounded; ≈ would say so)")
 
 
 def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reason: Undecided) -> Outcome:
@@ -568,7 +628,13 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
     if not (_matrix_notation(left_node, state) or _matrix_notation(right_node, state)):
         raise scalar_reason
     try:
-        return state.matrices.check((left_node, right_node), relation)
+        outcome = state.matrices.check((left_node, right_node), relation)
+        if outcome.status == "refuted" and not (_known_matrices(left_node, state) or
+                                                _known_matrices(right_node, state)):
+            # P(heads), E[X]: capitals alone do not make matrices; nothing in the note says these are
+            raise Undecided(f"read as matrices it fails ({outcome.detail}), but nothing in the note makes "
+                            f"these names matrices")
+        return outcome
     except Undecided as matrix_reason:
         matrix_names = state.matrices.matrix_only(left_node, right_node, state.context.values)
         raise (matrix_reason if matrix_names else scalar_reason) from None
@@ -578,6 +644,18 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
 
 MATRIX_NAME = re.compile(r"^(\\(hat|bar|tilde|widehat|mathcal|mathrm|operatorname)\{)?[A-Z]|"
                          r"^\\(mathbf|boldsymbol|bm|vec|mathbb)\b|^\\(Sigma|Lambda)")
+
+
+def _known_matrices(node: Node, state: NoteState) -> bool:
+    """Names the note defined or declared as matrices, or notation only matrices have (ᵀ, ∘, 𝟏, brackets)."""
+    if node.kind in ("transpose", "matrix") or node.kind == "op" and node.name == "∘":
+        return True
+    if node.kind in ("name", "sub") and (state.matrices.defines(node) or
+                                         node.kind == "name" and node.name.startswith(("\\mathbf{1}", "\\mathbb{1}"))):
+        return True
+    if node.kind == "call" and node.name in MATRIX_FUNCTIONS:
+        return True
+    return any(isinstance(a, Node) and _known_matrices(a, state) for a in node.args)
 
 
 def _matrix_notation(node: Node, state: NoteState) -> bool:
@@ -644,7 +722,8 @@ def _domain(state: NoteState, left, right) -> Domain:
     wholes = set(state.integers)
     sizes: dict = {}
     bound_of: dict = {}
-    for op in pair.atoms(sp.Sum, sp.Product):
+    loops = pair.atoms(sp.Sum, sp.Product)
+    for op in loops:
         for index, low, high in op.limits:
             wholes |= {s for s in (low.free_symbols | high.free_symbols) if isinstance(s, sp.Symbol)}
             for entry in op.function.atoms(sp.Indexed):
@@ -659,7 +738,8 @@ def _domain(state: NoteState, left, right) -> Domain:
     for s in pair.free_symbols:
         if isinstance(s, sp.Symbol) and SIZE_NAMES.match(s.name):
             wholes.add(s)
-    for entry in pair.atoms(sp.Indexed):
+    entries = pair.atoms(sp.Indexed)
+    for entry in entries:
         for index in entry.indices:
             if isinstance(index, sp.Symbol) and index.is_integer:
                 size = bound_of.get(entry.base)
@@ -671,7 +751,7 @@ def _domain(state: NoteState, left, right) -> Domain:
                 sizes.setdefault(index, None)
     facts = state.context.facts
     one_hot = {}
-    for base in pair.atoms(sp.IndexedBase):
+    for base in {e.base for e in entries}:
         label = facts.one_hot(str(base.label)) if facts is not None else None
         if label is not None:
             # a one-hot label: one member 1, the others 0 (over the range its sums run)
@@ -742,6 +822,14 @@ def unify_indices(*exprs: sp.Expr) -> list:
     return [e.xreplace(real) if real else e for e in exprs]
 
 
+def meaning_free_of(node: Node, meaning: Meaning) -> set:
+    """The symbols (and subscript letters, as whole numbers) a side mentions; empty where it cannot be read."""
+    value = _value_or_none(meaning, node)
+    if value is None:
+        return set()
+    return value.free_symbols | {i for e in value.atoms(sp.Indexed) for i in e.indices if isinstance(i, sp.Symbol)}
+
+
 def _value_or_none(meaning: Meaning, node: Node):
     try:
         return meaning.expr(node)
@@ -765,7 +853,8 @@ def _plain(node: Node, state: NoteState) -> bool:
 def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
     """An equation between free quantities with one side a number, a name, or a sum over a family."""
     def single(n):
-        return n.kind in ("num", "name", "sub") or n.kind == "sum" and n.args[2].kind in ("sub",)
+        return n.kind in ("num", "name", "sub") or n.kind == "sum" and n.args[2].kind in ("sub",) or \
+            n.kind == "abs" and n.args[0].kind in ("name", "sub")
     def free(n):
         if n.kind in ("name", "sub"):
             try:
@@ -775,8 +864,10 @@ def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
             return s not in state.context.values and not (isinstance(s, sp.Indexed) and s.base in state.context.values)
         if n.kind == "num":
             return True
-        if n.kind in ("op", "neg", "paren", "group", "sum"):
+        if n.kind in ("op", "neg", "paren", "group", "sum", "abs"):
             return all(free(a) for a in n.args if isinstance(a, Node))
+        if n.kind == "rel":
+            return all(free(a) for a in n.args[1])
         return False
     return (single(left) or single(right)) and free(left) and free(right)
 
