@@ -252,8 +252,18 @@ class Meaning:
         if b.kind in ("paren", "tuple") and a.kind == "op" and a.name == "*":
             # x Φ(x) parses as (x Φ)(x): application binds tighter than the product, so x · Φ(x)
             return self.expr(a.args[0]) * self.product(a.args[1], b)
+        if a.kind == "name" and a.name in (r"\Delta", r"\delta") and b.kind in ("name", "sub") and \
+                self.symbol(a.name) not in self.ctx.values:
+            return self.symbol(f"{a.name} {_key(b)}")   # Δc, δw: an increment, one name
         if b.kind in ("paren", "tuple"):
             args = b.args if b.kind == "tuple" else (b.args[0],)
+            if a.kind == "name" and a.name in ("E", "P") and self.symbol(a.name) not in self.ctx.values and \
+                    a.name not in self.ctx.functions:
+                if a.name == "E":
+                    return self.call("E", args)   # E[X]: an expectation, as \mathbb{E}[X]
+                raise Undecided("a probability P(…) is not evaluated")
+            if a.kind == "op" and a.name == "^" and a.args[1].kind == "neg":
+                raise Undecided(f"an inverse function {_show(a.args[0])}^{{-1}} is not evaluated")
             if a.kind == "prime":
                 return self.prime_call(a.args[0], args)
             fname = self._function_name(a)

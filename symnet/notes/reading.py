@@ -154,7 +154,7 @@ def _cue(formula) -> str | None:
     before = before.rstrip(" $\\[(")
     if CONDITION_BEFORE.search(before) or CONDITION_AFTER.match(after.lstrip(" $\\])")):
         return "condition"
-    if CLAIM_CUE.search(before):
+    if CLAIM_CUE.search(before[-30:]):
         return "claim"
     if DEFINE_CUE.search(before):
         return "define"
@@ -229,6 +229,16 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
     if ops == ("≈",):
         return _approximation(parts, meaning, state, budget)
     start, first = 0, ""
+    if len(ops) > 1 and all(op in ("=", ":=") for op in ops) and all(p.kind in ("name", "sub") for p in parts[:-1]) \
+            and _value_or_none(meaning, parts[-1]) is not None and _value_or_none(meaning, parts[-1]).is_number:
+        # k_h = k_w = 4, μ_x = μ_y = 0: one value given to several names (a setting each)
+        value = meaning.expr(parts[-1])
+        for p in parts[:-1]:
+            try:
+                state.settings[meaning.name(p)] = (value, state.scope, line)
+            except Undecided:
+                pass
+        return "setting", f"{' = '.join(_show(p) for p in parts[:-1])} = {value} in this paragraph only (line {line})"
     if ops[0] in DEFINING:
         status, detail = _defining(ops[0], parts[0], parts[1], meaning, state, line, budget)
         if len(ops) == 1 or status not in ("definition", "verified"):
@@ -241,6 +251,9 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         if ops[k] not in ("=", ":=") + ORDER + ("≠", "≈"):
             raise Undecided(f"the relation {ops[k]} is not checked")
         outcome = _claim(meaning, parts[k], parts[k + 1], "=" if ops[k] == ":=" else ops[k], state, budget)
+        if outcome.status == "refuted" and ops[k] == "=" and _plain_equation(parts[k], parts[k + 1], state):
+            # c_{i+1} − c_i = Δc = …: a link between quantities the note leaves free names them, it is no identity
+            return "condition", f"link {k + 1 - start} relates quantities the note leaves free (not an identity)"
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
             return "refuted", outcome.detail + link
@@ -299,6 +312,14 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     if solved is not None:
         return solved
     if isinstance(symbol, sp.Indexed):
+        value = _value_or_none(meaning, right)
+        if value is not None and value.is_number and symbol.base not in ctx.values and \
+                symbol.base not in state.recurrences and symbol not in ctx.values:
+            # p_1 = 4/5 in a worked example, θ_0 = 0 before its recurrence: a value in this paragraph
+            state.settings[symbol] = (value, state.scope, line)
+            return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
+        if symbol in ctx.values and symbol.base not in ctx.values:
+            return _restated(symbol, left, right, meaning, state, line, budget)
         return _family_statement(symbol, left, right, meaning, state, line, budget)
     value = _value_or_none(meaning, right)
     if value is not None and not value.free_symbols and not _defined_names(value, ctx) and \
@@ -384,6 +405,9 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         return "verified", f"agrees with {origin}; {outcome.detail}"
     if state.cue == "claim" and outcome.status == "refuted":
         return outcome.status, outcome.detail
+    if state.cue == "condition":
+        # "otherwise h(x) = 1", "if x < c": a case of a definition given in pieces, not a new definition
+        return "condition", f"a case of {name}, under a condition the words around it give"
     ctx.functions[name] = (params, value)
     state.lines[name] = line
     return "redefinition", f"replaces {origin} from here on"
@@ -462,16 +486,16 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
     def at(index):
         return closed.xreplace({k_whole: index})
 
-    starts = sorted((e for e in state.context.values if isinstance(e, sp.Indexed) and e.base == base
-                     and e.indices[0].is_Integer), key=lambda e: int(e.indices[0]))
+    initial = {e: v for e, (v, _scope, _line) in state.settings.items() if isinstance(e, sp.Indexed)}
+    initial.update({e: v for e, v in state.context.values.items() if isinstance(e, sp.Indexed)})
+    starts = sorted((e for e in initial if e.base == base and e.indices[0].is_Integer),
+                    key=lambda e: int(e.indices[0]))
     if len(starts) < shift:
         raise Undecided(f"the recurrence for {base} needs {shift} initial value(s) before a closed form is checked")
     for start in starts[:shift]:
-        outcome = _decide(at(start.indices[0]), expand(state.context.values[start], state.context.values),
-                          "=", state, budget)
+        outcome = _decide(at(start.indices[0]), expand(initial[start], state.context.values), "=", state, budget)
         if outcome.status != "verified":
-            return "refuted", f"the closed form does not give the initial value {start} (line " \
-                              f"{state.lines.get(start)}): {outcome.detail}"
+            return "refuted", f"the closed form does not give the initial value {start}: {outcome.detail}"
     # the step: the recurrence with every θ_{k+j} replaced by the closed form must give C(k + shift)
     step = body.xreplace({k_rec: k_whole, sp.Symbol(str(k_rec), real=True): k_whole})
     step = step.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: at(e.indices[0]))
@@ -479,8 +503,8 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
     if outcome.status != "verified":
         return "refuted", f"the closed form does not satisfy the recurrence (line {rec_line}): {outcome.detail}"
     first = starts[0]
-    return "verified", f"by induction from {first} (line {state.lines.get(first)}) and the recurrence (line " \
-                       f"{rec_line}); step {outcome.detail}"
+    return "verified", f"by induction from {first} = {initial[first]} and the recurrence (line {rec_line}); " \
+                       f"step {outcome.detail}"
 
 
 def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float):
@@ -625,7 +649,8 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
     """What scalar semantics cannot decide may be a statement about matrices (only when it is written with
     matrix notation: capitals, bold vectors, transposes, ∘, 𝟏, brackets of entries, or names the note made
     matrices; log(ab) = log a + log b is no statement about matrices)."""
-    if not (_matrix_notation(left_node, state) or _matrix_notation(right_node, state)):
+    if not (_matrix_notation(left_node, state) or _matrix_notation(right_node, state)) or \
+            _expectation(left_node) or _expectation(right_node):
         raise scalar_reason
     try:
         outcome = state.matrices.check((left_node, right_node), relation)
@@ -644,6 +669,16 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
 
 MATRIX_NAME = re.compile(r"^(\\(hat|bar|tilde|widehat|mathcal|mathrm|operatorname)\{)?[A-Z]|"
                          r"^\\(mathbf|boldsymbol|bm|vec|mathbb)\b|^\\(Sigma|Lambda)")
+
+
+def _expectation(node: Node) -> bool:
+    """E[X], Var(X), Cov(X, Y), P(…): statements about random quantities, never read as matrices."""
+    if node.kind == "call" and node.name in ("E", "Var", "Cov", "P", "Pr"):
+        return True
+    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[0].name in ("E", "P") \
+            and node.args[1].kind in ("paren", "tuple"):
+        return True
+    return any(isinstance(a, Node) and _expectation(a) for a in node.args)
 
 
 def _known_matrices(node: Node, state: NoteState) -> bool:
