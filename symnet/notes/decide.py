@@ -269,12 +269,15 @@ class _Compiled:
         labels = {b.label for b in pair.atoms(sp.IndexedBase)}
         self.symbols = sorted((x for x in pair.free_symbols if isinstance(x, sp.Symbol) and x not in labels
                                and not isinstance(x, sp.Dummy)), key=str)
-        self.families = sorted(pair.atoms(sp.IndexedBase), key=str)
+        # one family per name, however SymPy rebuilt its base along the way
+        bases = pair.atoms(sp.IndexedBase)
+        self.families = sorted({str(b.label): b for b in bases}.values(), key=str)
+        number = {str(b.label): k for k, b in enumerate(self.families)}
         bound = sorted({v for op in pair.atoms(sp.Sum, sp.Product) for v, *_ in op.limits}, key=str)
         renaming = {x: sp.Symbol(f"v{k}", real=True) for k, x in enumerate(self.symbols)}
         renaming.update({x: sp.Symbol(f"d{k}", integer=True) for k, x in enumerate(bound)})
         bound = [renaming[x] for x in bound]
-        renaming.update({b: sp.IndexedBase(sp.Symbol(f"F{k}")) for k, b in enumerate(self.families)})
+        renaming.update({b: sp.IndexedBase(sp.Symbol(f"F{number[str(b.label)]}")) for b in bases})
         renamed = elementary(pair.xreplace(renaming))
         allowed = re.compile(r"^[vdF]\d+$")
         if renamed.atoms(AppliedUndef) or any(not allowed.match(x.name) for x in renamed.atoms(sp.Symbol)):
@@ -576,8 +579,9 @@ class _Sampler:
 
     def member_drawer(self, base, point: dict, wide: bool, fixed):
         """How the members of one family get their values at this point (one-hot labels: one member is 1)."""
-        if base in self.domain.one_hot:
-            size = self.domain.one_hot[base]
+        hot = {str(b.label): size for b, size in self.domain.one_hot.items()}
+        if str(base.label) in hot:
+            size = hot[str(base.label)]
             hot = self.rng.randint(1, int(point.get(size, 1)))
             return lambda key: sp.Integer(1 if key == (hot,) else 0)
         if SIZE_FAMILY.match(str(base.label)):

@@ -34,7 +34,7 @@ from sympy.utilities.iterables import multiset_partitions
 
 from .assumptions import Facts, describe, plain
 from .latex import Node, parse
-from .meaning import Meaning, Undecided, expand
+from .meaning import family_base, Meaning, Undecided, expand
 
 #: An expectation the facts do not give, kept as an unknown number: E(x), E(x**2), E(x*y).
 UNKNOWN = sp.Function("E", real=True)
@@ -207,7 +207,7 @@ class Expectation:
             raise Undecided(f"{a} and {b} have different dimensions ({d_a}, {d_b})")
         i = sp.Dummy("i", integer=True)
         # the families q_i, k_i as the note's own q_i are read (a plain label, real entries)
-        base_a, base_b = (sp.IndexedBase(sp.Symbol(v.name), real=True) for v in (a, b))
+        base_a, base_b = (family_base(v.name) for v in (a, b))
         return sp.Mul(*rest) * sp.Sum(base_a[i] * base_b[i], (i, 1, d_a))
 
     def _random(self, atom) -> bool:

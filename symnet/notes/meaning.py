@@ -405,9 +405,18 @@ class Meaning:
         return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
 
 
+class FamilyBase(sp.IndexedBase):
+    """A family of real numbers: real however SymPy rebuilds it (Sum.doit and xreplace rebuild bases from
+    their arguments alone, which would drop an assumption given as a keyword)."""
+
+    def __new__(cls, label, shape=None, **kwargs):
+        kwargs.setdefault("real", True)
+        return super().__new__(cls, label, shape, **kwargs)
+
+
 def family_base(name: str) -> sp.IndexedBase:
     """The family ``name`` (x_1, x_2, …): its label is not the scalar ``name`` (a note may use both x and x_i)."""
-    return sp.IndexedBase(sp.Symbol(name), real=True)
+    return FamilyBase(sp.Symbol(name))
 
 
 def family_size(name: str) -> sp.Symbol:

@@ -75,12 +75,17 @@ _OPENERS = {"{": "}", "(": ")", "[": "]", r"\left": r"\right", r"\{": r"\}"}
 _CLOSERS = {"}", ")", "]", r"\right", r"\}"}
 
 
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+
+
 def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
     """The formula's tokens. ``names`` are multi-letter words the note defines (``LSE``): each is one name,
     as are the words of :data:`WORD_NAMES`; any other run of letters is a run of one-letter names."""
     if len(text) > MAX_LENGTH:
         raise LatexError(f"formula too long to check ({len(text)} characters, the limit is {MAX_LENGTH})", 0,
                          "split it into several formulas, naming the parts")
+    # a LaTeX comment (% to the end of the line, not \%) is blanked, keeping every offset where it was
+    text = _COMMENT.sub(lambda m: " " * len(m.group()), text) if "%" in text else text
     tokens: list[Token] = []
     i, n = 0, len(text)
     depth = 0
