@@ -79,6 +79,8 @@ KNOWN_FUNCTIONS = {
     "SiLU": lambda x: x * sigmoid(x), "silu": lambda x: x * sigmoid(x), "Swish": lambda x: x * sigmoid(x),
     "swish": lambda x: x * sigmoid(x), "ELU": lambda x: sp.Piecewise((x, x > 0), (sp.exp(x) - 1, True)),
     "Mish": lambda x: x * sp.tanh(softplus(x)), "Softplus": softplus,
+    "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan, "sec": sp.sec, "csc": sp.csc, "cot": sp.cot,
+    "arsinh": sp.asinh, "artanh": sp.atanh, "coth": sp.coth,
 }
 #: Words that name functions symnet does not evaluate (softmax of a vector, attention, layer norm).
 FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",

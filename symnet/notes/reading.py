@@ -25,7 +25,7 @@ from .decide import Domain, UndefinedFunction, decide, satisfiable
 from .latex import LatexError, Node, parse, read
 from .notation import defined_word
 from .matrices import MatrixNote
-from .meaning import (KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
+from .meaning import (CALL_LIKE, KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
                       family_base, time_limit)
 
 DEFINING = ("=", ":=", "←")
@@ -83,6 +83,9 @@ class NoteState:
     display: bool = False                             # this formula is a display following a display
     last_display: bool = False
     whole_names: set = field(default_factory=set)     # names the prose calls integers
+    section: object = None                            # the section being read
+    matrix_names: set = field(default_factory=set)    # names defined with matrix notation (or only as matrices)
+    bound_section: dict = field(default_factory=dict)  # symbol -> the section its stated bound holds in
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
 
 
@@ -105,6 +108,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    state.section = (getattr(formula, "cell", None), getattr(formula, "section_index", 0))
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
     state.display = bool(getattr(formula, "display", False)) and state.last_display
     state.last_display = bool(getattr(formula, "display", False))
@@ -323,7 +327,7 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
         return _family_statement(symbol, left, right, meaning, state, line, budget)
     value = _value_or_none(meaning, right)
     if value is not None and not value.free_symbols and not _defined_names(value, ctx) and \
-            not state.matrices.defines(left):
+            left.kind == "name" or value is not None and value.is_number and not state.matrices.defines(left):
         state.settings[symbol] = (value, state.scope, line)
         return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
     if symbol in ctx.values or state.matrices.defines(left):
@@ -331,13 +335,24 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     return _define_value(symbol, left, right, value, meaning, state, line)
 
 
+def _offer_matrices(left: Node, right: Node, state: NoteState) -> bool:
+    """Every definition is offered to the matrix reading too (h_3 = tanh(x_3 W_x + …) is a row of a matrix);
+    the name counts as a matrix for later claims when its definition is written with matrix notation."""
+    accepted = state.matrices.define_node(left, right)
+    if accepted and _matrix_notation(right, state):
+        state.matrix_names.add(_key(left))
+    return accepted
+
+
 def _define_value(symbol, left: Node, right: Node, value, meaning: Meaning, state: NoteState,
                   line: int) -> tuple[str, str]:
-    as_matrices = state.matrices.define_node(left, right)
+    as_matrices = _offer_matrices(left, right, state)
     if value is None:
         try:
             value = meaning.expr(right)
         except Undecided as exc:
+            if as_matrices:
+                state.matrix_names.add(_key(left))
             return "definition", ("read as matrices" if as_matrices else f"its right side is not evaluated: {exc}")
     if value.has(symbol):
         raise Undecided("a definition that refers to itself")
@@ -378,8 +393,8 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
     _, name, params = target
     known = ctx.functions.get(name)
     builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
-    defined_parameters = any(p in ctx.values or isinstance(p, sp.Indexed) and p.base in ctx.values
-                             for p in params)
+    defined_parameters = (builtin or known is not None) and any(
+        p in ctx.values or isinstance(p, sp.Indexed) and p.base in ctx.values for p in params)
     if (builtin and not known and name.lstrip("\\") not in REDEFINABLE) or defined_parameters or \
             state.used_settings_in(params):
         # log p_i = …, tanh(x) = … at a setting: statements about values, not definitions of functions
@@ -448,11 +463,12 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             state.settings[member] = (value, state.scope, line)
             return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
     # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
-    as_matrices = state.matrices.define_node(left, right)
+    as_matrices = _offer_matrices(left, right, state)
     try:
         value, = unify_indices(meaning.expr(right))
     except Undecided as exc:
         if as_matrices:
+            state.matrix_names.add(_key(left))
             return "definition", "read as matrices"
         return "definition", f"its right side is not evaluated: {exc}"
     value = value.xreplace({sp.Symbol(i.name, real=True): i for i in member.indices if isinstance(i, sp.Symbol)})
@@ -550,7 +566,9 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
             if not all(_plain(p, state) for p in parts):
                 raise
             outcomes.append(None)
-    if all(o is not None and o.status == "verified" for o in outcomes):
+    guessed = any("taken as a size" in o.detail for o in outcomes if o is not None)
+    if all(o is not None and o.status == "verified" for o in outcomes) and \
+            not (guessed and all(_plain(p, state) for p in parts)):
         return "verified", outcomes[0].detail
     if not all(_plain(p, state) for p in parts):
         bad = next(o for o in outcomes if o is not None and o.status == "refuted")
@@ -585,8 +603,10 @@ def _record_bounds(ops, parts, sides, state: NoteState, line: int) -> None:
         small, big = (a, b) if op in ("<", "≤") else (b, a)
         if isinstance(big, sp.Symbol) and small.is_number:
             state.lower[big] = (small, strict)
+            state.bound_section[big] = state.section
         if isinstance(small, sp.Symbol) and big.is_number:
             state.upper[small] = (big, strict)
+            state.bound_section[small] = state.section
         for s in (a, b):
             if isinstance(s, sp.Symbol) and (a.is_Integer or b.is_Integer) and op in ("≤", "≥") and \
                     any(isinstance(x, sp.Symbol) and not x.is_number for x in (a, b) if x is not s):
@@ -685,7 +705,7 @@ def _known_matrices(node: Node, state: NoteState) -> bool:
     """Names the note defined or declared as matrices, or notation only matrices have (ᵀ, ∘, 𝟏, brackets)."""
     if node.kind in ("transpose", "matrix") or node.kind == "op" and node.name == "∘":
         return True
-    if node.kind in ("name", "sub") and (state.matrices.defines(node) or
+    if node.kind in ("name", "sub") and (_key(node) in state.matrix_names or
                                          node.kind == "name" and node.name.startswith(("\\mathbf{1}", "\\mathbb{1}"))):
         return True
     if node.kind == "call" and node.name in MATRIX_FUNCTIONS:
@@ -698,7 +718,7 @@ def _matrix_notation(node: Node, state: NoteState) -> bool:
         return True
     if node.kind == "name" and MATRIX_NAME.match(node.name):
         return True
-    if node.kind in ("name", "sub") and state.matrices.defines(node):
+    if node.kind in ("name", "sub") and _key(node) in state.matrix_names:
         return True
     if node.kind == "call" and node.name in MATRIX_FUNCTIONS:
         return True
@@ -733,7 +753,8 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
 def _decide(left, right, relation: str, state: NoteState, budget: float) -> Outcome:
     domain = _domain(state, left, right)
     outcome = decide(left, right, relation, domain, budget)
-    guessed = [s for s in domain.integers if s not in state.integers and not _role_whole(s, left, right)]
+    guessed = [s for s in domain.integers if s not in state.integers and not _role_whole(s, left, right)
+               and s.name not in state.whole_names]
     if outcome.status == "verified" and guessed and not outcome.detail.startswith("symbolically"):
         # sizes taken as whole numbers by their names only (d, n): say so where it matters
         real = Domain(domain.lower, domain.upper, domain.integers - set(guessed), domain.sizes, domain.notes)
@@ -806,8 +827,11 @@ def _domain(state: NoteState, left, right) -> Domain:
                         state.lower.setdefault(s_, (b.other, strict))
                     else:
                         state.upper.setdefault(s_, (b.other, strict))
-    lower = {s: v for s, v in state.lower.items() if s in mentioned}
-    upper = {s: v for s, v in state.upper.items() if s in mentioned}
+    # a bound stated in a formula ("for z > 0") holds in its own section of the note
+    here = {s for s in mentioned if state.bound_section.get(s, state.section) == state.section}
+    lower = {s: v for s, v in state.lower.items() if s in here}
+    upper = {s: v for s, v in state.upper.items() if s in here}
+    notes = tuple(a for a in notes if not any(str(s) in a for s in mentioned - here))
     distinct = frozenset(p for p in state.distinct if p <= mentioned)
     for pair_ in distinct:
         for index in pair_:
@@ -880,6 +904,10 @@ def _plain(node: Node, state: NoteState) -> bool:
     """Arithmetic on names and numbers only (no function, derivative or sum): the stuff of assumptions."""
     if node.kind in ("num", "name", "sub"):
         return True
+    if node.kind == "op" and node.name == "*" and node.args[1].kind in ("paren", "tuple") and \
+            node.args[0].kind in ("name", "sub") and (_key(node.args[0]) in state.context.functions or
+                                                     _show(node.args[0]).split("_")[0] in CALL_LIKE):
+        return False   # s(z): a function applied, not a product
     if node.kind in ("op", "neg", "paren", "group", "abs"):
         return all(_plain(a, state) for a in node.args if isinstance(a, Node))
     return False
