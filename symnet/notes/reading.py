@@ -245,9 +245,10 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         return "setting", f"{' = '.join(_show(p) for p in parts[:-1])} = {value} in this paragraph only (line {line})"
     if ops[0] in DEFINING:
         status, detail = _defining(ops[0], parts[0], parts[1], meaning, state, line, budget)
-        if len(ops) == 1 or status not in ("definition", "verified"):
+        if len(ops) == 1 or status not in ("definition", "verified", "setting"):
             return status, detail
-        start, first = 1, ("definition, then " if status == "definition" else "")
+        # c = 5 = 6: the first link defines or sets, the links after it are claims
+        start, first = 1, (f"{status}, then " if status in ("definition", "setting") else "")
     if ops[start] == "←":
         return "definition", "update rule"
     details = []
