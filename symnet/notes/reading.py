@@ -256,7 +256,9 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         if ops[k] not in ("=", ":=") + ORDER + ("≠", "≈"):
             raise Undecided(f"the relation {ops[k]} is not checked")
         outcome = _claim(meaning, parts[k], parts[k + 1], "=" if ops[k] == ":=" else ops[k], state, budget)
-        if outcome.status == "refuted" and ops[k] == "=" and _plain_equation(parts[k], parts[k + 1], state):
+        if outcome.status == "refuted" and ops[k] == "=" and _plain_equation(parts[k], parts[k + 1], state) and \
+                any(v is not None and v.free_symbols for v in (_value_or_none(meaning, parts[k]),
+                                                               _value_or_none(meaning, parts[k + 1]))):
             # c_{i+1} − c_i = Δc = …: a link between quantities the note leaves free names them, it is no identity
             return "condition", f"link {k + 1 - start} relates quantities the note leaves free (not an identity)"
         if outcome.status == "refuted":
