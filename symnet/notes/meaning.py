@@ -15,9 +15,6 @@ from __future__ import annotations
 import math
 import random
 import re
-import signal
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -26,33 +23,11 @@ from sympy.printing.numpy import SciPyPrinter
 
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
 from .latex import Node
+from .limits import TimeLimit, time_limit  # re-exported: the soft limits live in limits.py
 
 
 class Undecided(Exception):
     """The formula cannot be decided: why (assumptions missing, notation symnet does not evaluate)."""
-
-
-class TimeLimit(Exception):
-    """Symbolic work ran past its budget."""
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 KNOWN_FUNCTIONS = {
