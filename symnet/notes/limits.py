@@ -35,6 +35,7 @@ class TimeLimit(Exception):
 #: the deadlines in force (time.monotonic()), innermost last; each is already the minimum of the ones outside it
 _deadlines: list[float] = []
 _previous_handler = None
+_AGAIN = 0.01  # seconds between repeated signals once a deadline has passed
 _SOON = 1e-4  # seconds: "at once", for a deadline already passed (setitimer(0) would switch the timer off)
 
 
@@ -45,6 +46,9 @@ def _stop(signum, frame) -> None:
     if left > 1e-3:  # early (a restored outer timer rounded down): wait for the rest
         signal.setitimer(signal.ITIMER_REAL, left)
         return
+    # fire again soon until a block whose deadline this is has ended: code that catches TimeLimit inside
+    # (a helper giving up on simplification) cannot swallow an outer deadline
+    signal.setitimer(signal.ITIMER_REAL, _AGAIN)
     raise TimeLimit()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import sympy as sp
@@ -226,23 +226,72 @@ def _scalar_claim(meaning: Meaning, ctx: Context, left_node: Node, right_node: N
     return compare(left, right, relation, budget=budget)
 
 
+def judge_all(formulas, budget: float = 2.0, skip=frozenset(), on_start=None, judge_one=None):
+    """Judge a note's formulas in order, yielding ``(k, verdicts)`` for each formula ``k`` not in ``skip``.
+
+    Each formula gets a soft time limit of ``budget`` seconds (:func:`time_limit`; nested limits inside it
+    cannot outlast it) and any failure becomes that formula's *undecided* verdict, so one formula never ends
+    the run. ``on_start(k)`` is called before formula ``k`` (the runner streams it to the parent, which kills
+    the process at the hard deadline when the soft limit cannot interrupt the work).
+    """
+    state = _State()
+    judge_one = judge_one or judge
+    for k, formula in enumerate(formulas):
+        if k in skip:
+            continue
+        if on_start is not None:
+            on_start(k)
+        try:
+            with time_limit(budget):
+                result = judge_one(formula, state, budget)
+            verdicts = [result] if isinstance(result, Verdict) else list(result)
+            verdicts = [replace(v, detail=f"time limit {budget:g} s") if v.detail == "time limit" else v
+                        for v in verdicts]
+        except TimeLimit:
+            verdicts = [_undecided(formula, f"time limit {budget:g} s")]
+        except MemoryError:
+            verdicts = [_undecided(formula, "memory limit")]
+        except RecursionError:
+            verdicts = [_undecided(formula, "too deeply nested to evaluate")]
+        except OverflowError:
+            verdicts = [_undecided(formula, "a number too large to evaluate")]
+        except Exception as exc:  # a bug in symnet: reported on the formula, the rest of the note still checked
+            verdicts = [_undecided(formula, f"internal error: {type(exc).__name__}: {exc}"[:300])]
+        yield k, verdicts
+
+
+def _undecided(formula: Formula, detail: str) -> Verdict:
+    """The verdict on a formula whose checking was cut off."""
+    text = formula.text.strip()
+    line, column = formula.position(len(formula.text) - len(formula.text.lstrip()))
+    return Verdict(line, column, text, "undecided", detail)
+
+
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
-    """Verify the formulas of one Markdown document."""
+    """Verify the formulas of one Markdown document in this process (soft time limits only: the CLI and
+    :func:`verify_many` check in worker processes with hard limits)."""
     start = time.perf_counter()
     formulas, images = extract_formulas(source)
-    state = _State()
-    verdicts = tuple(judge(f, state, budget) for f in formulas)
+    verdicts = tuple(v for _, vs in judge_all(formulas, budget) for v in vs)
     return FileReport(path, verdicts, images, time.perf_counter() - start)
 
 
-def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
+def read_note(path: str | Path) -> tuple[str, str]:
+    """A note's text and, when it cannot be read, why (the text is then empty)."""
     path = Path(path)
     try:
-        source = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8"), ""
     except UnicodeDecodeError:
-        source = path.read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8", errors="replace"), ""
     except OSError as exc:
-        return FileReport(str(path), (), error=f"cannot read: {exc.strerror or exc}")
+        return "", f"cannot read: {exc.strerror or exc}"
+
+
+def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
+    """Verify one note file in this process (see :func:`verify_text`)."""
+    source, error = read_note(path)
+    if error:
+        return FileReport(str(path), (), error=error)
     return verify_text(source, str(path), budget)
 
 
@@ -263,14 +312,13 @@ COLOURS = {"verified": "green", "refuted": "red", "unparseable": "yellow", "unde
            "definition": "cyan", "mention": None}
 
 
-def verify_many(paths, jobs: int, budget: float) -> list[FileReport]:
-    """Verify files in ``jobs`` processes (each with its own main thread, so time budgets hold)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def verify_many(paths, jobs: int = 1, budget: float = 2.0, timeout: float | None = None,
+                run_timeout: float | None = None) -> list[FileReport]:
+    """Verify files in ``jobs`` worker processes with hard limits: ``budget`` seconds per formula, ``timeout``
+    per file and ``run_timeout`` for the whole run (see :mod:`symnet.notes.runner`); one report per file."""
+    from .runner import Limits, run_files
 
-    # spawn, not fork: a parent that has loaded a threaded library (JAX, BLAS pools) cannot fork safely
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(verify_file, paths, [budget] * len(paths)))
+    return run_files(paths, Limits(budget=budget, jobs=jobs, file_timeout=timeout, run_timeout=run_timeout))
 
 
 def render_text(reports: list[FileReport], colour: bool = False, quiet: bool = False) -> str:

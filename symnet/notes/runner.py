@@ -1,0 +1,407 @@
+"""Check notes in worker processes with hard limits, so that no note can hang, crash or exhaust a run.
+
+Each worker is a spawned process with an address-space cap (``RLIMIT_AS``, 1 GB by default). The parent sends
+it a file; the worker reads the note, sends the formulas' positions, then for each formula a *start* message
+and, when done, its verdicts. The worker's own soft limit (:func:`symnet.notes.limits.time_limit`) stops
+ordinary SymPy work at the budget; the parent enforces the same budget (plus :data:`GRACE` for the soft limit
+to unwind) by killing the worker, which no C extension, NumPy call, big-integer product or deep recursion can
+escape. The killed formula is *undecided (time limit 2 s)*; a dead worker's (the memory cap) *undecided
+(memory limit)*. A fresh worker then reads the note again and re-runs the formulas before the cut one without
+reporting them (so the note's definitions are in force again), skips every formula that hit a limit, and goes
+on from the next one. A formula that hit a limit after it had started to define something may have left
+definitions that later formulas needed: a later *refuted* in that note is then reported as *undecided* with
+the reason (a missing definition can make a true claim look false, never a false one true... except through
+other definitions, hence the caution).
+
+Per-file and per-run deadlines (``--timeout``) are enforced the same way; what they cut off is reported
+(every formula of a file cut off is *undecided* with the reason; a file the run never reached is an error), so
+every file named gets a report. Workers are reused from file to file; with ``jobs`` workers the files are
+handed out largest first to whichever worker is free.
+
+Why not a pool library: pebble and ``concurrent.futures`` time out whole tasks, but a deadline here is per
+formula inside a task whose state (the note's definitions) must survive a kill, which needs a worker that
+streams its progress; the loop below is that and little else.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Limits", "run_files", "GRACE", "READ_LIMIT"]
+
+#: seconds the parent waits past a formula's budget before it kills the worker (the soft limit fires first)
+GRACE = 0.5
+#: seconds for reading a note and finding its formulas
+READ_LIMIT = 60.0
+#: environment for workers: one BLAS/OpenMP thread each (the parent sets these only where unset)
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits of a run: seconds per formula, per file and per run, bytes of address space per worker."""
+
+    budget: float = 2.0
+    jobs: int = 1
+    file_timeout: float | None = None
+    run_timeout: float | None = None
+    memory: int = 1 << 30
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# -- the worker ------------------------------------------------------------------------------------------------
+
+def _serve(conn, memory: int, judge_path: str | None) -> None:
+    """A worker's life: cap its memory, then check the files the parent sends until told to stop."""
+    import signal
+    import warnings
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if not os.environ.get("SYMNET_DEBUG"):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)  # nothing a note triggers may print a traceback or a C library's message
+    warnings.simplefilter("ignore")
+    import resource
+
+    from . import verify
+    judge_one = None
+    if judge_path:  # tests only: a stand-in checker (the negative controls); never reachable from the CLI
+        import importlib
+        module, name = judge_path.split(":")
+        judge_one = getattr(importlib.import_module(module), name)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
+    current = [-1]
+    defines = _watch_definitions(verify, conn, current)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        path, budget, skip, resume = job
+        try:
+            _check(conn, verify, path, budget, skip, resume, current, defines, judge_one)
+        except MemoryError:
+            conn.send(("lost", "memory limit"))
+        except Exception as exc:  # a bug in symnet: the parent reports it on the file, the worker goes on
+            conn.send(("lost", f"internal error: {type(exc).__name__}: {exc}"[:300]))
+
+
+def _watch_definitions(verify, conn, current: list) -> bool:
+    """Tell the parent when a formula starts to define something (wrapping the two places definitions enter a
+    note's state); returns False when they cannot be found, and every formula is then taken as defining."""
+    from . import matrices
+    remember = getattr(verify, "_remember", None)
+    define_node = getattr(matrices.MatrixNote, "define_node", None)
+    if remember is None or define_node is None:
+        return False
+    told: set = set()
+
+    def tell() -> None:
+        if current[0] not in told:
+            told.add(current[0])
+            conn.send(("defines", current[0]))
+
+    def remember_and_tell(*args, **kwargs):
+        tell()
+        return remember(*args, **kwargs)
+
+    def define_and_tell(self, *args, **kwargs):
+        tell()
+        return define_node(self, *args, **kwargs)
+
+    verify._remember = remember_and_tell
+    matrices.MatrixNote.define_node = define_and_tell
+    current.append(told)
+    return True
+
+
+def _check(conn, verify, path: str, budget: float, skip: frozenset, resume: int, current: list,
+           defines: bool, judge_one) -> None:
+    """Check one file, streaming its formulas' positions, each formula's start and its verdicts."""
+    from .extract import extract_formulas
+    from .limits import TimeLimit, time_limit
+
+    start = time.perf_counter()
+    source, error = verify.read_note(path)
+    if error:
+        conn.send(("error", error))
+        return
+    try:
+        with time_limit(READ_LIMIT):
+            formulas, images = extract_formulas(source)
+    except TimeLimit:
+        conn.send(("error", f"finding the formulas took longer than {READ_LIMIT:g} s"))
+        return
+    del source
+    conn.send(("formulas", images, [verify._undecided(f, "") for f in formulas]))
+    if len(current) > 1:
+        current[1].clear()
+
+    def started(k: int) -> None:
+        current[0] = k
+        conn.send(("start", k))
+        if not defines:
+            conn.send(("defines", k))
+
+    for k, verdicts in verify.judge_all(formulas, budget, skip, started, judge_one):
+        if k >= resume:
+            conn.send(("verdicts", k, verdicts))
+    conn.send(("done", time.perf_counter() - start, _peak_memory()))
+
+
+def _peak_memory() -> int:
+    """This process's peak resident memory, in bytes."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+# -- the parent ------------------------------------------------------------------------------------------------
+
+@dataclass
+class _File:
+    """What the parent knows of one file while it is checked."""
+
+    path: str
+    placeholders: list | None = None           # one undecided verdict per formula, at its position
+    verdicts: dict = field(default_factory=dict)   # formula index -> its verdicts
+    skip: set = field(default_factory=set)     # formulas that hit a hard limit: never run again
+    defining: set = field(default_factory=set)  # formulas that started to define something
+    lost: list = field(default_factory=list)   # (index, detail) of cut formulas that may have defined names
+    images: int = 0
+    started: float | None = None
+    seconds: float = 0.0
+    error: str = ""
+    done: bool = False
+
+
+class _Worker:
+    """One worker process and what it is doing."""
+
+    def __init__(self, context, limits: Limits, judge_path: str | None) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, limits.memory, judge_path), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.file: _File | None = None
+        self.formula: int | None = None   # the formula in progress (None: reading the note)
+        self.deadline = float("inf")
+        self.reason = ""
+        self.file_requeue: _File | None = None   # a file cut off mid-way that a fresh worker goes on with
+
+    def stop(self) -> None:
+        """Kill the process (it may be stuck in C code: no polite request would be seen)."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def run_files(paths, limits: Limits = Limits(), stats: dict | None = None,
+              judge_path: str | None = None) -> list:
+    """Check note files in workers under ``limits``; one report per path, in the order given.
+
+    ``stats`` (when given) receives counts of kills and workers started and the workers' peak memory.
+    ``judge_path`` (``module:function``) replaces :func:`verify.judge` in the workers: for tests only.
+    """
+    import multiprocessing
+
+    for name in _ONE_THREAD:
+        os.environ.setdefault(name, "1")
+    paths = [str(p) for p in paths]
+    files = [_File(p) for p in paths]
+    if not files:
+        return []
+    # spawn, not fork: a parent that has loaded a threaded library (BLAS pools) cannot fork safely
+    context = multiprocessing.get_context("spawn")
+    count = max(1, min(limits.jobs, available_cores(), len(files)))
+    stats = stats if stats is not None else {}
+    stats.update(kills=0, workers=0, peak_memory=0)
+    workers: list[_Worker] = []
+    try:
+        for _ in range(count):  # started before anything else, so their imports overlap the parent's
+            workers.append(_Worker(context, limits, judge_path))
+            stats["workers"] += 1
+        from .verify import FileReport, Verdict  # noqa: F401  (the parent's own import, while workers start)
+        _loop(files, workers, context, limits, stats, judge_path)
+    finally:
+        for w in workers:
+            w.stop()
+    return [_report(f, limits) for f in files]
+
+
+def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dict, judge_path) -> None:
+    from multiprocessing.connection import wait
+
+    order = sorted(range(len(files)), key=lambda i: -_size(files[i].path))
+    queue = deque(files[i] for i in order)
+    run_deadline = time.monotonic() + limits.run_timeout if limits.run_timeout else float("inf")
+    failed_starts = 0
+    while queue or any(w.file for w in workers):
+        now = time.monotonic()
+        if now >= run_deadline:
+            for w in workers:
+                if w.file is not None:
+                    _cut(w, files, f"the run's time limit ({limits.run_timeout:g} s) ran out", final=True)
+                    stats["kills"] += 1
+            for f in queue:
+                f.error = f"not checked: the run's time limit ({limits.run_timeout:g} s) ran out"
+                f.done = True
+            return
+        for w in workers:
+            if w.ready and w.file is None and queue:
+                _send(w, queue.popleft(), limits)
+        deadlines = [w.deadline for w in workers if w.file is not None] + [run_deadline]
+        timeout = max(0.0, min(deadlines) - time.monotonic())
+        ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers],
+                     timeout=min(timeout, 3600.0))
+        for w in list(workers):
+            problem = ""
+            if w.conn in ready or w.process.sentinel in ready:
+                try:
+                    while w.conn.poll():
+                        _receive(w, w.conn.recv(), limits, stats)
+                except (EOFError, OSError):
+                    problem = "memory limit" if w.ready else "start"
+            if not problem and w.file is not None and time.monotonic() >= w.deadline:
+                problem = w.reason
+            if not problem:
+                continue
+            if problem == "start":
+                failed_starts += 1
+                if failed_starts >= 3:
+                    from ..errors import SymnetError
+                    raise SymnetError("verify: worker processes cannot start (memory limit too low?)")
+            else:
+                stats["kills"] += 1
+                file_over = w.reason.startswith("the file's")
+                _cut(w, files, problem if problem != "memory limit" else _death(w), final=file_over)
+                if w.file_requeue is not None:
+                    queue.appendleft(w.file_requeue)
+            w.stop()
+            workers[workers.index(w)] = _Worker(context, limits, judge_path)
+            stats["workers"] += 1
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _send(w: _Worker, f: _File, limits: Limits) -> None:
+    """Hand a file (or the rest of one) to a free worker."""
+    now = time.monotonic()
+    if f.started is None:
+        f.started = now
+    resume = max(f.verdicts, default=-1) + 1
+    w.file, w.formula, w.file_requeue = f, None, None
+    w.conn.send((f.path, limits.budget, frozenset(f.skip), resume))
+    _arm(w, now, READ_LIMIT, f"finding the formulas took longer than {READ_LIMIT:g} s", limits)
+
+
+def _arm(w: _Worker, now: float, seconds: float, reason: str, limits: Limits) -> None:
+    """The worker's next deadline: this step's, or the file's when that comes first."""
+    w.deadline, w.reason = now + seconds, reason
+    if limits.file_timeout and w.file is not None:
+        file_deadline = w.file.started + limits.file_timeout
+        if file_deadline < w.deadline:
+            w.deadline, w.reason = file_deadline, f"the file's time limit ({limits.file_timeout:g} s) ran out"
+
+
+def _receive(w: _Worker, message: tuple, limits: Limits, stats: dict) -> None:
+    kind, *rest = message
+    now = time.monotonic()
+    f = w.file
+    if kind == "ready":
+        w.ready = True
+    elif kind == "formulas":
+        if f.placeholders is None:
+            f.images, f.placeholders = rest
+    elif kind == "start":
+        w.formula = rest[0]
+        _arm(w, now, limits.budget + GRACE, f"time limit {limits.budget:g} s", limits)
+    elif kind == "defines":
+        f.defining.add(rest[0])
+    elif kind == "verdicts":
+        f.verdicts.setdefault(rest[0], rest[1])
+        _arm(w, now, limits.budget + GRACE, f"time limit {limits.budget:g} s", limits)
+    elif kind in ("done", "error", "lost"):
+        if kind == "done":
+            stats["peak_memory"] = max(stats["peak_memory"], rest[1])
+        else:
+            f.error = rest[0] if kind == "error" else f"checking stopped: {rest[0]}"
+        f.seconds, f.done = now - f.started, True
+        w.file, w.formula, w.deadline = None, None, float("inf")
+
+
+def _death(w: _Worker) -> str:
+    """Why a worker died: the memory cap (the usual cause: a failed allocation in C code) or a signal."""
+    w.process.join(1.0)
+    code = w.process.exitcode
+    if code is None or code < 0 and -code not in (6, 7, 9, 11):
+        return f"the checking process stopped (exit {code})"
+    return "memory limit"
+
+
+def _cut(w: _Worker, files: list, reason: str, final: bool) -> None:
+    """A worker was stopped in the middle of a file: record why, and either finish the file or queue the rest."""
+    f = w.file
+    w.file_requeue = None
+    if f is None:
+        return
+    k = w.formula
+    if k is None or f.placeholders is None:  # still reading the note
+        f.error = reason if reason.startswith("finding") else f"checking stopped while reading the note: {reason}"
+        final = True
+    else:
+        from dataclasses import replace
+        f.verdicts.setdefault(k, [replace(f.placeholders[k], detail=reason)])
+        f.skip.add(k)
+        if k in f.defining:
+            f.lost.append((k, reason))
+    if final:
+        if f.placeholders is not None:
+            from dataclasses import replace
+            for j, placeholder in enumerate(f.placeholders):
+                if j not in f.verdicts:
+                    f.verdicts[j] = [replace(placeholder, detail=f"not checked: {reason}")]
+        f.seconds, f.done = time.monotonic() - (f.started or time.monotonic()), True
+    else:
+        w.file_requeue = f
+    w.file, w.formula, w.deadline = None, None, float("inf")
+
+
+def _report(f: _File, limits: Limits):
+    """The file's report: its verdicts in order, later refutations held back where definitions were lost."""
+    from dataclasses import replace
+
+    from .verify import FileReport
+    verdicts = []
+    first_lost = min((k for k, _ in f.lost), default=None)
+    for k in sorted(f.verdicts):
+        for v in f.verdicts[k]:
+            if first_lost is not None and k > first_lost and v.status == "refuted":
+                line = f.placeholders[first_lost].line
+                v = replace(v, status="undecided",
+                            detail=f"{v.detail}; not counted as refuted: the formula on line {line} was cut off "
+                                   f"while defining, and definitions it made are missing here")
+            verdicts.append(v)
+    if not f.done and not f.error:
+        f.error = "not checked"
+    return FileReport(f.path, tuple(verdicts), f.images, round(f.seconds, 3), f.error)
