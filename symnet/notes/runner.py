@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,7 @@ __all__ = ["Limits", "run_files", "GRACE", "READ_LIMIT"]
 GRACE = 0.5
 #: seconds for reading a note and finding its formulas
 READ_LIMIT = 60.0
-#: environment for workers: one BLAS/OpenMP thread each (the parent sets these only where unset)
+#: environment for workers: one BLAS/OpenMP thread each
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
@@ -218,30 +219,58 @@ def run_files(paths, limits: Limits = Limits(), stats: dict | None = None,
     ``stats`` (when given) receives counts of kills and workers started and the workers' peak memory.
     ``judge_path`` (``module:function``) replaces :func:`verify.judge` in the workers: for tests only.
     """
-    import multiprocessing
-
-    for name in _ONE_THREAD:
-        os.environ.setdefault(name, "1")
     paths = [str(p) for p in paths]
     files = [_File(p) for p in paths]
     if not files:
         return []
-    # spawn, not fork: a parent that has loaded a threaded library (BLAS pools) cannot fork safely
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     count = max(1, min(limits.jobs, available_cores(), len(files)))
     stats = stats if stats is not None else {}
     stats.update(kills=0, workers=0, peak_memory=0)
     workers: list[_Worker] = []
     try:
-        for _ in range(count):  # started before anything else, so their imports overlap the parent's
-            workers.append(_Worker(context, limits, judge_path))
-            stats["workers"] += 1
+        with _one_thread():  # the first worker starts the server, which keeps this environment
+            for _ in range(count):
+                workers.append(_Worker(context, limits, judge_path))
+                stats["workers"] += 1
         from .verify import FileReport, Verdict  # noqa: F401  (the parent's own import, while workers start)
         _loop(files, workers, context, limits, stats, judge_path)
     finally:
         for w in workers:
             w.stop()
     return [_report(f, limits) for f in files]
+
+
+def _context():
+    """How workers start. Not by forking this process (it may hold threads: BLAS pools, a GUI, a test runner):
+    a *fork server*, itself a freshly spawned single-threaded process that has imported the checker once,
+    forks each worker, so a second worker or a replacement after a kill starts in milliseconds instead of
+    importing SymPy again (about 0.8 s). Plain spawn where fork servers do not exist (or ``SYMNET_START=spawn``).
+    """
+    import multiprocessing
+
+    method = os.environ.get("SYMNET_START", "forkserver")
+    if method not in multiprocessing.get_all_start_methods():
+        method = "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["symnet.notes.verify"])
+    return context
+
+
+@contextmanager
+def _one_thread():
+    """One BLAS/OpenMP thread in the processes started inside (a fork server must hold no threads)."""
+    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
+    os.environ.update({name: "1" for name in _ONE_THREAD})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dict, judge_path) -> None:
@@ -293,7 +322,8 @@ def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dic
                 if w.file_requeue is not None:
                     queue.appendleft(w.file_requeue)
             w.stop()
-            workers[workers.index(w)] = _Worker(context, limits, judge_path)
+            with _one_thread():
+                workers[workers.index(w)] = _Worker(context, limits, judge_path)
             stats["workers"] += 1
 
 
