@@ -8,6 +8,7 @@ a file that took longer than twice (budget + grace) per formula plus 5 s, or a r
 
     python benchmarks/fuzz_verify.py --cases 10000 --budget 0.25 --jobs 2     # the benchmark run
     python benchmarks/fuzz_verify.py --cases 100                              # about what the CI test runs
+    python benchmarks/fuzz_verify.py --hostile --budget 0.5                   # the hostile notes, one by one
 """
 from __future__ import annotations
 
@@ -186,13 +187,37 @@ def fuzz(cases: int, seed: int = 0, budget: float = 0.25, jobs: int = 2) -> dict
             "reported": len(reports) == cases, "budget": budget, "jobs": jobs, "seed": seed}
 
 
+def hostile_table(budget: float) -> None:
+    """Each hostile note of tests/test_hostile.py alone in one worker: seconds against budget × formulas."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_hostile import HOSTILE
+
+    from symnet.notes.runner import Limits, run_files
+
+    print(f"| note | formulas | verdicts | seconds | budget × formulas | worker peak (MiB) |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="symnet-hostile-") as tmp:
+        for name, text in HOSTILE.items():
+            path = Path(tmp) / f"{name}.md"
+            path.write_text(text)
+            stats: dict = {}
+            report, = run_files([path], Limits(budget=budget, jobs=1), stats)
+            kinds = collections.Counter(v.status for v in report.verdicts)
+            print(f"| {name} | {len(report.verdicts)} | {', '.join(f'{n} {k}' for k, n in kinds.items())} | "
+                  f"{report.seconds:.2f} | {budget * len(report.verdicts):.2f} | {stats['peak_memory'] / 2**20:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hostile", action="store_true", help="time the hostile notes of the tests instead")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget", type=float, default=0.25)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     args = parser.parse_args()
+    if args.hostile:
+        hostile_table(args.budget)
+        return
     result = fuzz(args.cases, args.seed, args.budget, args.jobs)
     s = result["stats"]
     print(f"{result['cases']} cases (seed {args.seed}), {result['formulas']} formulas, budget {args.budget:g} s, "

@@ -260,12 +260,21 @@ def _context():
 
 @contextmanager
 def _one_thread():
-    """One BLAS/OpenMP thread in the processes started inside (a fork server must hold no threads)."""
+    """Start processes with one BLAS/OpenMP thread (a fork server must hold no threads) and without the
+    parent's main module: multiprocessing would run that script again in each worker (the ``symnet`` script
+    with all its imports, or a script from stdin that does not exist as a file)."""
+    import sys
+    import types
+
     saved = {name: os.environ.get(name) for name in _ONE_THREAD}
     os.environ.update({name: "1" for name in _ONE_THREAD})
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    sys.modules["__main__"].__spec__ = None
     try:
         yield
     finally:
+        sys.modules["__main__"] = main
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -314,7 +323,7 @@ def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dic
                 failed_starts += 1
                 if failed_starts >= 3:
                     from ..errors import SymnetError
-                    raise SymnetError("verify: worker processes cannot start (memory limit too low?)")
+                    raise SymnetError("verify: worker processes cannot start")
             else:
                 stats["kills"] += 1
                 file_over = w.reason.startswith("the file's")
