@@ -22,10 +22,8 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from contextlib import contextmanager
-from typing import Iterator
 
-__all__ = ["TimeLimit", "time_limit"]
+__all__ = ["TimeLimit", "time_limit", "reset"]
 
 
 class TimeLimit(Exception):
@@ -42,6 +40,10 @@ _SOON = 1e-4  # seconds: "at once", for a deadline already passed (setitimer(0) 
 def _stop(signum, frame) -> None:
     if not _deadlines:
         return  # a signal that arrived after the last block ended
+    if frame is not None and frame.f_code in _OWN_CODE:
+        # never raise inside the bookkeeping: a block whose exit was cut short would leave its deadline behind
+        signal.setitimer(signal.ITIMER_REAL, _SOON)
+        return
     left = _deadlines[-1] - time.monotonic()
     if left > 1e-3:  # early (a restored outer timer rounded down): wait for the rest
         signal.setitimer(signal.ITIMER_REAL, left)
@@ -52,29 +54,51 @@ def _stop(signum, frame) -> None:
     raise TimeLimit()
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded)."""
+def _arm() -> None:
+    """Set the timer for the innermost deadline in force, or switch it off when none is."""
     global _previous_handler
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    now = time.monotonic()
-    deadline = now + max(float(seconds), 0.0)
     if _deadlines:
-        deadline = min(deadline, _deadlines[-1])
+        signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), _SOON))
     else:
-        _previous_handler = signal.signal(signal.SIGALRM, _stop)
-    _deadlines.append(deadline)
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, _SOON))
-    try:
-        yield
-    finally:
-        _deadlines.pop()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, _previous_handler if _previous_handler is not None else signal.SIG_DFL)
+        _previous_handler = None
+
+
+class time_limit:
+    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(float(seconds), 0.0)
+        self.depth: int | None = None
+
+    def __enter__(self) -> "time_limit":
+        global _previous_handler
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            return self
+        deadline = time.monotonic() + self.seconds
         if _deadlines:
-            # the outer deadline is back in force, with what is left of it
-            signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), _SOON))
+            deadline = min(deadline, _deadlines[-1])
         else:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, _previous_handler if _previous_handler is not None else signal.SIG_DFL)
-            _previous_handler = None
+            _previous_handler = signal.signal(signal.SIGALRM, _stop)
+        self.depth = len(_deadlines)
+        _deadlines.append(deadline)
+        _arm()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.depth is not None:
+            # down to this block's depth: an inner block whose exit was skipped leaves nothing behind either
+            del _deadlines[self.depth:]
+            self.depth = None
+            _arm()  # the outer deadline is back in force, with what is left of it
+        return False
+
+
+def reset() -> None:
+    """Forget every deadline and switch the timer off (for a loop's outermost level, between items)."""
+    del _deadlines[:]
+    _arm()
+
+
+_OWN_CODE = {time_limit.__enter__.__code__, time_limit.__exit__.__code__, _arm.__code__}

@@ -297,8 +297,7 @@ def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dic
                     _cut(w, files, f"the run's time limit ({limits.run_timeout:g} s) ran out", final=True)
                     stats["kills"] += 1
             for f in queue:
-                f.error = f"not checked: the run's time limit ({limits.run_timeout:g} s) ran out"
-                f.done = True
+                _finish(f, f"the run's time limit ({limits.run_timeout:g} s) ran out")
             return
         for w in workers:
             if w.ready and w.file is None and queue:
@@ -391,11 +390,13 @@ def _receive(w: _Worker, message: tuple, limits: Limits, stats: dict) -> None:
 
 def _death(w: _Worker) -> str:
     """Why a worker died: the memory cap (the usual cause: a failed allocation in C code) or a signal."""
+    import signal
+
     w.process.join(1.0)
     code = w.process.exitcode
-    if code is None or code < 0 and -code not in (6, 7, 9, 11):
-        return f"the checking process stopped (exit {code})"
-    return "memory limit"
+    if code is not None and -code in (signal.SIGABRT, signal.SIGBUS, signal.SIGKILL, signal.SIGSEGV):
+        return "memory limit"
+    return f"the checking process stopped (exit {code})"
 
 
 def _cut(w: _Worker, files: list, reason: str, final: bool) -> None:
@@ -405,8 +406,10 @@ def _cut(w: _Worker, files: list, reason: str, final: bool) -> None:
     if f is None:
         return
     k = w.formula
-    if k is None or f.placeholders is None:  # still reading the note
+    if f.placeholders is None:  # still reading the note
         f.error = reason if reason.startswith("finding") else f"checking stopped while reading the note: {reason}"
+        final = True
+    elif k is None:  # reading it again after a cut: no formula of it to blame, and no point in a third try
         final = True
     else:
         from dataclasses import replace
@@ -415,15 +418,24 @@ def _cut(w: _Worker, files: list, reason: str, final: bool) -> None:
         if k in f.defining:
             f.lost.append((k, reason))
     if final:
-        if f.placeholders is not None:
-            from dataclasses import replace
-            for j, placeholder in enumerate(f.placeholders):
-                if j not in f.verdicts:
-                    f.verdicts[j] = [replace(placeholder, detail=f"not checked: {reason}")]
-        f.seconds, f.done = time.monotonic() - (f.started or time.monotonic()), True
+        _finish(f, reason)
     else:
         w.file_requeue = f
     w.file, w.formula, w.deadline = None, None, float("inf")
+
+
+def _finish(f: _File, reason: str) -> None:
+    """End a file that a limit cut off: each formula not checked is reported as such (a file whose formulas
+    were never found is an error)."""
+    from dataclasses import replace
+
+    if f.placeholders is None:
+        f.error = f.error or f"not checked: {reason}"
+    else:
+        for j, placeholder in enumerate(f.placeholders):
+            if j not in f.verdicts:
+                f.verdicts[j] = [replace(placeholder, detail=f"not checked: {reason}")]
+    f.seconds, f.done = time.monotonic() - (f.started or time.monotonic()), True
 
 
 def _report(f: _File, limits: Limits):

@@ -234,8 +234,11 @@ def judge_all(formulas, budget: float = 2.0, skip=frozenset(), on_start=None, ju
     the run. ``on_start(k)`` is called before formula ``k`` (the runner streams it to the parent, which kills
     the process at the hard deadline when the soft limit cannot interrupt the work).
     """
+    from .limits import _deadlines, reset as reset_time_limits
+
     state = _State()
     judge_one = judge_one or judge
+    nested = bool(_deadlines)  # inside someone's time limit: theirs to keep
     for k, formula in enumerate(formulas):
         if k in skip:
             continue
@@ -257,6 +260,8 @@ def judge_all(formulas, budget: float = 2.0, skip=frozenset(), on_start=None, ju
             verdicts = [_undecided(formula, "a number too large to evaluate")]
         except Exception as exc:  # a bug in symnet: reported on the formula, the rest of the note still checked
             verdicts = [_undecided(formula, f"internal error: {type(exc).__name__}: {exc}"[:300])]
+        if not nested:
+            reset_time_limits()  # nothing of this formula's limits may outlive it
         yield k, verdicts
 
 
