@@ -2,8 +2,8 @@
 
 A ``with time_limit(s):`` block raises :class:`TimeLimit` when ``s`` seconds have passed, or earlier when an
 enclosing block's deadline comes first. Leaving an inner block re-arms the timer for what is left of the outer
-one (at once when that deadline has already passed), so a chain of inner limits can never switch the outer
-limit off. These limits are *soft*: a C extension, a NumPy call or a big-integer product does not see the
+one (a moment later when that deadline has already passed, so that code which caught the TimeLimit can return
+what it has), so a chain of inner limits can never switch the outer limit off. These limits are *soft*: a C extension, a NumPy call or a big-integer product does not see the
 signal until it returns. Hard limits (the process is killed) are :mod:`symnet.notes.runner`'s job.
 
 >>> import time
@@ -33,8 +33,10 @@ class TimeLimit(Exception):
 #: the deadlines in force (time.monotonic()), innermost last; each is already the minimum of the ones outside it
 _deadlines: list[float] = []
 _previous_handler = None
-_AGAIN = 0.01  # seconds between repeated signals once a deadline has passed
-_SOON = 1e-4  # seconds: "at once", for a deadline already passed (setitimer(0) would switch the timer off)
+#: seconds that code which caught a TimeLimit gets to wrap up (return the numeric verdict it has) before the
+#: deadline, still in force, fires again; the hard limit (the runner kills at budget + 0.5 s) covers the rest
+_WRAP_UP = 0.25
+_SOON = 1e-4  # seconds: "at once" (setitimer(0) would switch the timer off)
 
 
 def _stop(signum, frame) -> None:
@@ -48,9 +50,9 @@ def _stop(signum, frame) -> None:
     if left > 1e-3:  # early (a restored outer timer rounded down): wait for the rest
         signal.setitimer(signal.ITIMER_REAL, left)
         return
-    # fire again soon until a block whose deadline this is has ended: code that catches TimeLimit inside
-    # (a helper giving up on simplification) cannot swallow an outer deadline
-    signal.setitimer(signal.ITIMER_REAL, _AGAIN)
+    # fire again after a moment until a block whose deadline this is has ended: code that catches TimeLimit
+    # (a helper giving up on simplification) may return what it has, but cannot swallow an outer deadline
+    signal.setitimer(signal.ITIMER_REAL, _WRAP_UP)
     raise TimeLimit()
 
 
@@ -58,7 +60,9 @@ def _arm() -> None:
     """Set the timer for the innermost deadline in force, or switch it off when none is."""
     global _previous_handler
     if _deadlines:
-        signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), _SOON))
+        left = _deadlines[-1] - time.monotonic()
+        # past the deadline: the wrap-up time counts from the deadline, so re-arming never postpones it
+        signal.setitimer(signal.ITIMER_REAL, left if left > 0 else max(left + _WRAP_UP, _SOON))
     else:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, _previous_handler if _previous_handler is not None else signal.SIG_DFL)
