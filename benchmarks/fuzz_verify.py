@@ -162,9 +162,15 @@ def fuzz(cases: int, seed: int = 0, budget: float = 0.25, jobs: int = 2) -> dict
 
     with tempfile.TemporaryDirectory(prefix="symnet-fuzz-") as tmp:
         kinds = write_cases(Path(tmp), cases, seed)
-        stats: dict = {}
+        stats: dict = {"kills": 0, "workers": 0, "peak_memory": 0}
         start = time.perf_counter()
-        reports = run_files(list(kinds), Limits(budget=budget, jobs=jobs), stats)
+        reports, paths = [], list(kinds)
+        for first in range(0, len(paths), 1000):  # in batches, with progress on stderr
+            batch: dict = {}
+            reports += run_files(paths[first:first + 1000], Limits(budget=budget, jobs=jobs), batch)
+            stats = {"kills": stats["kills"] + batch["kills"], "workers": stats["workers"] + batch["workers"],
+                     "peak_memory": max(stats["peak_memory"], batch["peak_memory"])}
+            print(f"{len(reports)} cases, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
         wall = time.perf_counter() - start
     statuses = collections.Counter(v.status for r in reports for v in r.verdicts)
     crashes = [(r.path, r.error or next(v.detail for v in r.verdicts if "internal error" in v.detail))
