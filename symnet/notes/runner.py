@@ -263,7 +263,9 @@ def _one_thread():
     """Start processes with one BLAS/OpenMP thread (a fork server must hold no threads) and without the
     parent's main module: multiprocessing would run that script again in each worker (the ``symnet`` script
     with all its imports, or a script from stdin that does not exist as a file)."""
+    import signal
     import sys
+    import threading
     import types
 
     saved = {name: os.environ.get(name) for name in _ONE_THREAD}
@@ -271,9 +273,15 @@ def _one_thread():
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     sys.modules["__main__"].__spec__ = None
+    # Ctrl-C is the parent's: an ignored SIGINT is inherited through exec, so the fork server (which imports
+    # SymPy before it ignores SIGINT itself) prints no KeyboardInterrupt traceback
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
         yield
     finally:
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
         sys.modules["__main__"] = main
         for name, value in saved.items():
             if value is None:
