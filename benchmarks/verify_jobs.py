@@ -2,8 +2,9 @@
 worker (`--jobs 1`, what the command now always does) and in several (`--jobs N`).
 
 Each variant is a fresh process (imports included), run ``--rounds`` times interleaved; medians reported.
-The note sets: the project's ``derivations/`` and 28 chapters of d2l-ai/d2l-en (linear regression, multilayer
-perceptrons, optimization) read in place from /work/public_notes (never copied).
+The note sets: the project's ``derivations/``, 28 files of d2l-ai/d2l-en (linear regression, multilayer
+perceptrons, optimization) and all 27 chapters of it (191 files), read in place from /work/public_notes (never
+copied).
 
     python benchmarks/verify_jobs.py --rounds 3
 """
@@ -41,6 +42,8 @@ def main() -> None:
     sets = {"derivations/": [str(ROOT / "derivations")]}
     if D2L.is_dir():
         sets[f"d2l-en, {len(CHAPTERS)} chapters"] = [str(p) for c in CHAPTERS for p in sorted((D2L / c).glob("*.md"))]
+        chapters = sorted(D2L.glob("chapter_*"))
+        sets[f"d2l-en, all {len(chapters)} chapters"] = [str(p) for c in chapters for p in sorted(c.glob("*.md"))]
     variants = {
         "in one process (old --jobs 1)": lambda paths: [sys.executable, "-c", IN_PROCESS, *paths],
         "--jobs 1 (one isolated worker)": lambda paths: [sys.executable, "-c", COMMAND, "verify", "--jobs", "1",

@@ -115,7 +115,8 @@ def test_file_and_run_time_limits_report_what_they_cut(tmp_path):
     reports = run_files([slow, fine], Limits(budget=5, file_timeout=1.0, jobs=1),
                         judge_path="tests.hostile_checkers:misbehave")
     got = [(v.status, v.detail) for v in reports[0].verdicts]
-    assert got[0][0] == "definition"
+    # verdicts come in batches (every 0.1 s): one not sent before a cut that ends the file is "not checked"
+    assert got[0] in (("definition", ""), ("undecided", "not checked: the file's time limit (1 s) ran out"))
     assert got[1] == ("undecided", "the file's time limit (1 s) ran out")
     assert got[2:] == [("undecided", "not checked: the file's time limit (1 s) ran out")] * 2
     assert [v.status for v in reports[1].verdicts] == ["definition", "verified"]

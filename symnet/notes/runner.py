@@ -1,8 +1,9 @@
 """Check notes in worker processes with hard limits, so that no note can hang, crash or exhaust a run.
 
-Each worker is a spawned process with an address-space cap (``RLIMIT_AS``, 1 GB by default). The parent sends
-it a file; the worker reads the note, sends the formulas' positions, then for each formula a *start* message
-and, when done, its verdicts. The worker's own soft limit (:func:`symnet.notes.limits.time_limit`) stops
+Each worker is a process with an address-space cap (``RLIMIT_AS``, 1 GB by default). The parent sends it a
+file; the worker reads the note, sends the formulas' positions, marks each formula's start in a small shared
+array (no message per formula: a 20,000-formula note would pay for 20,000 round trips) and sends the verdicts
+in batches. The worker's own soft limit (:func:`symnet.notes.limits.time_limit`) stops
 ordinary SymPy work at the budget; the parent enforces the same budget (plus :data:`GRACE` for the soft limit
 to unwind) by killing the worker, which no C extension, NumPy call, big-integer product or deep recursion can
 escape. The killed formula is *undecided (time limit 2 s)*; a dead worker's (the memory cap) *undecided
@@ -37,6 +38,8 @@ __all__ = ["Limits", "run_files", "GRACE", "READ_LIMIT"]
 GRACE = 0.5
 #: seconds for reading a note and finding its formulas
 READ_LIMIT = 60.0
+#: seconds between the parent's looks at its workers' progress
+_POLL = 0.05
 #: environment for workers: one BLAS/OpenMP thread each
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -62,7 +65,13 @@ def available_cores() -> int:
 
 # -- the worker ------------------------------------------------------------------------------------------------
 
-def _serve(conn, memory: int, judge_path: str | None) -> None:
+#: slots of a worker's shared progress array (written by the worker, read by the parent without messages)
+_FORMULA, _STARTED, _DEFINING = 0, 1, 2
+#: the worker sends verdicts in batches: at most this many, or this many seconds apart
+_BATCH, _BATCH_SECONDS = 256, 0.1
+
+
+def _serve(conn, progress, memory: int, judge_path: str | None) -> None:
     """A worker's life: cap its memory, then check the files the parent sends until told to stop."""
     import signal
     import warnings
@@ -82,8 +91,7 @@ def _serve(conn, memory: int, judge_path: str | None) -> None:
         judge_one = getattr(importlib.import_module(module), name)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
-    current = [-1]
-    defines = _watch_definitions(verify, conn, current)
+    defines = _watch_definitions(verify, progress)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -94,49 +102,44 @@ def _serve(conn, memory: int, judge_path: str | None) -> None:
             return
         path, budget, skip, resume = job
         try:
-            _check(conn, verify, path, budget, skip, resume, current, defines, judge_one)
+            _check(conn, progress, verify, path, budget, skip, resume, defines, judge_one)
         except MemoryError:
             conn.send(("lost", "memory limit"))
         except Exception as exc:  # a bug in symnet: the parent reports it on the file, the worker goes on
             conn.send(("lost", f"internal error: {type(exc).__name__}: {exc}"[:300]))
 
 
-def _watch_definitions(verify, conn, current: list) -> bool:
-    """Tell the parent when a formula starts to define something (wrapping the two places definitions enter a
-    note's state); returns False when they cannot be found, and every formula is then taken as defining."""
+def _watch_definitions(verify, progress) -> bool:
+    """Mark in ``progress`` when a formula starts to define something (wrapping the two places definitions
+    enter a note's state); returns False when they cannot be found: every formula is then taken as defining."""
     from . import matrices
     remember = getattr(verify, "_remember", None)
     define_node = getattr(matrices.MatrixNote, "define_node", None)
     if remember is None or define_node is None:
         return False
-    told: set = set()
-
-    def tell() -> None:
-        if current[0] not in told:
-            told.add(current[0])
-            conn.send(("defines", current[0]))
 
     def remember_and_tell(*args, **kwargs):
-        tell()
+        progress[_DEFINING] = progress[_FORMULA]
         return remember(*args, **kwargs)
 
     def define_and_tell(self, *args, **kwargs):
-        tell()
+        progress[_DEFINING] = progress[_FORMULA]
         return define_node(self, *args, **kwargs)
 
     verify._remember = remember_and_tell
     matrices.MatrixNote.define_node = define_and_tell
-    current.append(told)
     return True
 
 
-def _check(conn, verify, path: str, budget: float, skip: frozenset, resume: int, current: list,
-           defines: bool, judge_one) -> None:
-    """Check one file, streaming its formulas' positions, each formula's start and its verdicts."""
+def _check(conn, progress, verify, path: str, budget: float, skip: frozenset, resume: int, defines: bool,
+           judge_one) -> None:
+    """Check one file: send its formulas' positions, mark each formula's start in ``progress`` (the parent
+    reads it to enforce the deadline) and send the verdicts from formula ``resume`` on, in batches."""
     from .extract import extract_formulas
     from .limits import TimeLimit, time_limit
 
     start = time.perf_counter()
+    progress[_FORMULA] = progress[_DEFINING] = -1
     source, error = verify.read_note(path)
     if error:
         conn.send(("error", error))
@@ -149,18 +152,24 @@ def _check(conn, verify, path: str, budget: float, skip: frozenset, resume: int,
         return
     del source
     conn.send(("formulas", images, [verify._undecided(f, "") for f in formulas]))
-    if len(current) > 1:
-        current[1].clear()
 
     def started(k: int) -> None:
-        current[0] = k
-        conn.send(("start", k))
+        progress[_FORMULA] = -2  # while the two slots change: the parent waits for a consistent pair
+        progress[_STARTED] = time.monotonic()  # CLOCK_MONOTONIC: the same clock in every process
+        progress[_FORMULA] = k
         if not defines:
-            conn.send(("defines", k))
+            progress[_DEFINING] = k
 
+    batch: list = []
+    sent = time.monotonic()
     for k, verdicts in verify.judge_all(formulas, budget, skip, started, judge_one):
         if k >= resume:
-            conn.send(("verdicts", k, verdicts))
+            batch.append((k, verdicts))
+        if batch and (len(batch) >= _BATCH or time.monotonic() - sent > _BATCH_SECONDS):
+            conn.send(("verdicts", batch))
+            batch, sent = [], time.monotonic()
+    if batch:
+        conn.send(("verdicts", batch))
     conn.send(("done", time.perf_counter() - start, _peak_memory()))
 
 
@@ -194,7 +203,9 @@ class _Worker:
 
     def __init__(self, context, limits: Limits, judge_path: str | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, limits.memory, judge_path), daemon=True)
+        self.progress = context.RawArray("d", 3)  # formula in progress, when it started, formula defining
+        self.process = context.Process(target=_serve, args=(child, self.progress, limits.memory, judge_path),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -202,6 +213,7 @@ class _Worker:
         self.formula: int | None = None   # the formula in progress (None: reading the note)
         self.deadline = float("inf")
         self.reason = ""
+        self.read_deadline = float("inf")   # for reading the note and finding its formulas
         self.file_requeue: _File | None = None   # a file cut off mid-way that a fresh worker goes on with
 
     def stop(self) -> None:
@@ -310,8 +322,12 @@ def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dic
         for w in workers:
             if w.ready and w.file is None and queue:
                 _send(w, queue.popleft(), limits)
+            if w.file is not None:
+                _refresh(w, limits)
         deadlines = [w.deadline for w in workers if w.file is not None] + [run_deadline]
         timeout = max(0.0, min(deadlines) - time.monotonic())
+        if any(w.file is not None for w in workers):
+            timeout = min(timeout, _POLL)  # a formula's start is read from shared memory, not signalled
         ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers],
                      timeout=min(timeout, 3600.0))
         for w in list(workers):
@@ -322,8 +338,10 @@ def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dic
                         _receive(w, w.conn.recv(), limits, stats)
                 except (EOFError, OSError):
                     problem = "memory limit" if w.ready else "start"
-            if not problem and w.file is not None and time.monotonic() >= w.deadline:
-                problem = w.reason
+            if not problem and w.file is not None:
+                _refresh(w, limits)
+                if time.monotonic() >= w.deadline:
+                    problem = w.reason
             if not problem:
                 continue
             if problem == "start":
@@ -355,15 +373,32 @@ def _send(w: _Worker, f: _File, limits: Limits) -> None:
     now = time.monotonic()
     if f.started is None:
         f.started = now
-    resume = max(f.verdicts, default=-1) + 1
+    resume = 0  # the first formula whose verdicts have not come (a batch may have been lost in a cut)
+    while resume in f.verdicts:
+        resume += 1
     w.file, w.formula, w.file_requeue = f, None, None
+    w.progress[_FORMULA] = w.progress[_DEFINING] = -1
+    w.read_deadline = now + READ_LIMIT
     w.conn.send((f.path, limits.budget, frozenset(f.skip), resume))
-    _arm(w, now, READ_LIMIT, f"finding the formulas took longer than {READ_LIMIT:g} s", limits)
+    _refresh(w, limits)
 
 
-def _arm(w: _Worker, now: float, seconds: float, reason: str, limits: Limits) -> None:
+def _refresh(w: _Worker, limits: Limits) -> None:
+    """The worker's formula in progress and its deadline, from the shared progress array."""
+    k, started = w.progress[_FORMULA], w.progress[_STARTED]
+    if k != w.progress[_FORMULA] or k == -2:
+        return  # the worker is writing a new start: read it next time
+    if k < 0:
+        w.formula = None
+        _arm(w, w.read_deadline, f"finding the formulas took longer than {READ_LIMIT:g} s", limits)
+    else:
+        w.formula = int(k)
+        _arm(w, started + limits.budget + GRACE, f"time limit {limits.budget:g} s", limits)
+
+
+def _arm(w: _Worker, deadline: float, reason: str, limits: Limits) -> None:
     """The worker's next deadline: this step's, or the file's when that comes first."""
-    w.deadline, w.reason = now + seconds, reason
+    w.deadline, w.reason = deadline, reason
     if limits.file_timeout and w.file is not None:
         file_deadline = w.file.started + limits.file_timeout
         if file_deadline < w.deadline:
@@ -379,14 +414,9 @@ def _receive(w: _Worker, message: tuple, limits: Limits, stats: dict) -> None:
     elif kind == "formulas":
         if f.placeholders is None:
             f.images, f.placeholders = rest
-    elif kind == "start":
-        w.formula = rest[0]
-        _arm(w, now, limits.budget + GRACE, f"time limit {limits.budget:g} s", limits)
-    elif kind == "defines":
-        f.defining.add(rest[0])
     elif kind == "verdicts":
-        f.verdicts.setdefault(rest[0], rest[1])
-        _arm(w, now, limits.budget + GRACE, f"time limit {limits.budget:g} s", limits)
+        for k, verdicts in rest[0]:
+            f.verdicts.setdefault(k, verdicts)
     elif kind in ("done", "error", "lost"):
         if kind == "done":
             stats["peak_memory"] = max(stats["peak_memory"], rest[1])
@@ -413,6 +443,7 @@ def _cut(w: _Worker, files: list, reason: str, final: bool) -> None:
     w.file_requeue = None
     if f is None:
         return
+    _refresh(w, Limits())  # only the formula in progress is wanted here, not its deadline
     k = w.formula
     if f.placeholders is None:  # still reading the note
         f.error = reason if reason.startswith("finding") else f"checking stopped while reading the note: {reason}"
@@ -423,6 +454,8 @@ def _cut(w: _Worker, files: list, reason: str, final: bool) -> None:
         from dataclasses import replace
         f.verdicts.setdefault(k, [replace(f.placeholders[k], detail=reason)])
         f.skip.add(k)
+        if w.progress[_DEFINING] == k:
+            f.defining.add(k)
         if k in f.defining:
             f.lost.append((k, reason))
     if final:
