@@ -64,7 +64,57 @@ def main() -> None:
             print(f"| {title} | {files} | {name} | {statistics.median(runs):.2f} | "
                   f"{', '.join(f'{t:.2f}' for t in runs)} |")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    runner_control(args.rounds, args.jobs)
+    big_note(2000)
+
+
+def runner_control(rounds: int, jobs: int) -> None:
+    """The runner's own parallelism, without SymPy: 8 notes of 4 formulas, each formula a fixed pure-Python
+    loop (tests/hostile_checkers.py:burn), in one process with 1 and with ``jobs`` workers."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from symnet.notes.runner import Limits, run_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i in range(8):
+            paths.append(Path(tmp) / f"n{i}.md")
+            paths[-1].write_text("\n\n".join("$x = 1$" for _ in range(4)) + "\n")
+        run_files(paths[:1], Limits(), judge_path="tests.hostile_checkers:burn")  # the fork server, started
+        times: dict[int, list[float]] = {1: [], jobs: []}
+        for _ in range(rounds):
+            for j in times:
+                start = time.perf_counter()
+                run_files(paths, Limits(jobs=j, budget=30), judge_path="tests.hostile_checkers:burn")
+                times[j].append(time.perf_counter() - start)
+    print("runner control (fixed CPU work per formula): " + ", ".join(
+        f"{j} worker(s) {statistics.median(t):.2f} s" for j, t in times.items()))
 
 
 if __name__ == "__main__":
     main()
+
+
+def big_note(paragraphs: int) -> None:
+    """What isolation costs per formula: one note of ``paragraphs`` paragraphs (two formulas each), in this
+    process and in one worker (the fork server already started)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from symnet.notes.runner import Limits, run_files
+    from symnet.notes.verify import verify_text
+
+    text = "\n\n".join(f"Paragraph {k} says $y_{{{k}}} = {k} x$ and $2 x = x + x$." for k in range(paragraphs))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.md"
+        path.write_text(text + "\n")
+        run_files([path], Limits())
+        start = time.perf_counter()
+        inside = verify_text(text)
+        middle = time.perf_counter()
+        isolated, = run_files([path], Limits())
+        end = time.perf_counter()
+    assert [v.status for v in inside.verdicts] == [v.status for v in isolated.verdicts]
+    print(f"{paragraphs} paragraphs, {len(inside.verdicts)} formulas: in this process {middle - start:.2f} s, "
+          f"in a worker {end - middle:.2f} s (same verdicts)")

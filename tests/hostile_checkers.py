@@ -29,3 +29,13 @@ def misbehave(formula, state, budget):
     if "CRASH" in text:  # dies the way a failed allocation in C code does
         os.kill(os.getpid(), signal.SIGSEGV)
     return verify.judge(formula, state, budget)
+
+
+def burn(formula, state, budget):
+    """A fixed amount of pure-Python work per formula (for measuring the runner's parallelism)."""
+    from symnet.notes import verify
+
+    s = 0
+    for i in range(2_000_000):
+        s += i
+    return verify._undecided(formula, "burnt")
