@@ -92,9 +92,6 @@ def runner_control(rounds: int, jobs: int) -> None:
         f"{j} worker(s) {statistics.median(t):.2f} s" for j, t in times.items()))
 
 
-if __name__ == "__main__":
-    main()
-
 
 def big_note(paragraphs: int) -> None:
     """What isolation costs per formula: one note of ``paragraphs`` paragraphs (two formulas each), in this
@@ -118,3 +115,7 @@ def big_note(paragraphs: int) -> None:
     assert [v.status for v in inside.verdicts] == [v.status for v in isolated.verdicts]
     print(f"{paragraphs} paragraphs, {len(inside.verdicts)} formulas: in this process {middle - start:.2f} s, "
           f"in a worker {end - middle:.2f} s (same verdicts)")
+
+
+if __name__ == "__main__":
+    main()
