@@ -383,24 +383,35 @@ def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
               show_default=True, help="github: workflow annotations; sarif: SARIF 2.1.0 for code scanning")
 @click.option("--strict", is_flag=True, help="also fail (exit 1) on unparseable formulas")
-@click.option("--jobs", type=int, default=1, show_default=True, help="check files in this many processes")
+@click.option("--jobs", type=int, default=1, show_default=True,
+              help="check files in this many worker processes (at most the cores available)")
 @click.option("--budget", type=float, default=2.0, show_default=True,
-              help="seconds of symbolic work per formula before it is reported undecided (time limit)")
+              help="seconds per formula, a hard limit: past it the formula is undecided (time limit)")
+@click.option("--timeout", type=float, default=None,
+              help="seconds per file: formulas not checked by then are reported undecided (file time limit)")
+@click.option("--run-timeout", type=float, default=None,
+              help="seconds for the whole run: what is not checked by then is reported as not checked")
 @click.option("--quiet", is_flag=True,
               help="print only problems (refuted, unparseable; undecided with --strict) and a total line")
 @click.option("--colour/--no-colour", "--color/--no-color", "colour", default=None,
               help="colour verdicts (default: on a terminal, unless NO_COLOR is set)")
-def verify(paths, fmt, strict, jobs, budget, quiet, colour) -> int:
+def verify(paths, fmt, strict, jobs, budget, timeout, run_timeout, quiet, colour) -> int:
+    import math
+
     from .notes.files import note_files
     from .notes.report import exit_code, render, use_colour
-    from .notes.verify import verify_file, verify_many
+    from .notes.verify import verify_many
 
     files = note_files(paths)
     if not files:
         raise SymnetError(f"no .md, .markdown, .txt or .ipynb notes under {', '.join(paths)}")
-    if jobs < 1 or budget <= 0:
-        raise SymnetError("--jobs must be at least 1 and --budget positive")
-    reports = verify_many(files, jobs, budget) if jobs > 1 else [verify_file(p, budget) for p in files]
+    for name, value in (("--budget", budget), ("--timeout", timeout), ("--run-timeout", run_timeout)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise SymnetError(f"{name} must be a positive number of seconds, not {value:g}")
+    if jobs < 1:
+        raise SymnetError(f"--jobs must be at least 1, not {jobs}")
+    # always in worker processes: only a process the parent can kill holds a hard limit
+    reports = verify_many(files, jobs, budget, timeout, run_timeout)
     coloured = fmt == "text" and use_colour(colour, sys.stdout.isatty())
     click.echo(render(reports, fmt, colour=coloured, quiet=quiet, strict=strict), color=coloured)
     return exit_code(reports, strict)

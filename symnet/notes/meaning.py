@@ -15,10 +15,6 @@ from __future__ import annotations
 import math
 import random
 import re
-import signal
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -29,44 +25,11 @@ from sympy.printing.numpy import SciPyPrinter
 from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
 from . import notation
 from .latex import Node
+from .limits import TimeLimit, time_limit  # re-exported: the soft limits live in limits.py
 
 
 class Undecided(Exception):
     """The formula cannot be decided: why (assumptions missing, notation symnet does not evaluate)."""
-
-
-class TimeLimit(Exception):
-    """Symbolic work ran past its budget."""
-
-
-_DEADLINES: list[float] = []   # the enclosing limits' deadlines (time.monotonic), innermost last
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere it runs unbounded). Limits nest: an
-    inner one never extends an outer one, and on leaving it the outer one is armed again."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise TimeLimit()
-
-    now = time.monotonic()
-    deadline = min([now + max(seconds, 0.0)] + _DEADLINES[-1:])
-    previous = signal.signal(signal.SIGALRM, stop)
-    _DEADLINES.append(deadline)
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-4))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _DEADLINES.pop()
-        signal.signal(signal.SIGALRM, previous)
-        if _DEADLINES:
-            # the enclosing limit keeps its own deadline (already past: it fires at once)
-            signal.setitimer(signal.ITIMER_REAL, max(_DEADLINES[-1] - time.monotonic(), 1e-4))
 
 
 KNOWN_FUNCTIONS = {
@@ -626,17 +589,71 @@ def _done(e: sp.Expr) -> sp.Expr:
 
 def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
     """Both sides as one NumPy function of the arguments v0, v1, …, printed by SciPy's printer (what
-    lambdify does, without its per-argument rewriting pass, which is quadratic in the expression's size)."""
+    lambdify does, without its per-argument rewriting pass, which is quadratic in the expression's size).
+
+    No text from a note reaches the source: every other symbol becomes ``u0, u1, …`` and every undefined
+    function ``F0, F1, …`` before printing (calling them fails, and the caller falls back to evaluating point
+    by point), and the printed source is refused unless each of its names is generated or known."""
     import numpy as np
 
+    left, right = _generated_names(arguments, left, right)
     printer = _SharingPrinter({"fully_qualified_modules": True, "allow_unknown_functions": True})
     source = f"def f({', '.join(a.name for a in arguments)}):\n    return ({printer.doprint(left)}, " \
              f"{printer.doprint(right)})\n"
     import scipy
     import scipy.special
     namespace = {"numpy": np, "scipy": scipy, **_NUMERIC}
-    exec(compile(source, "<symnet verify>", "exec"), namespace)  # SymPy's printing of expressions in v0, v1, …
+    _check_generated(source, namespace)
+    exec(compile(source, "<symnet verify>", "exec"), namespace)  # SymPy's printing of generated names only
     return namespace["f"]
+
+
+def _generated_names(arguments: list, left: sp.Expr, right: sp.Expr) -> tuple:
+    """Both sides with every name a note chose replaced by a generated one (the arguments are kept)."""
+    from sympy.core.function import AppliedUndef
+
+    kept = set(arguments)
+    both = sp.Tuple(left, right)
+    others = sorted((s for s in both.atoms(sp.Symbol) if s not in kept), key=sp.default_sort_key)
+    both = both.xreplace({s: sp.Symbol(f"u{k}") for k, s in enumerate(others)})
+    functions = sorted({a.func for a in both.atoms(AppliedUndef)}, key=str)
+    if functions:
+        generated = {f: sp.Function(f"F{k}") for k, f in enumerate(functions)}
+        both = both.replace(lambda e: isinstance(e, AppliedUndef), lambda e: generated[e.func](*e.args))
+    if both.atoms(sp.Indexed, sp.IndexedBase, sp.MatrixSymbol, sp.Idx):
+        raise ValueError("a named object the NumPy printer would print by its name")
+    return both[0], both[1]
+
+
+#: what generated source may name besides v0…, u0…, F0…: Python's words and the namespace's modules
+_GENERATED = re.compile(r"[vuF]\d+")
+
+
+def _check_generated(source: str, namespace: dict) -> None:
+    """Refuse source with a name that is neither generated nor known (dotted names must resolve in modules),
+    a comment or a string: note text can only arrive as a name, and every name was replaced."""
+    import io
+    import keyword
+    import tokenize
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise ValueError(f"generated source does not tokenize: {exc}") from None
+    for k, t in enumerate(tokens):
+        if t.type in (tokenize.COMMENT, tokenize.STRING, tokenize.ERRORTOKEN) or \
+                getattr(tokenize, "FSTRING_START", None) == t.type:
+            raise ValueError(f"generated source holds a {tokenize.tok_name[t.type]}: {t.string!r}")
+        if t.type != tokenize.NAME or (k and tokens[k - 1].string == "."):
+            continue
+        name, j, value = t.string, k, None
+        if name in namespace:  # a module or one of our functions: the dotted chain must resolve
+            value = namespace[name]
+            while j + 2 < len(tokens) and tokens[j + 1].string == ".":
+                j += 2
+                value = getattr(value, tokens[j].string)  # AttributeError: refused by the caller
+        elif not (keyword.iskeyword(name) or _GENERATED.fullmatch(name) or name == "f"):
+            raise ValueError(f"generated source names {name!r}")
 
 
 class _SharingPrinter(SciPyPrinter):

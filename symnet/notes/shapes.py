@@ -225,6 +225,8 @@ class ShapePass(Interpreter):
 
     def matrix(self, node):
         rows = node.args
+        if not rows or not rows[0]:
+            raise Undecided("an empty matrix")
         if any(len(r) != len(rows[0]) for r in rows):
             raise Undecided("a matrix with rows of different lengths")
         for row in rows:

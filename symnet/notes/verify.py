@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .extract import Formula, extract_note
-from .files import SUFFIXES, NoteFileError, note_files, read_note  # noqa: F401 (re-exported)
+from .files import SUFFIXES, NoteFileError, note_files  # noqa: F401 (re-exported)
+from .files import read_note as read_note_file
+from .limits import TimeLimit, time_limit
 from .reading import NoteState, Verdict, judge
 from .report import COLOURS, exit_code, render_json, render_text  # noqa: F401 (moved to report.py; re-exported)
 
@@ -38,32 +40,86 @@ def verdict_for(formula: Formula, state: NoteState, budget: float = 2.0) -> list
     return [replace(v, cell=formula.cell) for v in verdicts] if formula.cell is not None else verdicts
 
 
+def judge_all(formulas, budget: float = 2.0, skip=frozenset(), on_start=None, judge_one=None):
+    """Judge a note's formulas in order, yielding ``(k, verdicts)`` for each formula ``k`` not in ``skip``.
+
+    Each formula gets a soft time limit of ``budget`` seconds (:func:`time_limit`; nested limits inside it
+    cannot outlast it) and any failure becomes that formula's *undecided* verdict, so one formula never ends
+    the run. ``on_start(k)`` is called before formula ``k`` (the runner streams it to the parent, which kills
+    the process at the hard deadline when the soft limit cannot interrupt the work).
+    """
+    from .limits import _deadlines, reset as reset_time_limits
+
+    state = NoteState()
+    judge_one = judge_one or verdict_for
+    nested = bool(_deadlines)  # inside someone's time limit: theirs to keep
+    for k, formula in enumerate(formulas):
+        if k in skip:
+            continue
+        if on_start is not None:
+            on_start(k)
+        try:
+            with time_limit(budget):
+                result = judge_one(formula, state, budget)
+            verdicts = [result] if isinstance(result, Verdict) else list(result)
+            verdicts = [replace(v, detail=f"time limit {budget:g} s") if v.detail == "time limit" else v
+                        for v in verdicts]
+        except TimeLimit:
+            verdicts = [_undecided(formula, f"time limit {budget:g} s")]
+        except MemoryError:
+            verdicts = [_undecided(formula, "memory limit")]
+        except RecursionError:
+            verdicts = [_undecided(formula, "too deeply nested to evaluate")]
+        except OverflowError:
+            verdicts = [_undecided(formula, "a number too large to evaluate")]
+        except Exception as exc:  # a bug in symnet: reported on the formula, the rest of the note still checked
+            verdicts = [_undecided(formula, f"internal error: {type(exc).__name__}: {exc}"[:300])]
+        if not nested:
+            reset_time_limits()  # nothing of this formula's limits may outlive it
+        yield k, verdicts
+
+
+def _undecided(formula: Formula, detail: str) -> Verdict:
+    """The verdict on a formula whose checking was cut off."""
+    text = formula.text.strip()
+    line, column = formula.position(len(formula.text) - len(formula.text.lstrip()))
+    return Verdict(line, column, text, "undecided", detail)
+
+
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
-    """Verify the formulas of one Markdown document (a notebook's JSON when ``path`` ends in ``.ipynb``)."""
+    """Verify the formulas of one Markdown document (a notebook's JSON when ``path`` ends in ``.ipynb``) in
+    this process (soft time limits only: the CLI and :func:`verify_many` check in worker processes with hard
+    limits)."""
     start = time.perf_counter()
     try:
         formulas, images = extract_note(source, path)
     except ValueError as exc:
         return FileReport(path, (), error=str(exc))
-    state = NoteState()
-    verdicts = tuple(v for f in formulas for v in verdict_for(f, state, budget))
+    verdicts = tuple(v for _, vs in judge_all(formulas, budget) for v in vs)
     return FileReport(path, verdicts, images, time.perf_counter() - start)
 
 
-def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
-    """Verify one note file (read by :func:`symnet.notes.files.read_note`: regular files, size cap, encodings)."""
+def read_note(path: str | Path) -> tuple[str, str]:
+    """A note's text and, when it cannot be read, why (the text is then empty): regular files, size cap,
+    encodings (:func:`symnet.notes.files.read_note`)."""
     try:
-        source = read_note(path)
+        return read_note_file(path), ""
     except NoteFileError as exc:
-        return FileReport(str(path), (), error=str(exc).removeprefix(f"{path}: "))
+        return "", str(exc).removeprefix(f"{path}: ")
+
+
+def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
+    """Verify one note file in this process (see :func:`verify_text`)."""
+    source, error = read_note(path)
+    if error:
+        return FileReport(str(path), (), error=error)
     return verify_text(source, str(path), budget)
 
 
-def verify_many(paths, jobs: int, budget: float) -> list[FileReport]:
-    """Verify files in ``jobs`` processes (each with its own main thread, so time budgets hold)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def verify_many(paths, jobs: int = 1, budget: float = 2.0, timeout: float | None = None,
+                run_timeout: float | None = None) -> list[FileReport]:
+    """Verify files in ``jobs`` worker processes with hard limits: ``budget`` seconds per formula, ``timeout``
+    per file and ``run_timeout`` for the whole run (see :mod:`symnet.notes.runner`); one report per file."""
+    from .runner import Limits, run_files
 
-    # spawn, not fork: a parent that has loaded a threaded library (JAX, BLAS pools) cannot fork safely
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(verify_file, paths, [budget] * len(paths)))
+    return run_files(paths, Limits(budget=budget, jobs=jobs, file_timeout=timeout, run_timeout=run_timeout))

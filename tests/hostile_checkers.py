@@ -1,0 +1,41 @@
+"""Stand-in checkers for the runner's negative controls: each misbehaves on a marked formula in a way the soft
+time limit cannot stop (SIGALRM ignored, or the process killed), and hands every other formula to the real
+judge. Loaded in worker processes by ``run_files(..., judge_path="tests.hostile_checkers:misbehave")``."""
+import os
+import signal
+import time
+
+import sympy as sp
+
+
+def misbehave(formula, state, budget):
+    from symnet.notes import verify
+
+    text = formula.text
+    if "SLEEP" in text or "SPIN" in text or "DEFINE" in text:
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)  # no soft limit can stop what follows
+        if "DEFINE" in text:  # start defining c = 5 (as a definition would), then hang
+            verify._remember(state.context, ("value", sp.Symbol("c")), sp.Integer(5), "=")
+        if "SPIN" in text:
+            while True:
+                pass
+        time.sleep(3600)
+    if "ALLOC" in text:  # grows (doubling, untouched pages: fast) until the address-space cap refuses
+        import numpy as np
+        chunks, size = [], 1 << 20
+        while True:
+            chunks.append(np.empty(size, dtype=np.uint8))
+            size *= 2
+    if "CRASH" in text:  # dies the way a failed allocation in C code does
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return verify.judge(formula, state, budget)
+
+
+def burn(formula, state, budget):
+    """A fixed amount of pure-Python work per formula (for measuring the runner's parallelism)."""
+    from symnet.notes import verify
+
+    s = 0
+    for i in range(2_000_000):
+        s += i
+    return verify._undecided(formula, "burnt")
