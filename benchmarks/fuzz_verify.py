@@ -173,8 +173,11 @@ def fuzz(cases: int, seed: int = 0, budget: float = 0.25, jobs: int = 2) -> dict
             print(f"{len(reports)} cases, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
         wall = time.perf_counter() - start
     statuses = collections.Counter(v.status for r in reports for v in r.verdicts)
+    # a note that is not UTF-8 is refused with one line (issue 10: encodings detected or refused): no crash
+    refused = [r for r in reports if r.error and "not UTF-8" in r.error]
     crashes = [(r.path, r.error or next(v.detail for v in r.verdicts if "internal error" in v.detail))
-               for r in reports if r.error or any("internal error" in v.detail for v in r.verdicts)]
+               for r in reports if r not in refused and
+               (r.error or any("internal error" in v.detail for v in r.verdicts))]
     hangs = [(r.path, r.seconds) for r in reports
              if r.seconds > 2 * (budget + GRACE) * max(1, len(r.verdicts)) + 5]
     limits = collections.Counter()

@@ -9,13 +9,16 @@ import sympy as sp
 
 
 def misbehave(formula, state, budget):
-    from symnet.notes import verify
+    from symnet.notes import reading, verify
 
     text = formula.text
     if "SLEEP" in text or "SPIN" in text or "DEFINE" in text:
         signal.signal(signal.SIGALRM, signal.SIG_IGN)  # no soft limit can stop what follows
-        if "DEFINE" in text:  # start defining c = 5 (as a definition would), then hang
-            verify._remember(state.context, ("value", sp.Symbol("c")), sp.Integer(5), "=")
+        if "DEFINE" in text:  # start defining c (as a definition would: through reading._defining), then hang
+            from symnet.notes.latex import parse
+            from symnet.notes.meaning import Meaning
+            rel = parse("c = s + 5")
+            reading._defining("=", rel.args[1][0], rel.args[1][1], Meaning(state.context), state, 1, budget)
         if "SPIN" in text:
             while True:
                 pass
@@ -28,7 +31,7 @@ def misbehave(formula, state, budget):
             size *= 2
     if "CRASH" in text:  # dies the way a failed allocation in C code does
         os.kill(os.getpid(), signal.SIGSEGV)
-    return verify.judge(formula, state, budget)
+    return verify.verdict_for(formula, state, budget)
 
 
 def burn(formula, state, budget):
