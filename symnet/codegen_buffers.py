@@ -74,9 +74,10 @@ class _Emitter:
     def shape(self, e) -> str:
         return "(" + ", ".join(self.p.doprint(sp.sympify(k)) for k in e.shape) + ",)"
 
-    def new_scratch(self, e) -> str:
-        """A scratch buffer of ``e``'s shape, distinct from every other one taken in this statement."""
-        shape = self.shape(e)
+    def new_scratch(self, e, shape: str | None = None) -> str:
+        """A scratch buffer of ``e``'s shape (or of ``shape``), distinct from every other one taken in this
+        statement."""
+        shape = self.shape(e) if shape is None else shape
         k = self._taken[shape]
         self._taken[shape] += 1
         key = (shape, k)
@@ -107,10 +108,15 @@ class _Emitter:
         return None
 
     def value(self, e, lines: list[str]) -> str:
-        """An operand's text, computing it into a scratch buffer first when it is not one."""
+        """An operand's text, computing it into a scratch buffer first when it is not one. A row sum is kept
+        as the column of sums (``n×1``), which element-wise calls broadcast across the columns."""
         text = self.operand(e)
         if text is not None:
             return text
+        if isinstance(e, RowSum):
+            column = self.new_scratch(e, "(" + self.p.doprint(sp.sympify(e.shape[0])) + ", 1,)")
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=1, keepdims=True, out={column})")
+            return column
         buffer = self.new_scratch(e)
         self.emit(e, buffer, lines)
         return buffer
@@ -125,12 +131,14 @@ class _Emitter:
         elif isinstance(e, sp.MatAdd):
             self._sum(e, out, lines)
         elif isinstance(e, sp.HadamardProduct):
-            factors = sorted(e.args, key=lambda a: self.operand(a) is not None)  # computed factors first
-            if self.operand(factors[0]) is None:
+            # computed factors first; operands and row sums (a column that broadcasts) are multiplied in after
+            cheap = lambda a: self.operand(a) is not None or isinstance(a, RowSum)  # noqa: E731
+            factors = sorted(e.args, key=cheap)
+            if not cheap(factors[0]):
                 self.emit(factors[0], out, lines)
                 first = out
             else:
-                first = self.operand(factors[0])
+                first = self.value(factors[0], lines)
             rest = factors[1:]
             if first != out:
                 lines.append(f"numpy.multiply({first}, {self.value(rest[0], lines)}, out={out})")
@@ -159,9 +167,10 @@ class _Emitter:
             rows = e.arg.shape[0].name
             self.ones.add(rows)
             lines.append(f"numpy.matmul(ones_{rows}, {self.value(e.arg, lines)}, out={out})")
-        elif isinstance(e, (ColumnSum, RowSum)):
-            axis = 0 if isinstance(e, ColumnSum) else 1
-            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis={axis}, keepdims=True, out={out})")
+        elif isinstance(e, ColumnSum):
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=0, keepdims=True, out={out})")
+        elif isinstance(e, RowSum):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
+            lines.append(f"numpy.copyto({out}, {self.value(e, lines)})")
         else:  # no in-place form: NumPy allocates this one, and it is copied into the buffer
             lines.append(f"{out}[...] = {self.p.doprint(e)}")
 
@@ -240,10 +249,13 @@ def _sinks_early(kept: list[Statement]) -> list[Statement]:
 
 def _reads_only_first(lines: list[str], names: set[str]) -> bool:
     """Whether a statement's calls read ``names`` only in their first call, an element-wise one (so that call
-    may write over them: a ufunc reads each element before writing it; a product or a reduction does not)."""
+    may write over them: a ufunc reads each element before writing it; a product or a reduction does not).
+    Leading calls into scratch buffers that do not read ``names`` (a row sum of the targets) come first."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    while lines and re.search(r"out=scratch\d+\)$", lines[0]) and not pattern.search(lines[0]):
+        lines = lines[1:]
     if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum")):
         return False
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
     return not any(pattern.search(line) for line in lines[1:])
 
 

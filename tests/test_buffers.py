@@ -1,6 +1,8 @@
 """The buffer-owning program (codegen_buffers.py) against the plain generated program, which the oracle tests
 (finite differences, complex step, the scalar level, PyTorch) check: same loss and gradients, buffers that do
 not leak into what the caller kept, fused optimiser steps equal to train.Optimizer, float32."""
+import re
+
 import numpy as np
 import pytest
 
@@ -200,3 +202,44 @@ def test_in_place_only_when_the_dying_operand_is_read_first_and_element_wise():
     assert not _reads_only_first(["numpy.matmul(A1, W2, out=Z2)"], {"A1"})  # a product reads all of A1 late
     assert not _reads_only_first(["numpy.multiply(A10, A10, out=T)", "numpy.add(T, A1, out=T)"], {"A1"})
     assert _reads_only_first(["numpy.multiply(A1, A1, out=T)", "numpy.add(T, A10, out=T)"], {"A1"})
+    # a row sum of the targets into a scratch column first does not read Yhat: Yhat's memory may be taken
+    column = "numpy.sum(Y, axis=1, keepdims=True, out=scratch0)"
+    assert _reads_only_first([column, "numpy.multiply(Yhat, scratch0, out=T)", "numpy.subtract(T, Y, out=T)"],
+                             {"Yhat"})
+    assert not _reads_only_first([column, "numpy.multiply(Yhat, scratch0, out=T)"], {"Y"})
+    assert not _reads_only_first([column, "numpy.multiply(T, scratch0, out=T)", "numpy.add(T, Yhat, out=T)"],
+                                 {"Yhat"})
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_buffered_cross_entropy_keeps_the_target_row_sums(dtype):
+    # Σ_j y_j (lse(z) − z_j) with rows summing to 0.4 … 2: the gradient is rowsum(Y) ∘ softmax(Z) − Y, checked
+    # against central differences of the float64 loss (independent of both generated programs)
+    g = symnet.mlp((3, 4, 3), activation="tanh", loss="cross_entropy", level="matrix")
+    f64, f = compile_graph(g), compile_graph(g, dtype=dtype)
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(6, 3)), rng.uniform(0.1, 0.7, size=(6, 3))
+    assert np.ptp(Y.sum(axis=1)) > 0.3
+    params = [rng.normal(size=s) for s in f.shapes.values()]
+    L, grads = f.program().loss_and_gradient(*(a.astype(dtype) for a in (X, Y, *params)))
+    assert all(np.asarray(h).dtype == np.dtype(dtype) for h in grads)
+    tol = 1e-9 if dtype == "float64" else 50 * np.finfo(np.float32).eps
+    loss = lambda ps: float(f64.loss(list(ps), {"X": X, "Y": Y}))  # noqa: E731
+    assert float(L) == pytest.approx(loss(params), rel=tol)
+    h = 1e-6
+    for k, (name, p, gk) in enumerate(zip(f.parameter_names, params, grads)):
+        numeric = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            up, down = [q.copy() for q in params], [q.copy() for q in params]
+            up[k][i] += h
+            down[k][i] -= h
+            numeric[i] = (loss(up) - loss(down)) / (2 * h)
+        assert np.linalg.norm(gk - numeric) <= tol * max(1.0, np.linalg.norm(numeric)), name
+    # negative control: dropping the row-sum factor (softmax(Z) − Y) gives a different last-layer gradient
+    wrong = dict(f64._namespace)
+    source, dropped = re.subn(r"numpy\.multiply\(Yhat, (scratch\d+), out=(\w+)\)", r"numpy.copyto(\2, Yhat)",
+                              f64.source)
+    assert dropped == 1
+    exec(source, wrong)
+    _, bad = wrong["make_program"](6, *f64.shapes.values())[0](X, Y, *params)
+    assert not np.allclose(bad[-1], grads[-1], rtol=1e-3)
