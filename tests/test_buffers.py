@@ -243,3 +243,29 @@ def test_buffered_cross_entropy_keeps_the_target_row_sums(dtype):
     exec(source, wrong)
     _, bad = wrong["make_program"](6, *f64.shapes.values())[0](X, Y, *params)
     assert not np.allclose(bad[-1], grads[-1], rtol=1e-3)
+
+
+def test_train_takes_the_fused_step_only_for_one_batch_of_rows(run, monkeypatch):
+    # an MLP on rows: the generated update, Optimizer.step never runs; a sequence task (B×n×d batches): the
+    # plain gradients and Optimizer.step, no buffered program asked for
+    from symnet.compile import CompiledGraph
+    from symnet.train import Optimizer
+    calls = {"program": 0, "step": 0}
+    program, step = CompiledGraph.program, Optimizer.step
+
+    def counted_program(self, *a, **k):
+        calls["program"] += 1
+        return program(self, *a, **k)
+
+    def counted_step(self, *a, **k):
+        calls["step"] += 1
+        return step(self, *a, **k)
+    monkeypatch.setattr(CompiledGraph, "program", counted_program)
+    monkeypatch.setattr(Optimizer, "step", counted_step)
+    code, _, err = run("train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--epochs", "3", "--format", "json")
+    assert code == 0, err
+    assert calls == {"program": 1, "step": 0}
+    calls.update(program=0)
+    code, _, err = run("train", "encoder", "--data", "reverse", "--epochs", "3", "--format", "json")
+    assert code == 0, err
+    assert calls["program"] == 0 and calls["step"] >= 3
