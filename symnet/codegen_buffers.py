@@ -63,16 +63,26 @@ def _coefficient(e: sp.MatMul) -> tuple[sp.Expr, list]:
 
 
 class _Emitter:
-    """In-place NumPy calls for one matrix expression written into a named buffer."""
+    """In-place NumPy calls for one matrix expression written into a named buffer.
 
-    def __init__(self, printer) -> None:
+    For a batch of sequences (``batched``) the symbols in :attr:`batched` hold one matrix per sequence
+    (``batch×n×h`` buffers); parameters and what is made of them alone stay one matrix."""
+
+    def __init__(self, printer, batched: bool = False) -> None:
         self.p = printer
+        self.batched: set | None = set() if batched else None
         self.scratch: dict[str, str] = {}      # scratch buffer name -> shape text
         self._taken: dict[str, int] = defaultdict(int)
         self.ones: set[str] = set()             # dimensions with a row of ones (column sums as products)
 
-    def shape(self, e) -> str:
-        return "(" + ", ".join(self.p.doprint(sp.sympify(k)) for k in e.shape) + ",)"
+    def is_batched(self, e) -> bool:
+        """Whether ``e`` has one value per sequence of the batch (it reads an input or such a node)."""
+        return self.batched is not None and not self.batched.isdisjoint(e.free_symbols)
+
+    def shape(self, e, batched: bool | None = None) -> str:
+        """``e``'s buffer shape as text, ``batch`` first when it has a value per sequence."""
+        lead = ["batch"] if (self.is_batched(e) if batched is None else batched) else []
+        return "(" + ", ".join(lead + [self.p.doprint(sp.sympify(k)) for k in e.shape]) + ",)"
 
     def new_scratch(self, e, shape: str | None = None) -> str:
         """A scratch buffer of ``e``'s shape (or of ``shape``), distinct from every other one taken in this
@@ -96,7 +106,7 @@ class _Emitter:
         if isinstance(e, sp.MatrixSymbol):
             return e.name
         if isinstance(e, sp.Transpose) and isinstance(e.arg, sp.MatrixSymbol):
-            return f"{e.arg.name}.T"
+            return f"{e.arg.name}.{'mT' if self.is_batched(e) else 'T'}"  # each sequence's matrix transposed
         if isinstance(e, Broadcast):
             return self.operand(e.arg)
         if isinstance(e, sp.OneMatrix):
@@ -114,8 +124,8 @@ class _Emitter:
         if text is not None:
             return text
         if isinstance(e, RowSum):
-            column = self.new_scratch(e, "(" + self.p.doprint(sp.sympify(e.shape[0])) + ", 1,)")
-            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=1, keepdims=True, out={column})")
+            column = self.new_scratch(e, self.shape(sp.MatrixSymbol("_", e.shape[0], 1), self.is_batched(e)))
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-1, keepdims=True, out={column})")
             return column
         buffer = self.new_scratch(e)
         self.emit(e, buffer, lines)
@@ -168,11 +178,38 @@ class _Emitter:
             self.ones.add(rows)
             lines.append(f"numpy.matmul(ones_{rows}, {self.value(e.arg, lines)}, out={out})")
         elif isinstance(e, ColumnSum):
-            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=0, keepdims=True, out={out})")
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-2, keepdims=True, out={out})")
         elif isinstance(e, RowSum):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
             lines.append(f"numpy.copyto({out}, {self.value(e, lines)})")
         else:  # no in-place form: NumPy allocates this one, and it is copied into the buffer
             lines.append(f"{out}[...] = {self.p.doprint(e)}")
+
+    def emit_mean(self, e, out: str, lines: list[str]) -> None:
+        """A parameter's gradient for a batch of sequences: the batch mean of ``e`` (what the plain program's
+        ``weight_gradient``, ``column_sum_mean`` and ``batch_mean`` compute), written into ``out``."""
+        if not self.is_batched(e):
+            self.emit(e, out, lines)
+            return
+        if isinstance(e, sp.MatAdd):
+            self.emit_mean(e.args[0], out, lines)
+            for t in e.args[1:]:
+                term = self.new_scratch(t, self.shape(t, batched=False))
+                self.emit_mean(t, term, lines)
+                lines.append(f"numpy.add({out}, {term}, out={out})")
+            return
+        c, mats = _coefficient(e) if isinstance(e, sp.MatMul) else (1, [])
+        if len(mats) == 2 and isinstance(mats[0], sp.Transpose) and all(self.is_batched(m) for m in mats):
+            # mean over b of A_bᵀ G_b = (all rows of A)ᵀ (all rows of G) / batch: one product
+            a, g = self.value(mats[0].arg, lines), self.value(mats[1], lines)
+            lines.append(f"numpy.matmul({a}.reshape(-1, {a}.shape[-1]).T, {g}.reshape(-1, {g}.shape[-1]), "
+                         f"out={out})")
+            scale = "1/batch" if c == 1 else f"({self.p.doprint(c)})/batch"
+            lines.append(f"numpy.multiply({out}, {scale}, out={out})")
+        elif isinstance(e, ColumnSum):  # 𝟏ᵀ M_b averaged over b: the sum over sequences and rows, / batch
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=(0, 1), out={out}[0])")
+            lines.append(f"numpy.multiply({out}, 1/batch, out={out})")
+        else:
+            lines.append(f"numpy.mean({self.value(e, lines)}, axis=0, out={out})")
 
     def _product(self, e: sp.MatMul, out: str, lines: list[str]) -> None:
         c, mats = _coefficient(e)
@@ -221,7 +258,11 @@ class _Emitter:
             return
         lead, rest = terms[0], list(terms[1:])
         negated = isinstance(lead, sp.MatMul) and _coefficient(lead)[0] == -1 and len(_coefficient(lead)[1]) == 1
-        if negated and rest:
+        if negated and rest and isinstance(_coefficient(lead)[1][0], RowSum):
+            # a - rowsum(M): the column of sums subtracted from each row of a, in one pass
+            column = self.value(_coefficient(lead)[1][0], lines)
+            lines.append(f"numpy.subtract({self.value(rest.pop(0), lines)}, {column}, out={out})")
+        elif negated and rest:
             # a - B: B into the buffer, then subtract it from a (one pass instead of negating first)
             self.emit(_coefficient(lead)[1][0], out, lines)
             lines.append(f"numpy.subtract({self.value(rest.pop(0), lines)}, {out}, out={out})")
@@ -254,30 +295,39 @@ def _reads_only_first(lines: list[str], names: set[str]) -> bool:
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
     while lines and re.search(r"out=scratch\d+\)$", lines[0]) and not pattern.search(lines[0]):
         lines = lines[1:]
-    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum")):
+    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum", "numpy.mean")):
         return False
     return not any(pattern.search(line) for line in lines[1:])
 
 
-def _scalar_text(printer, e: sp.Expr) -> str:
-    """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing."""
-    norms = {s: sp.Symbol(f"numpy.dot({s.args[0].name}.ravel(), {s.args[0].name}.ravel())")
-             for s in e.atoms(SquaredNorm) if isinstance(s.args[0], sp.MatrixSymbol)}
+def _scalar_text(printer, e: sp.Expr, emitter: _Emitter) -> str:
+    """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing
+    (for a batch of sequences, one per sequence)."""
+    norms = {}
+    for s in e.atoms(SquaredNorm):
+        if isinstance(s.args[0], sp.MatrixSymbol):
+            M = s.args[0].name
+            norms[s] = sp.Symbol(f"numpy.einsum('...ij,...ij->...', {M}, {M})" if emitter.is_batched(s)
+                                 else f"numpy.dot({M}.ravel(), {M}.ravel())")
     return printer.doprint(e.xreplace(norms) if norms else e)
 
 
 def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: Sequence[sp.Expr],
                     inputs: Sequence[str], parameters: Sequence[str], dimensions: Sequence[tuple[str, str, int]],
-                    printer, constants: Sequence[str] = ()) -> str:
+                    printer, constants: Sequence[str] = (), batched: bool = False,
+                    batch_means: Iterable[sp.Symbol] = ()) -> str:
     """The source of ``make_program(<dimensions>)``, which makes the buffers for one set of dimension values
     and returns the in-place ``loss_and_gradient`` and the fused optimiser steps over them.
 
-    ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from."""
+    ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from. For a
+    batch of sequences (``batched``: inputs ``batch×n×d``, the first dimension ``batch``), ``batch_means`` are
+    the statements that average a parameter's gradient over the batch; the loss returned is the batch mean."""
     kept = _sinks_early(needed_statements(statements, [loss, *results]))
     # aliases (Yhat = Z2) share their source's buffer; a buffer lives until the last use of any of its names
     root: dict[sp.Symbol, sp.Symbol] = {}
+    batch_means = set(batch_means)
     for target, expr in kept:
-        if _is_matrix(target) and isinstance(expr, sp.MatrixSymbol):
+        if _is_matrix(target) and isinstance(expr, sp.MatrixSymbol) and target not in batch_means:
             root[target] = root.get(expr, expr)
     last_use: dict = {}
     for i, (target, expr) in enumerate(kept):
@@ -285,15 +335,19 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
             last_use[root.get(s, s)] = i
     kept_alive = {root.get(s, s) for r in [loss, *results] for s in r.free_symbols}
 
-    emitter = _Emitter(printer)
+    emitter = _Emitter(printer, batched)
+    if batched:
+        emitter.batched |= {s for _, e in kept for s in e.free_symbols if getattr(s, "name", None) in inputs}
     buffers: dict[str, str] = {}        # buffer name -> shape text (named after the first node it holds)
     free: dict[str, list[str]] = defaultdict(list)
     holder: dict[sp.Symbol, str] = {}   # node -> its buffer
     body: list[str] = []
     for i, (target, expr) in enumerate(kept):
         maths = f"{target.name} = {printer.doprint(expr)}"
+        if batched and target not in batch_means and emitter.is_batched(expr):
+            emitter.batched.add(target)
         if not _is_matrix(target):
-            body += [f"# {maths}", f"{target.name} = {_scalar_text(printer, expr)}"]
+            body += [f"# {maths}", f"{target.name} = {_scalar_text(printer, expr, emitter)}"]
         elif target in root:
             body.append(f"{target.name} = {expr.name}")
             if root[target] in holder:
@@ -301,7 +355,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
         else:
             shape = emitter.shape(target)
             lines: list[str] = []
-            emitter.emit(expr, target.name, lines)
+            (emitter.emit_mean if target in batch_means else emitter.emit)(expr, target.name, lines)
             emitter.statement_done()
             name = None
             for s in sorted(expr.free_symbols, key=str):
@@ -320,14 +374,17 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
             r = root.get(s, s)
             if last_use.get(r, -1) <= i and r in holder and r not in kept_alive:
                 free[emitter.shape(r)].append(holder.pop(r))
-    grads = []
+    grads, zeros = [], []
     for k, (name, r) in enumerate(zip(parameters, results)):
         if isinstance(r, sp.MatrixSymbol):
             grads.append(r.name)
+        elif not _is_matrix(r):  # a parameter the loss does not read (a one-step RNN's W_hh): zeros
+            zeros.append(f"    gradient_{name} = numpy.full({name}_shape, {printer.doprint(r)}, dtype)")
+            grads.append(f"gradient_{name}")
         else:  # a gradient that is an expression of nodes: computed into its own buffer
-            buffers[f"gradient_{name}"] = emitter.shape(r)
+            buffers[f"gradient_{name}"] = emitter.shape(r, batched=False)
             lines = []
-            emitter.emit(r, f"gradient_{name}", lines)
+            emitter.emit_mean(r, f"gradient_{name}", lines)
             emitter.statement_done()
             body += [f"# gradient of {name}"] + lines
             grads.append(f"gradient_{name}")
@@ -335,7 +392,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
         buffers[name] = shape
     for p in parameters:
         buffers[f"step_{p}"] = f"{p}_shape"
-    ones = [f"    ones_{d} = numpy.ones((1, {d}), dtype)" for d in sorted(emitter.ones)]
+    ones = [f"    ones_{d} = numpy.ones((1, {d}), dtype)" for d in sorted(emitter.ones)] + zeros
 
     args = ", ".join([*inputs, *parameters])
     dims = ", ".join(d for d, _, _ in dimensions)
@@ -346,7 +403,8 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
     out += ["", f"    def loss_and_gradient({args}):",
             '        """The loss and each parameter\'s gradient (the arrays are this program\'s buffers)."""']
     out += ["        " + line for line in body]
-    out += [f"        return {loss.name}, ({', '.join(grads)},)", ""]
+    mean = f"numpy.mean({loss.name})" if batched else loss.name  # a batch: the mean of the sequences' losses
+    out += [f"        return {mean}, ({', '.join(grads)},)", ""]
     # fused optimiser steps: θ ← θ − α g (SGD); v ← μ v + g, θ ← θ − α v (momentum); Adam, bias-corrected
     updates = {
         "sgd_step": ("learning_rate", lambda p, g: [
@@ -398,10 +456,22 @@ class BufferedProgram:
     place (they must be writable arrays of the program's dtype) and return the loss."""
 
     def __init__(self, make, dimensions: Sequence[tuple[str, str, int]], input_names: Sequence[str],
-                 shapes: Sequence[tuple[int, ...]], copy: bool = True) -> None:
+                 shapes: Sequence[tuple[int, ...]], copy: bool = True, batched: bool = False) -> None:
         self._make, self._shapes, self.copy = make, tuple(shapes), copy
         self._at = [(input_names.index(i), axis) for _, i, axis in dimensions]
+        self._inputs = len(input_names) if batched else 0
         self._programs: dict[tuple, tuple] = {}
+
+    def _batch(self, args: Sequence) -> list:
+        """A batch of sequences' inputs as ``B×n×d`` arrays: one sequence (``n×d``) is a batch of one, and an
+        input shared by every sequence is broadcast (as the plain program does)."""
+        args = list(args)
+        if self._inputs:
+            data = [np.asarray(a) for a in args[:self._inputs]]
+            B = max((a.shape[0] for a in data if a.ndim == 3), default=1)
+            args[:self._inputs] = [a if a.shape[:1] == (B,) and a.ndim == 3 else
+                                   np.broadcast_to(a, (B,) + a.shape[-2:]) for a in data]
+        return args
 
     def program(self, args: Sequence) -> tuple:
         """The four functions for these arguments' dimensions (buffers made on first use of a size)."""
@@ -414,14 +484,18 @@ class BufferedProgram:
         return made
 
     def loss_and_gradient(self, *args):
+        args = self._batch(args)
         L, grads = self.program(args)[0](*args)
         return L, (tuple(np.copy(g) for g in grads) if self.copy else grads)
 
     def sgd_step(self, *args, learning_rate: float):
+        args = self._batch(args)
         return self.program(args)[1](*args, learning_rate)
 
     def momentum_step(self, *args, learning_rate: float, velocities: Sequence[np.ndarray]):
+        args = self._batch(args)
         return self.program(args)[2](*args, learning_rate, velocities)
 
     def adam_step(self, *args, learning_rate: float, moments: Sequence[np.ndarray], t: int):
+        args = self._batch(args)
         return self.program(args)[3](*args, learning_rate, moments, t)

@@ -27,6 +27,9 @@ GRAPHS = [
     ("embedding", lambda: sequence.embedding(vocabulary=5, d_model=4)),
     ("conv1d", lambda: sequence.conv1d(d=3, filters=4, width=2, classes=2)),
     ("rnn", lambda: sequence.rnn(inputs=2, hidden=3, outputs=2, steps=3)),
+    ("rnn-one-step", lambda: sequence.rnn(inputs=1, hidden=2, outputs=2, steps=1)),
+    ("encoder", lambda: sequence.encoder_block(d_model=4, heads=2, d_ff=6)),
+    ("decoder", lambda: sequence.decoder_block(d_model=4, heads=2, d_ff=4)),
 ]
 
 
@@ -40,11 +43,10 @@ def _point(f, seed=0, batch=5):
 @pytest.mark.parametrize("build", [g[1] for g in GRAPHS], ids=[g[0] for g in GRAPHS])
 def test_buffered_program_equals_the_plain_program(build):
     f = compile_graph(build())
-    if f.graph.option("batched"):  # a batch of sequences (B×n×d) has no buffered program yet: a clear error
-        with pytest.raises(SymnetError, match="buffered program"):
-            f.program()
-        return
     program = f.program()
+    if f.graph.option("batched"):
+        _equal_on_batches_of_sequences(f, program)
+        return
     for batch in (5, 3, 5):  # a new batch size makes new buffers; the old size's come back
         data, params = _point(f, seed=batch, batch=batch)
         L, grads = f._namespace["loss_and_gradient"](*data, *params)
@@ -52,6 +54,34 @@ def test_buffered_program_equals_the_plain_program(build):
         assert float(Lb) == pytest.approx(float(np.mean(L)), rel=1e-13, abs=1e-15)
         for name, g, h in zip(f.parameter_names, grads, gb):
             np.testing.assert_allclose(h, np.broadcast_to(g, np.shape(h)), rtol=1e-12, atol=1e-14, err_msg=name)
+
+
+def _equal_on_batches_of_sequences(f, program):
+    # B×n×d batches (B = 3, 2, 3: the first size's buffers come back; B = 1) and one n×d sequence: the batch
+    # means of the loss and of the gradients, as the plain program's (which the PyTorch oracle checks)
+    params = [np.array(v, dtype=float) for v in f.unpack(random_point(f, seed=0)[0]).values()]
+    for B in (3, 2, 3, 1, None):
+        points = [random_point(f, seed=10 * (B or 0) + b, batch=4)[1] for b in range(B or 1)]
+        data = {k: np.stack([d[k] for d in points]) if B else points[0][k] for k in f.input_names}
+        L, grads = f.gradient_arrays(dict(zip(f.shapes, params)), data)
+        Lb, gb = program.loss_and_gradient(*(data[k] for k in f.input_names), *params)
+        assert float(Lb) == pytest.approx(float(L), rel=1e-12, abs=1e-15)
+        for name, h in zip(f.parameter_names, gb):
+            np.testing.assert_allclose(h, grads[name], rtol=1e-11, atol=1e-14, err_msg=f"{name}, B={B}")
+
+
+def test_batched_comparison_catches_a_wrong_batch_mean():
+    # negative control: the weight gradient's division by the batch size dropped (a sum, not a mean)
+    f = compile_graph(sequence.attention(d_model=3))
+    assert f.source.count("numpy.multiply(dL_dWQ, 1/batch, out=dL_dWQ)") == 1
+    namespace = dict(f._namespace)
+    exec(f.source.replace("numpy.multiply(dL_dWQ, 1/batch, out=dL_dWQ)", "pass"), namespace)
+    from symnet.codegen_buffers import BufferedProgram
+    from symnet.compile import _dimensions
+    wrong = BufferedProgram(namespace["make_program"], _dimensions(f.graph), f.input_names,
+                            list(f.shapes.values()), batched=True)
+    with pytest.raises(AssertionError, match="WQ, B=3"):
+        _equal_on_batches_of_sequences(f, wrong)
 
 
 def test_comparison_catches_a_wrong_buffered_program():

@@ -10,7 +10,7 @@ import pytest
 from symnet import sequence
 from symnet.blocks import mlp
 from symnet.check import random_point
-from symnet.compile import compile_graph
+from symnet.compile import _dimensions, compile_graph
 from symnet.standalone import standalone_module
 
 MODELS = {
@@ -32,9 +32,11 @@ data = np.load(sys.argv[2])
 args = [data[f"a{i}"] for i in range(len(data.files))]
 L, grads = module["loss_and_gradient"](*args)
 buffered = None
-if "make_program" in module:  # the buffer-owning program, made for this batch size, runs alone too
-    made = module["make_program"](args[0].shape[0], *(tuple(s) for s in json.loads(sys.argv[3])))
-    Lb, gb = made[0](*args)
+if "make_program" in module:  # the buffer-owning program, made for these sizes, runs alone too
+    made_for = json.loads(sys.argv[3])  # dimensions, parameter shapes, and how many inputs get a batch axis
+    made = module["make_program"](*made_for["dims"], *(tuple(s) for s in made_for["shapes"]))
+    k = made_for["batched_inputs"]
+    Lb, gb = made[0](*[a[None] for a in args[:k]], *args[k:])
     buffered = {"loss": float(Lb), "grads": [np.asarray(g).tolist() for g in gb]}
 print(json.dumps({"loss": np.asarray(L).tolist(), "grads": [np.asarray(g).tolist() for g in grads],
                   "buffered": buffered, "symnet_imported": "symnet" in sys.modules}))
@@ -50,7 +52,11 @@ def test_printed_module_runs_alone_and_equals_compile_graph(tmp_path, key):
     args = f._arguments(theta, data)
     np.savez(tmp_path / "args.npz", **{f"a{i}": np.asarray(a, dtype=float) for i, a in enumerate(args)})
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    shapes = json.dumps([list(s) for s in f.shapes.values()])
+    batched = bool(f.graph.option("batched"))  # one sequence: a batch of one for make_program
+    dims = [1 if axis == 0 and batched else args[f.input_names.index(i)].shape[axis]
+            for _, i, axis in _dimensions(f.graph)]
+    shapes = json.dumps({"dims": dims, "shapes": [list(s) for s in f.shapes.values()],
+                         "batched_inputs": len(f.input_names) if batched else 0})
     done = subprocess.run([sys.executable, "-c", RUNNER, str(path), str(tmp_path / "args.npz"), shapes],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
