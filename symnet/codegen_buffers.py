@@ -29,7 +29,10 @@ from typing import Iterable, Sequence
 import numpy as np
 import sympy as sp
 
-from .matrix import Apply, Broadcast, ColumnSum, RowSum, SquaredNorm
+from .matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum, SquaredNorm
+
+#: Row statistics repeated across the columns: computed as one column (``n×1``) that element-wise calls broadcast.
+ROW_COLUMNS = (RowSum, RowMean)
 
 Statement = tuple  # (target symbol, SymPy expression)
 
@@ -123,9 +126,11 @@ class _Emitter:
         text = self.operand(e)
         if text is not None:
             return text
-        if isinstance(e, RowSum):
+        if isinstance(e, ROW_COLUMNS):
             column = self.new_scratch(e, self.shape(sp.MatrixSymbol("_", e.shape[0], 1), self.is_batched(e)))
             lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-1, keepdims=True, out={column})")
+            if isinstance(e, RowMean):
+                lines.append(f"numpy.multiply({column}, 1/{self.p.doprint(sp.sympify(e.shape[1]))}, out={column})")
             return column
         buffer = self.new_scratch(e)
         self.emit(e, buffer, lines)
@@ -142,7 +147,7 @@ class _Emitter:
             self._sum(e, out, lines)
         elif isinstance(e, sp.HadamardProduct):
             # computed factors first; operands and row sums (a column that broadcasts) are multiplied in after
-            cheap = lambda a: self.operand(a) is not None or isinstance(a, RowSum)  # noqa: E731
+            cheap = lambda a: self.operand(a) is not None or isinstance(a, ROW_COLUMNS)  # noqa: E731
             factors = sorted(e.args, key=cheap)
             if not cheap(factors[0]):
                 self.emit(factors[0], out, lines)
@@ -179,7 +184,7 @@ class _Emitter:
             lines.append(f"numpy.matmul(ones_{rows}, {self.value(e.arg, lines)}, out={out})")
         elif isinstance(e, ColumnSum):
             lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-2, keepdims=True, out={out})")
-        elif isinstance(e, RowSum):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
+        elif isinstance(e, ROW_COLUMNS):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
             lines.append(f"numpy.copyto({out}, {self.value(e, lines)})")
         else:  # no in-place form: NumPy allocates this one, and it is copied into the buffer
             lines.append(f"{out}[...] = {self.p.doprint(e)}")
@@ -241,34 +246,55 @@ class _Emitter:
         text = self.operand(t)
         return None if text is None else (1, text)
 
+    def _column_term(self, t) -> tuple[int, sp.MatrixExpr] | None:
+        """``(±1, statistic)`` for a term that is a row statistic (a column that broadcasts) or its negative."""
+        if isinstance(t, ROW_COLUMNS):
+            return 1, t
+        if isinstance(t, sp.MatMul):
+            c, mats = _coefficient(t)
+            if c == -1 and len(mats) == 1 and isinstance(mats[0], ROW_COLUMNS):
+                return -1, mats[0]
+        return None
+
+    def _signed_value(self, t, lines: list[str]) -> tuple[int, str]:
+        """``(±1, text)`` for an operand, a row statistic or the negative of either (computed if need be)."""
+        if self.signed(t) is not None:
+            return self.signed(t)
+        sign, column = self._column_term(t)
+        return sign, self.value(column, lines)
+
     def _sum(self, e: sp.MatAdd, out: str, lines: list[str]) -> None:
-        terms = sorted(e.args, key=lambda t: self.signed(t) is not None)  # computed terms first
-        if self.signed(terms[0]) is not None:  # a ± b ± …: the first two in one call
-            terms = sorted(terms, key=lambda t: self.signed(t)[0] < 0)
-            (_, a), (sign, b) = self.signed(terms[0]), self.signed(terms[1])
-            if self.signed(terms[0])[0] < 0:  # every term negative
+        cheap = lambda t: self.signed(t) is not None or self._column_term(t) is not None  # noqa: E731
+        # computed terms first, then operands, then row statistics (columns, which cannot start a full buffer)
+        terms = sorted(e.args, key=lambda t: (cheap(t), self._column_term(t) is not None))
+        if cheap(terms[0]):  # a ± b ± …: the first two in one call
+            texts = sorted((self._signed_value(t, lines) for t in terms), key=lambda st: st[0] < 0)
+            (first, a), (sign, b) = texts[0], texts[1]
+            if first < 0:  # every term negative
                 lines.append(f"numpy.negative({a}, out={out})")
-                terms = terms[1:]
+                texts = texts[1:]
             else:
                 lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({a}, {b}, out={out})")
-                terms = terms[2:]
-            for t in terms:
-                sign, b = self.signed(t)
+                texts = texts[2:]
+            for sign, b in texts:
                 lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({out}, {b}, out={out})")
             return
         lead, rest = terms[0], list(terms[1:])
         negated = isinstance(lead, sp.MatMul) and _coefficient(lead)[0] == -1 and len(_coefficient(lead)[1]) == 1
-        if negated and rest and isinstance(_coefficient(lead)[1][0], RowSum):
-            # a - rowsum(M): the column of sums subtracted from each row of a, in one pass
-            column = self.value(_coefficient(lead)[1][0], lines)
-            lines.append(f"numpy.subtract({self.value(rest.pop(0), lines)}, {column}, out={out})")
-        elif negated and rest:
+        if negated and rest:
             # a - B: B into the buffer, then subtract it from a (one pass instead of negating first)
             self.emit(_coefficient(lead)[1][0], out, lines)
-            lines.append(f"numpy.subtract({self.value(rest.pop(0), lines)}, {out}, out={out})")
+            sign, a = self._signed_value(rest.pop(0), lines) if cheap(rest[0]) else (1, self.value(rest.pop(0), lines))
+            lines.append(f"numpy.{'subtract' if sign > 0 else 'add'}({a}, {out}, out={out})")
+            if sign < 0:
+                lines.append(f"numpy.negative({out}, out={out})")
         else:
             self.emit(lead, out, lines)
         for t in rest:
+            if cheap(t):
+                sign, b = self._signed_value(t, lines)
+                lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({out}, {b}, out={out})")
+                continue
             c, mats = _coefficient(t) if isinstance(t, sp.MatMul) else (1, [t])
             if c == -1 and len(mats) == 1:
                 lines.append(f"numpy.subtract({out}, {self.value(mats[0], lines)}, out={out})")
