@@ -29,6 +29,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import sympy as sp
 
+from .codegen_rows import emit_row_operation
 from .matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum, SquaredNorm
 
 #: Row statistics repeated across the columns: computed as one column (``n×1``) that element-wise calls broadcast.
@@ -186,7 +187,8 @@ class _Emitter:
             lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-2, keepdims=True, out={out})")
         elif isinstance(e, ROW_COLUMNS):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
             lines.append(f"numpy.copyto({out}, {self.value(e, lines)})")
-        else:  # no in-place form: NumPy allocates this one, and it is copied into the buffer
+        elif not emit_row_operation(self, e, out, lines):  # softmax, layer norm's statistics (codegen_rows.py)
+            # no in-place form: NumPy allocates this one, and it is copied into the buffer
             lines.append(f"{out}[...] = {self.p.doprint(e)}")
 
     def emit_mean(self, e, out: str, lines: list[str]) -> None:
@@ -321,7 +323,7 @@ def _reads_only_first(lines: list[str], names: set[str]) -> bool:
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
     while lines and re.search(r"out=scratch\d+\)$", lines[0]) and not pattern.search(lines[0]):
         lines = lines[1:]
-    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum", "numpy.mean")):
+    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum", "numpy.mean", "numpy.max")):
         return False
     return not any(pattern.search(line) for line in lines[1:])
 

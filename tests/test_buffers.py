@@ -299,3 +299,22 @@ def test_train_takes_the_fused_step_only_for_one_batch_of_rows(run, monkeypatch)
     code, _, err = run("train", "encoder", "--data", "reverse", "--epochs", "3", "--format", "json")
     assert code == 0, err
     assert calls["program"] == 0 and calls["step"] >= 3
+
+
+@pytest.mark.parametrize("build,line", [
+    (lambda: sequence.layer_norm_block(d_model=4), "numpy.sqrt(scratch"),             # σ without its root
+    (lambda: sequence.attention(d_model=3), "numpy.divide(P, scratch"),               # softmax not normalised
+])
+def test_batched_comparison_catches_a_wrong_row_operation(build, line):
+    # negative control for the in-place softmax and layer-norm statistics (codegen_rows.py)
+    from symnet.codegen_buffers import BufferedProgram
+    from symnet.compile import _dimensions
+    f = compile_graph(build())
+    wrong_source = "\n".join("        pass" if s.strip().startswith(line) else s for s in f.source.splitlines())
+    assert wrong_source != f.source
+    namespace = dict(f._namespace)
+    exec(wrong_source, namespace)
+    wrong = BufferedProgram(namespace["make_program"], _dimensions(f.graph), f.input_names,
+                            list(f.shapes.values()), batched=True)
+    with pytest.raises(AssertionError):
+        _equal_on_batches_of_sequences(f, wrong)
