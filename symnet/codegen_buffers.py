@@ -75,6 +75,7 @@ class _Emitter:
     def __init__(self, printer, batched: bool = False) -> None:
         self.p = printer
         self.batched: set | None = set() if batched else None
+        self._dimensions: dict = {}
         self.scratch: dict[str, str] = {}      # scratch buffer name -> shape text
         self._taken: dict[str, int] = defaultdict(int)
         self.ones: set[str] = set()             # dimensions with a row of ones (column sums as products)
@@ -86,7 +87,13 @@ class _Emitter:
     def shape(self, e, batched: bool | None = None) -> str:
         """``e``'s buffer shape as text, ``batch`` first when it has a value per sequence."""
         lead = ["batch"] if (self.is_batched(e) if batched is None else batched) else []
-        return "(" + ", ".join(lead + [self.p.doprint(sp.sympify(k)) for k in e.shape]) + ",)"
+        return "(" + ", ".join(lead + [self.dimension(k) for k in e.shape]) + ",)"
+
+    def dimension(self, k) -> str:
+        """A size as text (printed once per size: the printer is slow next to the rest)."""
+        if k not in self._dimensions:
+            self._dimensions[k] = self.p.doprint(sp.sympify(k))
+        return self._dimensions[k]
 
     def new_scratch(self, e, shape: str | None = None) -> str:
         """A scratch buffer of ``e``'s shape (or of ``shape``), distinct from every other one taken in this
@@ -131,7 +138,7 @@ class _Emitter:
             column = self.new_scratch(e, self.shape(sp.MatrixSymbol("_", e.shape[0], 1), self.is_batched(e)))
             lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-1, keepdims=True, out={column})")
             if isinstance(e, RowMean):
-                lines.append(f"numpy.multiply({column}, 1/{self.p.doprint(sp.sympify(e.shape[1]))}, out={column})")
+                lines.append(f"numpy.multiply({column}, 1/{self.dimension(e.shape[1])}, out={column})")
             return column
         buffer = self.new_scratch(e)
         self.emit(e, buffer, lines)
@@ -311,7 +318,8 @@ def _sinks_early(kept: list[Statement]) -> list[Statement]:
     used = set().union(*(e.free_symbols for _, e in kept)) if kept else set()
     order = [st for st in kept if st[0] in used]
     for sink in (st for st in kept if st[0] not in used):
-        after = max((k for k, (t, _) in enumerate(order) if t in sink[1].free_symbols), default=-1)
+        reads = sink[1].free_symbols
+        after = max((k for k, (t, _) in enumerate(order) if t in reads), default=-1)
         order.insert(after + 1, sink)
     return order
 

@@ -23,7 +23,7 @@ def emit_row_operation(emitter, e, out: str, lines: list[str]) -> bool:
         return False
     X = emitter.value(e.args[0], lines)
     column = emitter.new_scratch(e, emitter.shape(sp.MatrixSymbol("_", e.shape[0], 1), emitter.is_batched(e)))
-    width = emitter.p.doprint(sp.sympify(e.shape[1]))
+    width = emitter.dimension(e.shape[1])
     if isinstance(e, RowSoftmax):
         lines += [f"numpy.max({X}, axis=-1, keepdims=True, out={column})",
                   f"numpy.subtract({X}, {column}, out={out})",
