@@ -7,7 +7,8 @@ The hand-written NumPy uses full W_Q, W_K, W_V, W_O and reshapes into heads, as 
 per-head matrices are the column (row, for W_O) blocks of those. Each child checks, before timing, that its
 gradients equal the hand-written ones.
 
-symnet's step here is the plain generated program (a batch of sequences has no buffer-owning program yet).
+symnet's step is the buffer-owning program (``f.program(copy=False)``: buffers made once, filled in place);
+``symnet-plain`` is the plain generated ``loss_and_gradient``, which allocates every node on every call.
 
     python benchmarks/attention_step.py [--rounds 30] [--steps 20]
 """
@@ -112,7 +113,7 @@ def symnet_params(p):
     return out | {names[k]: p[k] for k in names}
 
 
-def symnet_step():
+def symnet_step(buffered: bool = True):
     import symnet
     from symnet.sequence import encoder_block
     t0, c0 = time.perf_counter(), time.process_time()
@@ -130,8 +131,15 @@ def symnet_step():
     assert abs(L - L_hand) <= 1e-12 * abs(L_hand), (L, L_hand)
     for name, value in symnet_params(theirs).items():
         assert np.allclose(ours[name], value, rtol=1e-9, atol=1e-12), name
+    arguments = [X, Y] + [np.ascontiguousarray(params[q.name]) for q in g.parameters]
     function = f.function("loss_and_gradient")
-    arguments = [X, Y] + [params[q.name] for q in g.parameters]
+    if buffered:  # the program for this batch's sizes, called directly as a training loop would
+        program = f.program(copy=False)
+        function = program.program(arguments)[0]
+        L_b, ours_b = function(*arguments)
+        assert abs(L_b - L_hand) <= 1e-12 * abs(L_hand), (L_b, L_hand)
+        for name, value in zip((q.name for q in g.parameters), ours_b):
+            assert np.allclose(value, ours[name], rtol=1e-9, atol=1e-12), name
     return (lambda: function(*arguments)), {"build_s": t1 - t0, "derive_s": t2 - t1, "compile_s": t3 - t2,
                                             "pipeline_cpu_s": cpu}
 
@@ -171,7 +179,8 @@ def torch_step():
     return step, {}
 
 
-MAKERS = {"numpy-hand": hand_numpy, "symnet": symnet_step, "torch-f64": torch_step}
+MAKERS = {"numpy-hand": hand_numpy, "symnet": symnet_step, "symnet-plain": lambda: symnet_step(buffered=False),
+          "torch-f64": torch_step}
 
 if __name__ == "__main__":
     harness.run(__file__, f"Encoder block forward + backward, d_model {D}, {HEADS} heads, FFN {FF}, sequence {T}, "

@@ -29,16 +29,18 @@ from typing import Iterable, Sequence
 import numpy as np
 import sympy as sp
 
-from .matrix import Apply, Broadcast, ColumnSum, RowSum, SquaredNorm
+from .codegen_rows import emit_row_operation
+from .codegen_steps import optimiser_steps
+from .matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum, SquaredNorm
+
+#: Row statistics repeated across the columns: computed as one column (``n×1``) that element-wise calls broadcast.
+ROW_COLUMNS = (RowSum, RowMean)
 
 Statement = tuple  # (target symbol, SymPy expression)
 
 #: Elementwise functions of the runtime with an in-place NumPy form for real arrays (the ufunc writes `out=`).
 IN_PLACE = {"relu": "numpy.maximum({}, 0)", "step": "numpy.greater({}, 0)"}
 
-#: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.train` uses them.
-ADAM = (0.9, 0.999, 1e-8)
-MOMENTUM = 0.9
 
 
 def needed_statements(statements: Sequence[Statement], returned: Iterable[sp.Expr]) -> list[Statement]:
@@ -63,20 +65,38 @@ def _coefficient(e: sp.MatMul) -> tuple[sp.Expr, list]:
 
 
 class _Emitter:
-    """In-place NumPy calls for one matrix expression written into a named buffer."""
+    """In-place NumPy calls for one matrix expression written into a named buffer.
 
-    def __init__(self, printer) -> None:
+    For a batch of sequences (``batched``) the symbols in :attr:`batched` hold one matrix per sequence
+    (``batch×n×h`` buffers); parameters and what is made of them alone stay one matrix."""
+
+    def __init__(self, printer, batched: bool = False) -> None:
         self.p = printer
+        self.batched: set | None = set() if batched else None
+        self._dimensions: dict = {}
         self.scratch: dict[str, str] = {}      # scratch buffer name -> shape text
         self._taken: dict[str, int] = defaultdict(int)
         self.ones: set[str] = set()             # dimensions with a row of ones (column sums as products)
 
-    def shape(self, e) -> str:
-        return "(" + ", ".join(self.p.doprint(sp.sympify(k)) for k in e.shape) + ",)"
+    def is_batched(self, e) -> bool:
+        """Whether ``e`` has one value per sequence of the batch (it reads an input or such a node)."""
+        return self.batched is not None and not self.batched.isdisjoint(e.free_symbols)
 
-    def new_scratch(self, e) -> str:
-        """A scratch buffer of ``e``'s shape, distinct from every other one taken in this statement."""
-        shape = self.shape(e)
+    def shape(self, e, batched: bool | None = None) -> str:
+        """``e``'s buffer shape as text, ``batch`` first when it has a value per sequence."""
+        lead = ["batch"] if (self.is_batched(e) if batched is None else batched) else []
+        return "(" + ", ".join(lead + [self.dimension(k) for k in e.shape]) + ",)"
+
+    def dimension(self, k) -> str:
+        """A size as text (printed once per size: the printer is slow next to the rest)."""
+        if k not in self._dimensions:
+            self._dimensions[k] = self.p.doprint(sp.sympify(k))
+        return self._dimensions[k]
+
+    def new_scratch(self, e, shape: str | None = None) -> str:
+        """A scratch buffer of ``e``'s shape (or of ``shape``), distinct from every other one taken in this
+        statement."""
+        shape = self.shape(e) if shape is None else shape
         k = self._taken[shape]
         self._taken[shape] += 1
         key = (shape, k)
@@ -95,7 +115,7 @@ class _Emitter:
         if isinstance(e, sp.MatrixSymbol):
             return e.name
         if isinstance(e, sp.Transpose) and isinstance(e.arg, sp.MatrixSymbol):
-            return f"{e.arg.name}.T"
+            return f"{e.arg.name}.{'mT' if self.is_batched(e) else 'T'}"  # each sequence's matrix transposed
         if isinstance(e, Broadcast):
             return self.operand(e.arg)
         if isinstance(e, sp.OneMatrix):
@@ -107,10 +127,17 @@ class _Emitter:
         return None
 
     def value(self, e, lines: list[str]) -> str:
-        """An operand's text, computing it into a scratch buffer first when it is not one."""
+        """An operand's text, computing it into a scratch buffer first when it is not one. A row sum is kept
+        as the column of sums (``n×1``), which element-wise calls broadcast across the columns."""
         text = self.operand(e)
         if text is not None:
             return text
+        if isinstance(e, ROW_COLUMNS):
+            column = self.new_scratch(e, self.shape(sp.MatrixSymbol("_", e.shape[0], 1), self.is_batched(e)))
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-1, keepdims=True, out={column})")
+            if isinstance(e, RowMean):
+                lines.append(f"numpy.multiply({column}, 1/{self.dimension(e.shape[1])}, out={column})")
+            return column
         buffer = self.new_scratch(e)
         self.emit(e, buffer, lines)
         return buffer
@@ -125,12 +152,14 @@ class _Emitter:
         elif isinstance(e, sp.MatAdd):
             self._sum(e, out, lines)
         elif isinstance(e, sp.HadamardProduct):
-            factors = sorted(e.args, key=lambda a: self.operand(a) is not None)  # computed factors first
-            if self.operand(factors[0]) is None:
+            # computed factors first; operands and row sums (a column that broadcasts) are multiplied in after
+            cheap = lambda a: self.operand(a) is not None or isinstance(a, ROW_COLUMNS)  # noqa: E731
+            factors = sorted(e.args, key=cheap)
+            if not cheap(factors[0]):
                 self.emit(factors[0], out, lines)
                 first = out
             else:
-                first = self.operand(factors[0])
+                first = self.value(factors[0], lines)
             rest = factors[1:]
             if first != out:
                 lines.append(f"numpy.multiply({first}, {self.value(rest[0], lines)}, out={out})")
@@ -159,11 +188,40 @@ class _Emitter:
             rows = e.arg.shape[0].name
             self.ones.add(rows)
             lines.append(f"numpy.matmul(ones_{rows}, {self.value(e.arg, lines)}, out={out})")
-        elif isinstance(e, (ColumnSum, RowSum)):
-            axis = 0 if isinstance(e, ColumnSum) else 1
-            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis={axis}, keepdims=True, out={out})")
-        else:  # no in-place form: NumPy allocates this one, and it is copied into the buffer
+        elif isinstance(e, ColumnSum):
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-2, keepdims=True, out={out})")
+        elif isinstance(e, ROW_COLUMNS):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
+            lines.append(f"numpy.copyto({out}, {self.value(e, lines)})")
+        elif not emit_row_operation(self, e, out, lines):  # softmax, layer norm's statistics (codegen_rows.py)
+            # no in-place form: NumPy allocates this one, and it is copied into the buffer
             lines.append(f"{out}[...] = {self.p.doprint(e)}")
+
+    def emit_mean(self, e, out: str, lines: list[str]) -> None:
+        """A parameter's gradient for a batch of sequences: the batch mean of ``e`` (what the plain program's
+        ``weight_gradient``, ``column_sum_mean`` and ``batch_mean`` compute), written into ``out``."""
+        if not self.is_batched(e):
+            self.emit(e, out, lines)
+            return
+        if isinstance(e, sp.MatAdd):
+            self.emit_mean(e.args[0], out, lines)
+            for t in e.args[1:]:
+                term = self.new_scratch(t, self.shape(t, batched=False))
+                self.emit_mean(t, term, lines)
+                lines.append(f"numpy.add({out}, {term}, out={out})")
+            return
+        c, mats = _coefficient(e) if isinstance(e, sp.MatMul) else (1, [])
+        if len(mats) == 2 and isinstance(mats[0], sp.Transpose) and all(self.is_batched(m) for m in mats):
+            # mean over b of A_bᵀ G_b = (all rows of A)ᵀ (all rows of G) / batch: one product
+            a, g = self.value(mats[0].arg, lines), self.value(mats[1], lines)
+            lines.append(f"numpy.matmul({a}.reshape(-1, {a}.shape[-1]).T, {g}.reshape(-1, {g}.shape[-1]), "
+                         f"out={out})")
+            scale = "1/batch" if c == 1 else f"({self.p.doprint(c)})/batch"
+            lines.append(f"numpy.multiply({out}, {scale}, out={out})")
+        elif isinstance(e, ColumnSum):  # 𝟏ᵀ M_b averaged over b: the sum over sequences and rows, / batch
+            lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=(0, 1), out={out}[0])")
+            lines.append(f"numpy.multiply({out}, 1/batch, out={out})")
+        else:
+            lines.append(f"numpy.mean({self.value(e, lines)}, axis=0, out={out})")
 
     def _product(self, e: sp.MatMul, out: str, lines: list[str]) -> None:
         c, mats = _coefficient(e)
@@ -195,19 +253,37 @@ class _Emitter:
         text = self.operand(t)
         return None if text is None else (1, text)
 
+    def _column_term(self, t) -> tuple[int, sp.MatrixExpr] | None:
+        """``(±1, statistic)`` for a term that is a row statistic (a column that broadcasts) or its negative."""
+        if isinstance(t, ROW_COLUMNS):
+            return 1, t
+        if isinstance(t, sp.MatMul):
+            c, mats = _coefficient(t)
+            if c == -1 and len(mats) == 1 and isinstance(mats[0], ROW_COLUMNS):
+                return -1, mats[0]
+        return None
+
+    def _signed_value(self, t, lines: list[str]) -> tuple[int, str]:
+        """``(±1, text)`` for an operand, a row statistic or the negative of either (computed if need be)."""
+        if self.signed(t) is not None:
+            return self.signed(t)
+        sign, column = self._column_term(t)
+        return sign, self.value(column, lines)
+
     def _sum(self, e: sp.MatAdd, out: str, lines: list[str]) -> None:
-        terms = sorted(e.args, key=lambda t: self.signed(t) is not None)  # computed terms first
-        if self.signed(terms[0]) is not None:  # a ± b ± …: the first two in one call
-            terms = sorted(terms, key=lambda t: self.signed(t)[0] < 0)
-            (_, a), (sign, b) = self.signed(terms[0]), self.signed(terms[1])
-            if self.signed(terms[0])[0] < 0:  # every term negative
+        cheap = lambda t: self.signed(t) is not None or self._column_term(t) is not None  # noqa: E731
+        # computed terms first, then operands, then row statistics (columns, which cannot start a full buffer)
+        terms = sorted(e.args, key=lambda t: (cheap(t), self._column_term(t) is not None))
+        if cheap(terms[0]):  # a ± b ± …: the first two in one call
+            texts = sorted((self._signed_value(t, lines) for t in terms), key=lambda st: st[0] < 0)
+            (first, a), (sign, b) = texts[0], texts[1]
+            if first < 0:  # every term negative
                 lines.append(f"numpy.negative({a}, out={out})")
-                terms = terms[1:]
+                texts = texts[1:]
             else:
                 lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({a}, {b}, out={out})")
-                terms = terms[2:]
-            for t in terms:
-                sign, b = self.signed(t)
+                texts = texts[2:]
+            for sign, b in texts:
                 lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({out}, {b}, out={out})")
             return
         lead, rest = terms[0], list(terms[1:])
@@ -215,10 +291,17 @@ class _Emitter:
         if negated and rest:
             # a - B: B into the buffer, then subtract it from a (one pass instead of negating first)
             self.emit(_coefficient(lead)[1][0], out, lines)
-            lines.append(f"numpy.subtract({self.value(rest.pop(0), lines)}, {out}, out={out})")
+            sign, a = self._signed_value(rest.pop(0), lines) if cheap(rest[0]) else (1, self.value(rest.pop(0), lines))
+            lines.append(f"numpy.{'subtract' if sign > 0 else 'add'}({a}, {out}, out={out})")
+            if sign < 0:
+                lines.append(f"numpy.negative({out}, out={out})")
         else:
             self.emit(lead, out, lines)
         for t in rest:
+            if cheap(t):
+                sign, b = self._signed_value(t, lines)
+                lines.append(f"numpy.{'add' if sign > 0 else 'subtract'}({out}, {b}, out={out})")
+                continue
             c, mats = _coefficient(t) if isinstance(t, sp.MatMul) else (1, [t])
             if c == -1 and len(mats) == 1:
                 lines.append(f"numpy.subtract({out}, {self.value(mats[0], lines)}, out={out})")
@@ -233,39 +316,52 @@ def _sinks_early(kept: list[Statement]) -> list[Statement]:
     used = set().union(*(e.free_symbols for _, e in kept)) if kept else set()
     order = [st for st in kept if st[0] in used]
     for sink in (st for st in kept if st[0] not in used):
-        after = max((k for k, (t, _) in enumerate(order) if t in sink[1].free_symbols), default=-1)
+        reads = sink[1].free_symbols
+        after = max((k for k, (t, _) in enumerate(order) if t in reads), default=-1)
         order.insert(after + 1, sink)
     return order
 
 
 def _reads_only_first(lines: list[str], names: set[str]) -> bool:
     """Whether a statement's calls read ``names`` only in their first call, an element-wise one (so that call
-    may write over them: a ufunc reads each element before writing it; a product or a reduction does not)."""
-    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum")):
-        return False
+    may write over them: a ufunc reads each element before writing it; a product or a reduction does not).
+    Leading calls into scratch buffers that do not read ``names`` (a row sum of the targets) come first."""
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    while lines and re.search(r"out=scratch\d+\)$", lines[0]) and not pattern.search(lines[0]):
+        lines = lines[1:]
+    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum", "numpy.mean", "numpy.max")):
+        return False
     return not any(pattern.search(line) for line in lines[1:])
 
 
-def _scalar_text(printer, e: sp.Expr) -> str:
-    """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing."""
-    norms = {s: sp.Symbol(f"numpy.dot({s.args[0].name}.ravel(), {s.args[0].name}.ravel())")
-             for s in e.atoms(SquaredNorm) if isinstance(s.args[0], sp.MatrixSymbol)}
+def _scalar_text(printer, e: sp.Expr, emitter: _Emitter) -> str:
+    """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing
+    (for a batch of sequences, one per sequence)."""
+    norms = {}
+    for s in e.atoms(SquaredNorm):
+        if isinstance(s.args[0], sp.MatrixSymbol):
+            M = s.args[0].name
+            norms[s] = sp.Symbol(f"numpy.einsum('...ij,...ij->...', {M}, {M})" if emitter.is_batched(s)
+                                 else f"numpy.dot({M}.ravel(), {M}.ravel())")
     return printer.doprint(e.xreplace(norms) if norms else e)
 
 
 def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: Sequence[sp.Expr],
                     inputs: Sequence[str], parameters: Sequence[str], dimensions: Sequence[tuple[str, str, int]],
-                    printer, constants: Sequence[str] = ()) -> str:
+                    printer, constants: Sequence[str] = (), batched: bool = False,
+                    batch_means: Iterable[sp.Symbol] = ()) -> str:
     """The source of ``make_program(<dimensions>)``, which makes the buffers for one set of dimension values
     and returns the in-place ``loss_and_gradient`` and the fused optimiser steps over them.
 
-    ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from."""
+    ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from. For a
+    batch of sequences (``batched``: inputs ``batch×n×d``, the first dimension ``batch``), ``batch_means`` are
+    the statements that average a parameter's gradient over the batch; the loss returned is the batch mean."""
     kept = _sinks_early(needed_statements(statements, [loss, *results]))
     # aliases (Yhat = Z2) share their source's buffer; a buffer lives until the last use of any of its names
     root: dict[sp.Symbol, sp.Symbol] = {}
+    batch_means = set(batch_means)
     for target, expr in kept:
-        if _is_matrix(target) and isinstance(expr, sp.MatrixSymbol):
+        if _is_matrix(target) and isinstance(expr, sp.MatrixSymbol) and target not in batch_means:
             root[target] = root.get(expr, expr)
     last_use: dict = {}
     for i, (target, expr) in enumerate(kept):
@@ -273,15 +369,19 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
             last_use[root.get(s, s)] = i
     kept_alive = {root.get(s, s) for r in [loss, *results] for s in r.free_symbols}
 
-    emitter = _Emitter(printer)
+    emitter = _Emitter(printer, batched)
+    if batched:
+        emitter.batched |= {s for _, e in kept for s in e.free_symbols if getattr(s, "name", None) in inputs}
     buffers: dict[str, str] = {}        # buffer name -> shape text (named after the first node it holds)
     free: dict[str, list[str]] = defaultdict(list)
     holder: dict[sp.Symbol, str] = {}   # node -> its buffer
     body: list[str] = []
     for i, (target, expr) in enumerate(kept):
         maths = f"{target.name} = {printer.doprint(expr)}"
+        if batched and target not in batch_means and emitter.is_batched(expr):
+            emitter.batched.add(target)
         if not _is_matrix(target):
-            body += [f"# {maths}", f"{target.name} = {_scalar_text(printer, expr)}"]
+            body += [f"# {maths}", f"{target.name} = {_scalar_text(printer, expr, emitter)}"]
         elif target in root:
             body.append(f"{target.name} = {expr.name}")
             if root[target] in holder:
@@ -289,7 +389,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
         else:
             shape = emitter.shape(target)
             lines: list[str] = []
-            emitter.emit(expr, target.name, lines)
+            (emitter.emit_mean if target in batch_means else emitter.emit)(expr, target.name, lines)
             emitter.statement_done()
             name = None
             for s in sorted(expr.free_symbols, key=str):
@@ -308,14 +408,17 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
             r = root.get(s, s)
             if last_use.get(r, -1) <= i and r in holder and r not in kept_alive:
                 free[emitter.shape(r)].append(holder.pop(r))
-    grads = []
+    grads, zeros = [], []
     for k, (name, r) in enumerate(zip(parameters, results)):
         if isinstance(r, sp.MatrixSymbol):
             grads.append(r.name)
+        elif not _is_matrix(r):  # a parameter the loss does not read (a one-step RNN's W_hh): zeros
+            zeros.append(f"    gradient_{name} = numpy.full({name}_shape, {printer.doprint(r)}, dtype)")
+            grads.append(f"gradient_{name}")
         else:  # a gradient that is an expression of nodes: computed into its own buffer
-            buffers[f"gradient_{name}"] = emitter.shape(r)
+            buffers[f"gradient_{name}"] = emitter.shape(r, batched=False)
             lines = []
-            emitter.emit(r, f"gradient_{name}", lines)
+            emitter.emit_mean(r, f"gradient_{name}", lines)
             emitter.statement_done()
             body += [f"# gradient of {name}"] + lines
             grads.append(f"gradient_{name}")
@@ -323,7 +426,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
         buffers[name] = shape
     for p in parameters:
         buffers[f"step_{p}"] = f"{p}_shape"
-    ones = [f"    ones_{d} = numpy.ones((1, {d}), dtype)" for d in sorted(emitter.ones)]
+    ones = [f"    ones_{d} = numpy.ones((1, {d}), dtype)" for d in sorted(emitter.ones)] + zeros
 
     args = ", ".join([*inputs, *parameters])
     dims = ", ".join(d for d, _, _ in dimensions)
@@ -334,45 +437,9 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
     out += ["", f"    def loss_and_gradient({args}):",
             '        """The loss and each parameter\'s gradient (the arrays are this program\'s buffers)."""']
     out += ["        " + line for line in body]
-    out += [f"        return {loss.name}, ({', '.join(grads)},)", ""]
-    # fused optimiser steps: θ ← θ − α g (SGD); v ← μ v + g, θ ← θ − α v (momentum); Adam, bias-corrected
-    updates = {
-        "sgd_step": ("learning_rate", lambda p, g: [
-            f"numpy.multiply({g}, learning_rate, out=step_{p})",
-            f"numpy.subtract({p}, step_{p}, out={p})"]),
-        "momentum_step": ("learning_rate, velocities", lambda p, g: [
-            f"numpy.multiply(velocity_{p}, {MOMENTUM}, out=velocity_{p})",
-            f"numpy.add(velocity_{p}, {g}, out=velocity_{p})",
-            f"numpy.multiply(velocity_{p}, learning_rate, out=step_{p})",
-            f"numpy.subtract({p}, step_{p}, out={p})"]),
-        "adam_step": ("learning_rate, moments, t", lambda p, g: [
-            f"numpy.multiply(first_{p}, {ADAM[0]}, out=first_{p})          # m ← β₁ m + (1 − β₁) g",
-            f"numpy.multiply({g}, {1 - ADAM[0]:.12g}, out=step_{p})",
-            f"numpy.add(first_{p}, step_{p}, out=first_{p})",
-            f"numpy.multiply(second_{p}, {ADAM[1]}, out=second_{p})        # v ← β₂ v + (1 − β₂) g²",
-            f"numpy.multiply({g}, {g}, out=step_{p})",
-            f"numpy.multiply(step_{p}, {1 - ADAM[1]:.12g}, out=step_{p})",
-            f"numpy.add(second_{p}, step_{p}, out=second_{p})",
-            f"numpy.multiply(second_{p}, second_scale, out=step_{p})      # θ ← θ − α m̂ / (√v̂ + ε)",
-            f"numpy.sqrt(step_{p}, out=step_{p})",
-            f"numpy.add(step_{p}, {ADAM[2]}, out=step_{p})",
-            f"numpy.divide(first_{p}, step_{p}, out=step_{p})",
-            f"numpy.multiply(step_{p}, first_scale, out=step_{p})",
-            f"numpy.subtract({p}, step_{p}, out={p})"]),
-    }
-    for fname, (extra, update) in updates.items():
-        out += [f"    def {fname}({args}, {extra}):",
-                f'        """One {fname.split("_")[0]} step on the parameters, in place; returns the loss."""',
-                f"        {loss.name}, ({', '.join(f'g_{p}' for p in parameters)},) = loss_and_gradient({args})"]
-        if fname == "momentum_step":
-            out.append(f"        {', '.join(f'velocity_{p}' for p in parameters)}, = velocities")
-        if fname == "adam_step":
-            out += [f"        {', '.join(f'first_{p}, second_{p}' for p in parameters)}, = moments",
-                    f"        first_scale = learning_rate/(1 - {ADAM[0]}**t)",
-                    f"        second_scale = 1/(1 - {ADAM[1]}**t)"]
-        for p in parameters:
-            out += [f"        # {p} update"] + [f"        {line}" for line in update(p, f"g_{p}")]
-        out += [f"        return {loss.name}", ""]
+    mean = f"numpy.mean({loss.name})" if batched else loss.name  # a batch: the mean of the sequences' losses
+    out += [f"        return {mean}, ({', '.join(grads)},)", ""]
+    out += optimiser_steps(args, loss.name, parameters)
     out.append("    return loss_and_gradient, sgd_step, momentum_step, adam_step")
     return "\n".join(out) + "\n"
 
@@ -386,10 +453,22 @@ class BufferedProgram:
     place (they must be writable arrays of the program's dtype) and return the loss."""
 
     def __init__(self, make, dimensions: Sequence[tuple[str, str, int]], input_names: Sequence[str],
-                 shapes: Sequence[tuple[int, ...]], copy: bool = True) -> None:
+                 shapes: Sequence[tuple[int, ...]], copy: bool = True, batched: bool = False) -> None:
         self._make, self._shapes, self.copy = make, tuple(shapes), copy
         self._at = [(input_names.index(i), axis) for _, i, axis in dimensions]
+        self._inputs = len(input_names) if batched else 0
         self._programs: dict[tuple, tuple] = {}
+
+    def _batch(self, args: Sequence) -> list:
+        """A batch of sequences' inputs as ``B×n×d`` arrays: one sequence (``n×d``) is a batch of one, and an
+        input shared by every sequence is broadcast (as the plain program does)."""
+        args = list(args)
+        if self._inputs:
+            data = [np.asarray(a) for a in args[:self._inputs]]
+            B = max((a.shape[0] for a in data if a.ndim == 3), default=1)
+            args[:self._inputs] = [a if a.shape[:1] == (B,) and a.ndim == 3 else
+                                   np.broadcast_to(a, (B,) + a.shape[-2:]) for a in data]
+        return args
 
     def program(self, args: Sequence) -> tuple:
         """The four functions for these arguments' dimensions (buffers made on first use of a size)."""
@@ -402,14 +481,18 @@ class BufferedProgram:
         return made
 
     def loss_and_gradient(self, *args):
+        args = self._batch(args)
         L, grads = self.program(args)[0](*args)
         return L, (tuple(np.copy(g) for g in grads) if self.copy else grads)
 
     def sgd_step(self, *args, learning_rate: float):
+        args = self._batch(args)
         return self.program(args)[1](*args, learning_rate)
 
     def momentum_step(self, *args, learning_rate: float, velocities: Sequence[np.ndarray]):
+        args = self._batch(args)
         return self.program(args)[2](*args, learning_rate, velocities)
 
     def adam_step(self, *args, learning_rate: float, moments: Sequence[np.ndarray], t: int):
+        args = self._batch(args)
         return self.program(args)[3](*args, learning_rate, moments, t)

@@ -2,7 +2,8 @@
 
 The generated functions call a few runtime helpers (``softmax_rows``, ``causal_mask``, ``sigmoid`` …) from
 :mod:`symnet.numeric`; the module carries the source of exactly those it needs (and what they call), its
-imports, then the generated ``forward``, ``loss`` and ``loss_and_gradient``.
+imports, then the generated ``forward``, ``loss`` and ``loss_and_gradient`` and, at matrix level, the
+buffer-owning ``make_program`` (see :mod:`symnet.codegen_buffers`) with the precision it was compiled in.
 
 >>> from symnet.sequence import attention
 >>> from symnet.compile import compile_graph
@@ -18,7 +19,7 @@ import types
 from functools import lru_cache
 
 from . import numeric
-from .compile import CompiledGraph
+from .compile import CompiledGraph, _dimensions
 from .errors import SymnetError
 
 
@@ -84,9 +85,19 @@ def standalone_module(f: CompiledGraph) -> str:
         f"{', '.join(f.parameter_names)}.",
         '"""',
     ]
+    buffered = "\ndef make_program(" in f.source
+    if buffered:
+        dims = ", ".join(d for d, _, _ in _dimensions(f.graph))
+        header[-1:] = [
+            f"make_program({dims}, <each parameter's shape>) makes the buffers for one batch size and returns",
+            "loss_and_gradient, sgd_step, momentum_step and adam_step that work in them: the gradients it returns",
+            "are its own arrays, valid until the next call; the steps update the parameter arrays in place.",
+            '"""']
     out = header + [f"import {m}" for m in modules] + list(imports)
     if "abs" in used:
         out.append("abs = numpy.abs  # the generated code's |x|, entry by entry")
+    if buffered:
+        out.append(f"dtype = numpy.dtype({f.dtype!r})  # the precision of make_program's buffers")
     out += ["", ""]
     written: set[str] = set()
     for name in helpers:
@@ -96,5 +107,6 @@ def standalone_module(f: CompiledGraph) -> str:
             out += [source, "", ""]
     generated = body.split("\n", 1)[1].lstrip("\n") if body.startswith('"""') else body
     out.append(generated.rstrip("\n"))
-    out += ["", "", "__all__ = [\"forward\", \"loss\", \"loss_and_gradient\"]", ""]
+    exported = ["forward", "loss", "loss_and_gradient"] + (["make_program"] if buffered else [])
+    out += ["", "", f"__all__ = {exported!r}".replace("'", '"'), ""]
     return "\n".join(out)

@@ -1,6 +1,8 @@
 """The buffer-owning program (codegen_buffers.py) against the plain generated program, which the oracle tests
 (finite differences, complex step, the scalar level, PyTorch) check: same loss and gradients, buffers that do
 not leak into what the caller kept, fused optimiser steps equal to train.Optimizer, float32."""
+import re
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,9 @@ GRAPHS = [
     ("embedding", lambda: sequence.embedding(vocabulary=5, d_model=4)),
     ("conv1d", lambda: sequence.conv1d(d=3, filters=4, width=2, classes=2)),
     ("rnn", lambda: sequence.rnn(inputs=2, hidden=3, outputs=2, steps=3)),
+    ("rnn-one-step", lambda: sequence.rnn(inputs=1, hidden=2, outputs=2, steps=1)),
+    ("encoder", lambda: sequence.encoder_block(d_model=4, heads=2, d_ff=6)),
+    ("decoder", lambda: sequence.decoder_block(d_model=4, heads=2, d_ff=4)),
 ]
 
 
@@ -38,11 +43,10 @@ def _point(f, seed=0, batch=5):
 @pytest.mark.parametrize("build", [g[1] for g in GRAPHS], ids=[g[0] for g in GRAPHS])
 def test_buffered_program_equals_the_plain_program(build):
     f = compile_graph(build())
-    if f.graph.option("batched"):  # a batch of sequences (B×n×d) has no buffered program yet: a clear error
-        with pytest.raises(SymnetError, match="buffered program"):
-            f.program()
-        return
     program = f.program()
+    if f.graph.option("batched"):
+        _equal_on_batches_of_sequences(f, program)
+        return
     for batch in (5, 3, 5):  # a new batch size makes new buffers; the old size's come back
         data, params = _point(f, seed=batch, batch=batch)
         L, grads = f._namespace["loss_and_gradient"](*data, *params)
@@ -50,6 +54,34 @@ def test_buffered_program_equals_the_plain_program(build):
         assert float(Lb) == pytest.approx(float(np.mean(L)), rel=1e-13, abs=1e-15)
         for name, g, h in zip(f.parameter_names, grads, gb):
             np.testing.assert_allclose(h, np.broadcast_to(g, np.shape(h)), rtol=1e-12, atol=1e-14, err_msg=name)
+
+
+def _equal_on_batches_of_sequences(f, program):
+    # B×n×d batches (B = 3, 2, 3: the first size's buffers come back; B = 1) and one n×d sequence: the batch
+    # means of the loss and of the gradients, as the plain program's (which the PyTorch oracle checks)
+    params = [np.array(v, dtype=float) for v in f.unpack(random_point(f, seed=0)[0]).values()]
+    for B in (3, 2, 3, 1, None):
+        points = [random_point(f, seed=10 * (B or 0) + b, batch=4)[1] for b in range(B or 1)]
+        data = {k: np.stack([d[k] for d in points]) if B else points[0][k] for k in f.input_names}
+        L, grads = f.gradient_arrays(dict(zip(f.shapes, params)), data)
+        Lb, gb = program.loss_and_gradient(*(data[k] for k in f.input_names), *params)
+        assert float(Lb) == pytest.approx(float(L), rel=1e-12, abs=1e-15)
+        for name, h in zip(f.parameter_names, gb):
+            np.testing.assert_allclose(h, grads[name], rtol=1e-11, atol=1e-14, err_msg=f"{name}, B={B}")
+
+
+def test_batched_comparison_catches_a_wrong_batch_mean():
+    # negative control: the weight gradient's division by the batch size dropped (a sum, not a mean)
+    f = compile_graph(sequence.attention(d_model=3))
+    assert f.source.count("numpy.multiply(dL_dWQ, 1/batch, out=dL_dWQ)") == 1
+    namespace = dict(f._namespace)
+    exec(f.source.replace("numpy.multiply(dL_dWQ, 1/batch, out=dL_dWQ)", "pass"), namespace)
+    from symnet.codegen_buffers import BufferedProgram
+    from symnet.compile import _dimensions
+    wrong = BufferedProgram(namespace["make_program"], _dimensions(f.graph), f.input_names,
+                            list(f.shapes.values()), batched=True)
+    with pytest.raises(AssertionError, match="WQ, B=3"):
+        _equal_on_batches_of_sequences(f, wrong)
 
 
 def test_comparison_catches_a_wrong_buffered_program():
@@ -200,3 +232,89 @@ def test_in_place_only_when_the_dying_operand_is_read_first_and_element_wise():
     assert not _reads_only_first(["numpy.matmul(A1, W2, out=Z2)"], {"A1"})  # a product reads all of A1 late
     assert not _reads_only_first(["numpy.multiply(A10, A10, out=T)", "numpy.add(T, A1, out=T)"], {"A1"})
     assert _reads_only_first(["numpy.multiply(A1, A1, out=T)", "numpy.add(T, A10, out=T)"], {"A1"})
+    # a row sum of the targets into a scratch column first does not read Yhat: Yhat's memory may be taken
+    column = "numpy.sum(Y, axis=1, keepdims=True, out=scratch0)"
+    assert _reads_only_first([column, "numpy.multiply(Yhat, scratch0, out=T)", "numpy.subtract(T, Y, out=T)"],
+                             {"Yhat"})
+    assert not _reads_only_first([column, "numpy.multiply(Yhat, scratch0, out=T)"], {"Y"})
+    assert not _reads_only_first([column, "numpy.multiply(T, scratch0, out=T)", "numpy.add(T, Yhat, out=T)"],
+                                 {"Yhat"})
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_buffered_cross_entropy_keeps_the_target_row_sums(dtype):
+    # Σ_j y_j (lse(z) − z_j) with rows summing to 0.4 … 2: the gradient is rowsum(Y) ∘ softmax(Z) − Y, checked
+    # against central differences of the float64 loss (independent of both generated programs)
+    g = symnet.mlp((3, 4, 3), activation="tanh", loss="cross_entropy", level="matrix")
+    f64, f = compile_graph(g), compile_graph(g, dtype=dtype)
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(6, 3)), rng.uniform(0.1, 0.7, size=(6, 3))
+    assert np.ptp(Y.sum(axis=1)) > 0.3
+    params = [rng.normal(size=s) for s in f.shapes.values()]
+    L, grads = f.program().loss_and_gradient(*(a.astype(dtype) for a in (X, Y, *params)))
+    assert all(np.asarray(h).dtype == np.dtype(dtype) for h in grads)
+    tol = 1e-9 if dtype == "float64" else 50 * np.finfo(np.float32).eps
+    loss = lambda ps: float(f64.loss(list(ps), {"X": X, "Y": Y}))  # noqa: E731
+    assert float(L) == pytest.approx(loss(params), rel=tol)
+    h = 1e-6
+    for k, (name, p, gk) in enumerate(zip(f.parameter_names, params, grads)):
+        numeric = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            up, down = [q.copy() for q in params], [q.copy() for q in params]
+            up[k][i] += h
+            down[k][i] -= h
+            numeric[i] = (loss(up) - loss(down)) / (2 * h)
+        assert np.linalg.norm(gk - numeric) <= tol * max(1.0, np.linalg.norm(numeric)), name
+    # negative control: dropping the row-sum factor (softmax(Z) − Y) gives a different last-layer gradient
+    wrong = dict(f64._namespace)
+    source, dropped = re.subn(r"numpy\.multiply\(Yhat, (scratch\d+), out=(\w+)\)", r"numpy.copyto(\2, Yhat)",
+                              f64.source)
+    assert dropped == 1
+    exec(source, wrong)
+    _, bad = wrong["make_program"](6, *f64.shapes.values())[0](X, Y, *params)
+    assert not np.allclose(bad[-1], grads[-1], rtol=1e-3)
+
+
+def test_train_takes_the_fused_step_only_for_one_batch_of_rows(run, monkeypatch):
+    # an MLP on rows: the generated update, Optimizer.step never runs; a sequence task (B×n×d batches): the
+    # plain gradients and Optimizer.step, no buffered program asked for
+    from symnet.compile import CompiledGraph
+    from symnet.train import Optimizer
+    calls = {"program": 0, "step": 0}
+    program, step = CompiledGraph.program, Optimizer.step
+
+    def counted_program(self, *a, **k):
+        calls["program"] += 1
+        return program(self, *a, **k)
+
+    def counted_step(self, *a, **k):
+        calls["step"] += 1
+        return step(self, *a, **k)
+    monkeypatch.setattr(CompiledGraph, "program", counted_program)
+    monkeypatch.setattr(Optimizer, "step", counted_step)
+    code, _, err = run("train", "mlp", "--sizes", "2,4,1", "--data", "xor", "--epochs", "3", "--format", "json")
+    assert code == 0, err
+    assert calls == {"program": 1, "step": 0}
+    calls.update(program=0)
+    code, _, err = run("train", "encoder", "--data", "reverse", "--epochs", "3", "--format", "json")
+    assert code == 0, err
+    assert calls["program"] == 0 and calls["step"] >= 3
+
+
+@pytest.mark.parametrize("build,line", [
+    (lambda: sequence.layer_norm_block(d_model=4), "numpy.sqrt(scratch"),             # σ without its root
+    (lambda: sequence.attention(d_model=3), "numpy.divide(P, scratch"),               # softmax not normalised
+])
+def test_batched_comparison_catches_a_wrong_row_operation(build, line):
+    # negative control for the in-place softmax and layer-norm statistics (codegen_rows.py)
+    from symnet.codegen_buffers import BufferedProgram
+    from symnet.compile import _dimensions
+    f = compile_graph(build())
+    wrong_source = "\n".join("        pass" if s.strip().startswith(line) else s for s in f.source.splitlines())
+    assert wrong_source != f.source
+    namespace = dict(f._namespace)
+    exec(wrong_source, namespace)
+    wrong = BufferedProgram(namespace["make_program"], _dimensions(f.graph), f.input_names,
+                            list(f.shapes.values()), batched=True)
+    with pytest.raises(AssertionError):
+        _equal_on_batches_of_sequences(f, wrong)

@@ -10,7 +10,7 @@ import pytest
 from symnet import sequence
 from symnet.blocks import mlp
 from symnet.check import random_point
-from symnet.compile import compile_graph
+from symnet.compile import _dimensions, compile_graph
 from symnet.standalone import standalone_module
 
 MODELS = {
@@ -31,8 +31,15 @@ module = runpy.run_path(sys.argv[1])
 data = np.load(sys.argv[2])
 args = [data[f"a{i}"] for i in range(len(data.files))]
 L, grads = module["loss_and_gradient"](*args)
+buffered = None
+if "make_program" in module:  # the buffer-owning program, made for these sizes, runs alone too
+    made_for = json.loads(sys.argv[3])  # dimensions, parameter shapes, and how many inputs get a batch axis
+    made = module["make_program"](*made_for["dims"], *(tuple(s) for s in made_for["shapes"]))
+    k = made_for["batched_inputs"]
+    Lb, gb = made[0](*[a[None] for a in args[:k]], *args[k:])
+    buffered = {"loss": float(Lb), "grads": [np.asarray(g).tolist() for g in gb]}
 print(json.dumps({"loss": np.asarray(L).tolist(), "grads": [np.asarray(g).tolist() for g in grads],
-                  "symnet_imported": "symnet" in sys.modules}))
+                  "buffered": buffered, "symnet_imported": "symnet" in sys.modules}))
 """
 
 
@@ -45,8 +52,13 @@ def test_printed_module_runs_alone_and_equals_compile_graph(tmp_path, key):
     args = f._arguments(theta, data)
     np.savez(tmp_path / "args.npz", **{f"a{i}": np.asarray(a, dtype=float) for i, a in enumerate(args)})
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(path), str(tmp_path / "args.npz")], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=120)
+    batched = bool(f.graph.option("batched"))  # one sequence: a batch of one for make_program
+    dims = [1 if axis == 0 and batched else args[f.input_names.index(i)].shape[axis]
+            for _, i, axis in _dimensions(f.graph)]
+    shapes = json.dumps({"dims": dims, "shapes": [list(s) for s in f.shapes.values()],
+                         "batched_inputs": len(f.input_names) if batched else 0})
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(path), str(tmp_path / "args.npz"), shapes],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert not result["symnet_imported"]
@@ -55,6 +67,12 @@ def test_printed_module_runs_alone_and_equals_compile_graph(tmp_path, key):
     for ours, theirs in zip(grads, result["grads"]):
         ours = np.asarray(ours, dtype=float)
         assert np.max(np.abs(np.asarray(theirs) - ours)) <= 1e-12 * max(1.0, np.max(np.abs(ours)))
+    assert (result["buffered"] is not None) == ("make_program" in f._namespace)
+    if result["buffered"] is not None:  # the matrix-level module's make_program: batch means, like compile's
+        assert result["buffered"]["loss"] == pytest.approx(float(np.mean(L)), rel=1e-12)
+        for name, theirs in zip(f.parameter_names, result["buffered"]["grads"]):
+            ours = f.gradient(theta, data)[name]
+            assert np.max(np.abs(np.asarray(theirs) - ours)) <= 1e-12 * max(1.0, np.max(np.abs(ours))), name
 
 
 def test_the_module_is_not_the_runtime_import(tmp_path):
