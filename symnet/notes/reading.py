@@ -79,6 +79,7 @@ class NoteState:
         return any(s in names for s, (_, scope, _line) in self.settings.items() if scope == self.scope)
     distinct: set = field(default_factory=set)        # index pairs stated different (j ≠ i)
     cue: str | None = None                            # what the words before the formula make of it
+    index_condition: tuple = ()                       # ("=", "i", "j") from "…, i = j" after the formula
     words: set = field(default_factory=set)           # multi-letter names the note defined (LSE)
     display: bool = False                             # this formula is a display following a display
     last_display: bool = False
@@ -119,6 +120,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     if word:
         state.words.add(word)   # LSE(z) = …: LSE is one name in the formulas after this one
     rows = tree.args if tree.kind == "rows" else (tree,)
+    rows, state.index_condition = _index_conditions(rows)
     verdicts = []
     for k, row in enumerate(rows):
         offset = row.offset if tree.kind == "rows" else lead
@@ -170,6 +172,23 @@ def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
     from .expectation import expectation_evidence
     status, detail = expectation_evidence(verdict.status, verdict.detail, ctx)
     return Verdict(verdict.line, verdict.column, verdict.text, status, detail, verdict.cell)
+
+
+INDEX_LETTERS = set("ijklmnpqrst")
+
+
+def _index_conditions(rows: tuple) -> tuple[tuple, tuple]:
+    """``…, \quad i = j`` or ``i \ne j`` after a formula: a condition on its indices, not a claim of its own."""
+    if len(rows) < 2:
+        return rows, ()
+    kept, conditions = [], []
+    for row in rows:
+        if row.kind == "rel" and len(row.args[0]) == 1 and row.args[0][0] in ("=", "≠") and \
+                all(p.kind == "name" and p.name in INDEX_LETTERS for p in row.args[1]):
+            conditions.append((row.args[0][0], row.args[1][0].name, row.args[1][1].name))
+        else:
+            kept.append(row)
+    return (tuple(kept), tuple(conditions)) if kept and conditions else (rows, ())
 
 
 def _remember_unreadable(text: str, state: NoteState, line: int) -> None:
@@ -649,7 +668,23 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
         return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
     if outcome.status == "refuted" and relation == "=":
         _rounded(left_node, right_node, left, right)
+        _foreign(left_node, right_node, left, right, state)
     return outcome
+
+
+def _foreign(left_node: Node, right_node: Node, left, right, state: NoteState) -> None:
+    """∂L/∂b = (1/m) Σ (y_pred − y_true) after a one-example L: a derivative claim whose other side speaks of
+    names that neither the derivative nor the note's definitions involve is about another L (a batch, another
+    section): undecided, not refuted."""
+    if not (_has_derivative(left_node) or _has_derivative(right_node)):
+        return
+    known = left.free_symbols | set().union(*[v.free_symbols for v in state.context.values.values()
+                                              if hasattr(v, "free_symbols")] or [set()])
+    foreign = {s for s in right.free_symbols - known if isinstance(s, sp.Symbol) and not s.is_integer}
+    if foreign:
+        names = ", ".join(sorted(map(str, foreign)))
+        raise Undecided(f"the right side speaks of {names}, which the note's definitions do not involve "
+                        f"(another {_show(left_node.args[0]) if left_node.kind == 'deriv' else 'quantity'}?)")
 
 
 def _rounded(left_node: Node, right_node: Node, left, right) -> None:
@@ -745,6 +780,10 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
         left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
     except ValueError as exc:
         raise Undecided(f"not evaluated at scalar level ({str(exc).strip().splitlines()[0][:80]})") from None
+    for relation, a, b in state.index_condition:
+        if relation == "=":   # the formula holds where i = j: j is i
+            same = {sp.Symbol(b, integer=True): sp.Symbol(a, integer=True), sp.Symbol(b, real=True): sp.Symbol(a, real=True)}
+            left, right = left.xreplace(same), right.xreplace(same)
     settings = {s: v for s, (v, scope, _) in state.settings.items()
                 if scope == state.scope and (left.has(s) or right.has(s))}
     state.used = set(settings)
@@ -835,7 +874,9 @@ def _domain(state: NoteState, left, right) -> Domain:
     lower = {s: v for s, v in state.lower.items() if s in here}
     upper = {s: v for s, v in state.upper.items() if s in here}
     notes = tuple(a for a in notes if not any(str(s) in a for s in mentioned - here))
-    distinct = frozenset(p for p in state.distinct if p <= mentioned)
+    apart = state.distinct | {frozenset((sp.Symbol(a, integer=True), sp.Symbol(b, integer=True)))
+                              for relation, a, b in state.index_condition if relation == "≠"}
+    distinct = frozenset(p for p in apart if p <= mentioned)
     for pair_ in distinct:
         for index in pair_:
             if isinstance(sizes.get(index), sp.Symbol):
