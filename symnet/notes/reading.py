@@ -961,7 +961,9 @@ def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
     """An equation between free quantities with one side a number, a name, or a sum over a family."""
     def single(n):
         return n.kind in ("num", "name", "sub") or n.kind == "sum" and n.args[2].kind in ("sub",) or \
-            n.kind == "abs" and n.args[0].kind in ("name", "sub")
+            n.kind == "abs" and n.args[0].kind in ("name", "sub") or \
+            n.kind == "op" and n.name == "*" and n.args[0].kind == "name" and \
+            n.args[0].name in (r"\Delta", r"\delta") and n.args[1].kind in ("name", "sub")   # Δc
     def free(n):
         if n.kind in ("name", "sub"):
             try:
