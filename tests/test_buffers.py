@@ -141,7 +141,7 @@ def test_float32_program_runs_in_single_precision():
     L32, g32 = f32.program().loss_and_gradient(*(a.astype(np.float32) for a in data),
                                                *(p.astype(np.float32) for p in params))
     assert all(g.dtype == np.float32 for g in g32)
-    eps = np.finfo(np.float32).eps
+    eps = float(np.finfo(np.float32).eps)   # a Python float: pytest.approx refuses NumPy scalars
     assert float(L32) == pytest.approx(float(L), rel=50 * eps)
     for g, h in zip(grads, g32):
         assert np.linalg.norm(h - g) <= 50 * eps * np.linalg.norm(g)
@@ -253,7 +253,7 @@ def test_buffered_cross_entropy_keeps_the_target_row_sums(dtype):
     params = [rng.normal(size=s) for s in f.shapes.values()]
     L, grads = f.program().loss_and_gradient(*(a.astype(dtype) for a in (X, Y, *params)))
     assert all(np.asarray(h).dtype == np.dtype(dtype) for h in grads)
-    tol = 1e-9 if dtype == "float64" else 50 * np.finfo(np.float32).eps
+    tol = 1e-9 if dtype == "float64" else 50 * float(np.finfo(np.float32).eps)
     loss = lambda ps: float(f64.loss(list(ps), {"X": X, "Y": Y}))  # noqa: E731
     assert float(L) == pytest.approx(loss(params), rel=tol)
     h = 1e-6
