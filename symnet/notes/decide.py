@@ -420,6 +420,9 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
         if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
             return Outcome("verified", f"symbolically, for every function {', '.join(undefined)}")
         raise UndefinedFunction(f"it depends on {', '.join(undefined)}, which this note does not define")
+    if relation == "=" and (lhs - rhs) == 0:
+        # the same expression once the note's definitions are written out (same domain too)
+        return Outcome("verified", "symbolically" + _assumed(domain))
     if relation == "=" and not _radicals(lhs, rhs) and \
             _simplifies_to_zero(lhs - rhs, min(budget, FIRST_SECONDS), limit_size=True):
         # a short symbolic proof first: most true identities in notes are small, and SymPy settles them
@@ -477,8 +480,15 @@ MIN_POINTS = 12
 def _radicals(*sides) -> bool:
     """Roots, logarithms and fractional powers: SymPy's proofs hold over the complex numbers, where √x² = x
     although √x is not real for x < 0, so such claims are decided by numbers (which see the real domain)."""
-    return any(e.has(sp.log) or any(p.exp.is_Rational and not p.exp.is_Integer or not p.exp.is_number
-                                    for p in e.atoms(sp.Pow)) for e in sides)
+    def unsafe_log(f):
+        return f.args[0].is_positive is not True      # log(e^a + e^b) is safe: its argument is positive
+
+    def unsafe_power(p):
+        fractional = p.exp.is_Rational and not p.exp.is_Integer or not p.exp.is_number
+        return fractional and p.base.is_nonnegative is not True
+
+    return any(any(unsafe_log(f) for f in e.atoms(sp.log)) or any(unsafe_power(p) for p in e.atoms(sp.Pow))
+               for e in sides)
 
 
 def _constant_side(one_sided, lhs, rhs) -> bool:
