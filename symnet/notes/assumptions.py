@@ -140,8 +140,13 @@ class Facts:
     def merge(self, other: "Facts") -> "Facts":
         """Both sets of facts, ``other``'s last (so its statements win); repeats dropped."""
         def joined(a: tuple, b: tuple) -> tuple:
-            seen = set(a)
-            return a + tuple(x for x in b if not (x in seen or seen.add(x)))
+            # one record per statement, wherever it was read: a statement made again moves to the end (the
+            # latest wins) instead of piling up (a note that says "unit variance" in every paragraph)
+            kept = {_statement(x): x for x in a}
+            for x in b:
+                kept.pop(_statement(x), None)
+                kept[_statement(x)] = x
+            return tuple(kept.values())
         return Facts(**{f.name: joined(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)})
 
     def records(self) -> tuple:
@@ -285,6 +290,11 @@ class Facts:
 
 
 _COMPONENTS = re.compile(r"\bcomponents?\b|\bentries\b|\belements\b|\bcoordinates\b|分量|元素|各维", re.I)
+
+
+def _statement(record):
+    """A record without where it was read (two readings of one statement are one statement)."""
+    return replace(record, source=Source()) if hasattr(record, "source") else record
 
 
 def plain(name: str) -> str:

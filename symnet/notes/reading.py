@@ -103,7 +103,12 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         _remember_unreadable(formula.text, state, line)
         return [Verdict(line, column, text, "unparseable", exc.message + hint)]
-    state.scope = (getattr(formula, "cell", None), getattr(formula, "paragraph_index", 0))
+    scope = (getattr(formula, "cell", None), getattr(formula, "paragraph_index", 0))
+    if scope != state.scope:
+        # settings hold in their paragraph: those of paragraphs left behind go (family entries stay, as the
+        # initial values a later closed form may need)
+        state.settings = {s: v for s, v in state.settings.items() if isinstance(s, sp.Indexed)}
+    state.scope = scope
     # what the prose around the formula and its memberships assume (expectations use these facts)
     state.context.read_prose(getattr(formula, "context", ""))
     state.context.assume(read_memberships(tree, formula.line))
