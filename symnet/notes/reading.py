@@ -40,6 +40,11 @@ WHOLE_PROSE = re.compile(r"(?:integers?|whole numbers?|natural numbers?|整数)\
 ROUNDED_DIGITS = 6
 #: Built-in names a note may take for something else (σ for "any activation"); tanh, exp, ReLU … it may not.
 REDEFINABLE = {"sigma"}
+#: Elementary functions keep their meaning; activations (ReLU, LeakyReLU with the note's own slope, GELU's
+#: approximations, ELU, Swish …) come in variants a note may define for itself.
+ELEMENTARY = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "abs", "max", "min", "sign",
+              "sgn", "erf", "factorial", "arcsin", "arccos", "arctan", "sec", "csc", "cot", "arsinh", "artanh",
+              "coth"}
 #: How an optimum is written: w^*, \hat{w}, w_{opt}, w^{\star}.
 OPTIMUM = re.compile(r"^(?:\\hat\{(?P<a>.+)\}|(?P<b>.+?)\^\{?(?:\*|\\star|\\ast|opt|\\text\{opt\})\}?)$")
 
@@ -90,8 +95,49 @@ class NoteState:
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
 
 
+class _Piece:
+    """One line of a display that holds several statements on separate lines (without ``\\\\``)."""
+
+    def __init__(self, formula, start: int, text: str) -> None:
+        self.formula, self.start, self.text = formula, start, text
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.formula.position(self.start + offset)
+
+    def __getattr__(self, name: str):
+        return getattr(self.formula, name)
+
+
+RELATION_LINE = re.compile(r"(?<![<>!:\\])=|\\(le|ge|leq|geq|approx|ne|neq)\b|[<>]")
+
+
+def _lines(formula) -> list:
+    """μ = … on one line and σ² = … on the next, in one display: separate statements, not one chain. Lines
+    that start with a relation or an operator continue the line before."""
+    text = formula.text
+    if not getattr(formula, "display", False) or "\n" not in text.strip() or "\\\\" in text or "\\begin" in text:
+        return []
+    groups: list = []
+    offset = 0
+    for raw in text.split("\n"):
+        body = raw.strip()
+        starts_new = body and RELATION_LINE.search(body) and not re.match(r"^(=|\\approx|\\le|\\ge|<|>|[+\-]|\\cdot)", body)
+        if starts_new or not groups:
+            groups.append([offset, raw])
+        else:
+            groups[-1][1] += "\n" + raw
+        offset += len(raw) + 1
+    pieces = [(start, body) for start, body in groups if body.strip()]
+    if len(pieces) < 2 or sum(bool(RELATION_LINE.search(b)) for _, b in pieces) < 2:
+        return []
+    return [_Piece(formula, start, body) for start, body in pieces]
+
+
 def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     """The verdicts on one formula (one per row of an aligned block), updating what the note has said."""
+    pieces = _lines(formula)
+    if pieces:
+        return [v for piece in pieces for v in judge(piece, state, budget)]
     text = formula.text.strip()
     lead = len(formula.text) - len(formula.text.lstrip())
     try:
@@ -336,6 +382,9 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     if target is None:
         return _claim_or_condition(left, right, meaning, state, budget)
     kind = target[0]
+    if kind == "function" and target[1].lstrip("\\") in ("E", "Var", "Cov", "P", "Pr", "mathbb{E}"):
+        # Var[w] = 1/n, E[x] = μ: a moment the note states (an assumption), not a function of its argument
+        return "assumption", f"a stated moment or probability: {_show(left) if left.kind != 'op' else target[1]}"
     if kind == "function":
         return _function_definition(target, left, right, meaning, state, line, budget)
     symbol = target[1]
@@ -422,7 +471,7 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
     builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
     defined_parameters = (builtin or known is not None) and any(
         p in ctx.values or isinstance(p, sp.Indexed) and p.base in ctx.values for p in params)
-    if (builtin and not known and name.lstrip("\\") not in REDEFINABLE) or defined_parameters or \
+    if (builtin and not known and name.lstrip("\\") in ELEMENTARY) or defined_parameters or \
             state.used_settings_in(params):
         # log p_i = …, tanh(x) = … at a setting: statements about values, not definitions of functions
         outcome = _claim(meaning, left, right, "=", state, budget)
@@ -585,6 +634,13 @@ def _claim_or_condition(left: Node, right: Node, meaning: Meaning, state: NoteSt
 def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budget: float) -> tuple[str, str]:
     """Every link checked as a claim; one between plain quantities that holds for some values and not others
     is an assumption (η > 0, 1 ≤ i ≤ n, j ≠ i) and bounds what later claims try."""
+    if "≠" in ops:
+        sides = [_value_or_none(meaning, p) for p in parts]
+        if any(v is None or v.free_symbols for v in sides):
+            # x ≠ π/2 + kπ, j ≠ i: random points would almost always agree; a statement of where something
+            # holds, never verified as an identity
+            _record_bounds(ops, parts, sides, state, line)
+            return "assumption", "an exclusion (≠) between quantities that vary: assumed from here on"
     outcomes = []
     for k, op in enumerate(ops):
         try:
@@ -599,6 +655,10 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
         return "verified", outcomes[0].detail
     if not all(_plain(p, state) for p in parts):
         bad = next(o for o in outcomes if o is not None and o.status == "refuted")
+        if state.cue != "claim":
+            # bounds in notes are mostly hypotheses, thresholds or statements "with probability 1 − δ": one
+            # that fails for some values is reported as a condition, unless the words make it a claim
+            return "condition", f"as a claim for all values it fails ({bad.detail}); read as a condition"
         return "refuted", bad.detail
     sides = [_value_or_none(meaning, p) for p in parts]
     if all(s is not None for s in sides):
