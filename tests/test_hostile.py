@@ -8,7 +8,7 @@ import pytest
 from symnet.notes.limits import TimeLimit, time_limit
 from symnet.notes.runner import GRACE, Limits, available_cores, run_files
 
-STATUSES = {"definition", "verified", "refuted", "undecided", "mention", "unparseable"}
+STATUSES = {"definition", "redefinition", "assumption", "setting", "condition", "verified", "refuted", "undecided", "mention", "unparseable", "ignored"}
 BUDGET = 0.5
 
 HOSTILE = {

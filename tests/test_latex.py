@@ -418,7 +418,10 @@ def test_bold_lowercase_letters_are_column_vectors():
                         r"$$\mathbf{w}\mathbf{w}^\top = \|\mathbf{w}\|^2$$",
                         r"$$\mathbf{x} \mathbf{w}^\top = \mathbf{w} \mathbf{x}^\top$$"])
     statuses = [v.status for v in verify_text(note).verdicts]
-    assert statuses == ["verified", "verified", "refuted", "refuted", "refuted"]
+    assert statuses[:4] == ["verified", "verified", "refuted", "refuted"]
+    # x wᵀ = w xᵀ between names the note leaves free reads as an equation about particular x, w (a condition,
+    # as A v = λ v is): never verified
+    assert statuses[4] in ("refuted", "condition")
 
 
 def test_shape_declarations_give_the_matrix_checks_their_sizes():

@@ -213,6 +213,9 @@ class Meaning:
         raise Undecided(f"cannot evaluate {k}")
 
     def product(self, a: Node, b: Node) -> sp.Expr:
+        if a.kind == "num" and b.kind == "name" and b.name in ("K", "M", "B", "G", "k") and \
+                self.symbol(b.name) not in self.ctx.values:
+            raise Undecided(f"{a.name}{b.name}: a number with a unit suffix (thousands, millions)")
         # f(x) or f (x)(…): a call when f is a function the note or symnet knows, or the argument is a tuple
         if b.kind in ("paren", "tuple") and a.kind == "op" and a.name == "*":
             # x Φ(x) parses as (x Φ)(x): application binds tighter than the product, so x · Φ(x)

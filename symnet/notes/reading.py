@@ -38,6 +38,9 @@ WHOLE_PROSE = re.compile(r"(?:integers?|whole numbers?|natural numbers?|整数)\
                          re.IGNORECASE)
 #: A decimal of at most this many significant digits is read as rounded (0.272), one with more claims them all.
 ROUNDED_DIGITS = 6
+#: Words that are units in notes' arithmetic (24 GB, 3 bytes): a formula with them is not about variables.
+UNIT = re.compile(r"bytes?|bits?|[KMGTP]i?B|KB|ms|sec|seconds?|minutes?|hours?|days?|params|parameters|"
+                  r"tokens?|FLOPs?|flops|epochs?|steps|samples|images|pixels|px|GPUs?|nodes|layers")
 #: Built-in names a note may take for something else (σ for "any activation"); tanh, exp, ReLU … it may not.
 REDEFINABLE = {"sigma"}
 #: Elementary functions keep their meaning; activations (ReLU, LeakyReLU with the note's own slope, GELU's
@@ -91,6 +94,7 @@ class NoteState:
     whole_names: set = field(default_factory=set)     # names the prose calls integers
     section: object = None                            # the section being read
     matrix_names: set = field(default_factory=set)    # names defined with matrix notation (or only as matrices)
+    section_settings: dict = field(default_factory=dict)  # symbol -> (value, line) set in earlier paragraphs
     bound_section: dict = field(default_factory=dict)  # symbol -> the section its stated bound holds in
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
 
@@ -150,7 +154,13 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         _remember_unreadable(formula.text, state, line)
         return [Verdict(line, column, text, "unparseable", exc.message + hint)]
     scope = (getattr(formula, "cell", None), getattr(formula, "paragraph_index", 0))
+    section = (getattr(formula, "cell", None), getattr(formula, "section_index", 0))
+    if section != state.section:
+        state.section_settings = {}
     if scope != state.scope:
+        for s_, (v, _scope, line_) in state.settings.items():
+            if not isinstance(s_, sp.Indexed):
+                state.section_settings[s_] = (v, line_)   # a worked example may go on in the next paragraph
         # settings hold in their paragraph: those of paragraphs left behind go (family entries stay, as the
         # initial values a later closed form may need)
         state.settings = {s: v for s, v in state.settings.items() if isinstance(s, sp.Indexed)}
@@ -366,12 +376,23 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Z]", left.name) and \
             right.name == left.name.lower():
         return "mention", f"the event {left.name} = {right.name} (a random variable taking a value)"
+    if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Za-z]", left.name) and \
+            re.fullmatch(r"[A-Za-z]", right.name) and Meaning.symbol(right.name) not in ctx.values:
+        # j = i, G = C: a case or a condition between two letters, not a definition of one by the other
+        return "condition", f"{left.name} = {right.name}: a case or condition, not a definition"
     target = _target(left, meaning)
     if target is None and left.kind == "op" and left.name == "^" and left.args[0].kind in ("name", "sub"):
         value = _value_or_none(meaning, right)
         if value is not None and value.is_number:
             return "setting", f"a value for {_show(left.args[0])}^{_show(left.args[1])} (line {line}), not substituted"
         name = meaning.name(left.args[0])
+        if value is not None and _is_two(left.args[1]) and name in state.context.values and \
+                state.cue != "claim" and not value.has(name):
+            # He after Xavier: σ_w² = 2/n_in replaces σ_w² = 2/(n_in + n_out)
+            state.context.values[name] = sp.sqrt(value)
+            state.context.expansions.clear()
+            state.lines[name] = line
+            return "redefinition", f"{_show(left.args[0])}² given a new value from here on"
         if value is not None and _is_two(left.args[1]) and name not in state.context.values and \
                 not value.has(name):
             # σ² = (1/d) Σ (x_i − μ)²: defines σ as the root of a variance
@@ -393,8 +414,10 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
         return solved
     if isinstance(symbol, sp.Indexed):
         value = _value_or_none(meaning, right)
-        if value is not None and value.is_number and symbol.base not in ctx.values and \
-                symbol.base not in state.recurrences and symbol not in ctx.values:
+        if value is not None and value.is_number and symbol.base not in state.recurrences and \
+                symbol not in ctx.values and (symbol.base not in ctx.values or
+                                             right.kind in ("num", "neg", "op") and state.cue != "claim" and
+                                             not _has_name(right)):
             # p_1 = 4/5 in a worked example, θ_0 = 0 before its recurrence: a value in this paragraph
             state.settings[symbol] = (value, state.scope, line)
             return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
@@ -522,13 +545,6 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
         state.recurrences[base] = (k, int(shift), body, line)
         state.lines[base] = line
         return "definition", "a recurrence (closed forms after it are checked by induction)"
-    if base in ctx.values or member in ctx.values:
-        # an instance of a family the note defined (z_2 after z_i = …), or the family again: a claim
-        outcome = _claim(meaning, left, right, "=", state, budget)
-        if outcome.status == "verified":
-            where = state.lines.get(member, state.lines.get(base))
-            return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
-        return outcome.status, outcome.detail
     label = free and not (meaning_free_of(right, meaning) & set(free) or
                           {sp.Symbol(str(i), real=True) for i in free} & meaning_free_of(right, meaning))
     if label:
@@ -538,6 +554,25 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
         if value is not None and value.is_number:
             state.settings[member] = (value, state.scope, line)
             return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
+    if base in ctx.values and free and not label and all(isinstance(i, sp.Symbol) for i in member.indices) and \
+            state.cue != "claim":
+        outcome = _claim(meaning, left, right, "=", state, budget)
+        if outcome.status == "verified":
+            return "verified", f"agrees with the definition of {_show(left)} (line {state.lines.get(base)}); " \
+                               f"{outcome.detail}"
+        # Y_{b,d} = tanh(…) after Y_{b,d} = ReLU(…): the family defined anew (another activation, another step)
+        value, = unify_indices(meaning.expr(right))
+        ctx.values[base] = sp.Lambda(tuple(member.indices), value)
+        ctx.expansions.clear()
+        state.lines[base] = line
+        return "redefinition", f"every {_show(left)} defined anew from here on"
+    if base in ctx.values or member in ctx.values:
+        # an instance of a family the note defined (z_2 after z_i = …), or the family again: a claim
+        outcome = _claim(meaning, left, right, "=", state, budget)
+        if outcome.status == "verified":
+            where = state.lines.get(member, state.lines.get(base))
+            return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
+        return outcome.status, outcome.detail
     # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
     as_matrices = _offer_matrices(left, right, state)
     try:
@@ -623,8 +658,12 @@ def _claim_or_condition(left: Node, right: Node, meaning: Meaning, state: NoteSt
     outcome = _claim(meaning, left, right, "=", state, budget)
     if outcome.status != "refuted" or not _plain_equation(left, right, state):
         return outcome.status, outcome.detail
-    l, r = _sides(meaning, left, right, state)
-    if not (l.free_symbols | r.free_symbols):
+    try:
+        l, r = _sides(meaning, left, right, state)
+        constant = not (l.free_symbols | r.free_symbols)
+    except Undecided:
+        constant = False   # matrix notation: names, so not constant
+    if constant:
         return outcome.status, outcome.detail
     return "condition", "an equation between quantities the note leaves free, not an identity"
 
@@ -649,9 +688,10 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
             if not all(_plain(p, state) for p in parts):
                 raise
             outcomes.append(None)
-    guessed = any("taken as a size" in o.detail for o in outcomes if o is not None)
-    if all(o is not None and o.status == "verified" for o in outcomes) and \
-            not (guessed and all(_plain(p, state) for p in parts)):
+    plain = all(_plain(p, state) for p in parts)
+    guessed = any("taken as a size" in o.detail or "assuming" in o.detail for o in outcomes if o is not None)
+    if all(o is not None and o.status == "verified" for o in outcomes) and not (guessed and plain):
+        # (x > 0 "verified" from the assumption x > 0, K ≥ 0 from a guess that K is a size: restatements)
         return "verified", outcomes[0].detail
     if not all(_plain(p, state) for p in parts):
         bad = next(o for o in outcomes if o is not None and o.status == "refuted")
@@ -662,9 +702,11 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
         return "refuted", bad.detail
     sides = [_value_or_none(meaning, p) for p in parts]
     if all(s is not None for s in sides):
-        possible = all(satisfiable(sides[k], sides[k + 1], op, _domain(state, sides[k], sides[k + 1]))
-                       for k, op in enumerate(ops))
-        if not possible:
+        never = any(op in ("<", ">") and sides[k] - sides[k + 1] == 0 or
+                    not (sides[k].free_symbols | sides[k + 1].free_symbols) and
+                    not satisfiable(sides[k], sides[k + 1], op, _domain(state, sides[k], sides[k + 1]))
+                    for k, op in enumerate(ops))
+        if never:
             bad = next((o for o in outcomes if o is not None and o.status == "refuted"), None)
             return "refuted", "holds for no values" + (f": {bad.detail}" if bad else "")
     _record_bounds(ops, parts, sides, state, line)
@@ -734,7 +776,25 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
     if outcome.status == "refuted" and relation == "=":
         _rounded(left_node, right_node, left, right)
         _foreign(left_node, right_node, left, right, state)
+    if outcome.status == "refuted" and state.section_settings:
+        _worked_example(left, right, relation, state, budget)
     return outcome
+
+
+def _worked_example(left, right, relation: str, state: NoteState, budget: float) -> None:
+    """A claim refuted in general but true at the values an earlier paragraph of its section set (a worked
+    example over several paragraphs): undecided, naming the values, rather than refuted."""
+    values = {s: v for s, (v, _line) in state.section_settings.items() if left.has(s) or right.has(s)}
+    if not values:
+        return
+    try:
+        again = _decide(left.xreplace(values), right.xreplace(values), relation, state, budget)
+    except Undecided:
+        return
+    if again.status == "verified":
+        shown = ", ".join(f"{s} = {v} (line {line})" for s, (v, line) in state.section_settings.items()
+                          if s in values)
+        raise Undecided(f"holds at {shown} set earlier in this section (a worked example?), not in general")
 
 
 def _foreign(left_node: Node, right_node: Node, left, right, state: NoteState) -> None:
@@ -836,6 +896,11 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
         left, right = unify_indices(meaning.expr(left_node), meaning.expr(right_node))
     except ValueError as exc:   # SymPy refusing a derivative by an expression (∂CE(Z, Y)/∂Z with Z defined)
         raise Undecided(f"not evaluated at scalar level ({str(exc).strip().splitlines()[0][:80]})") from None
+    words = [x for x in (left.free_symbols | right.free_symbols)
+             if isinstance(x, sp.Symbol) and UNIT.fullmatch(x.name) and x not in ctx.values]
+    if words:
+        # 24 \text{GB}, 2 \times \text{bytes}: words inside a formula are units or labels, not variables
+        raise Undecided(f"the word {words[0]} inside the formula (a unit or a label, not a variable)")
     for name, line in state.unreadable.items():
         if any(str(s) == name or str(getattr(s, "base", "")) == name
                for s in (left.free_symbols | right.free_symbols | left.atoms(sp.Indexed) | right.atoms(sp.Indexed))):
@@ -1024,7 +1089,18 @@ def _plain(node: Node, state: NoteState) -> bool:
 
 def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
     """An equation between free quantities with one side a number, a name, or a sum over a family."""
+    def factor(n):
+        while n.kind in ("paren", "group") and len(n.args) == 1:
+            n = n.args[0]
+        return n.kind in ("name", "sub") or n.kind == "transpose" and factor(n.args[0])
+
     def single(n):
+        while n.kind in ("paren", "group") and len(n.args) == 1:
+            n = n.args[0]
+        # a name, a number, a sum over a family, or a product of two names (λ v, Xᵀ y, m × p): the side an
+        # equation to solve or a property (A v = λ v, QᵀQ = I) has
+        if n.kind == "op" and n.name == "*" and factor(n.args[0]) and factor(n.args[1]):
+            return True
         return n.kind in ("num", "name", "sub") or n.kind == "sum" and n.args[2].kind in ("sub",) or \
             n.kind == "abs" and n.args[0].kind in ("name", "sub") or \
             n.kind == "op" and n.name == "*" and n.args[0].kind == "name" and \
@@ -1038,12 +1114,16 @@ def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
             return s not in state.context.values and not (isinstance(s, sp.Indexed) and s.base in state.context.values)
         if n.kind == "num":
             return True
-        if n.kind in ("op", "neg", "paren", "group", "sum", "abs"):
+        if n.kind in ("op", "neg", "paren", "group", "sum", "abs", "transpose"):
             return all(free(a) for a in n.args if isinstance(a, Node))
         if n.kind == "rel":
             return all(free(a) for a in n.args[1])
         return False
     return (single(left) or single(right)) and free(left) and free(right)
+
+
+def _has_name(node: Node) -> bool:
+    return node.kind in ("name", "sub", "call") or any(isinstance(a, Node) and _has_name(a) for a in node.args)
 
 
 def _is_two(node: Node) -> bool:
