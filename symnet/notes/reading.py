@@ -336,7 +336,9 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         if ops[k] not in ("=", ":=") + ORDER + ("≠", "≈"):
             raise Undecided(f"the relation {ops[k]} is not checked")
         outcome = _claim(meaning, parts[k], parts[k + 1], "=" if ops[k] == ":=" else ops[k], state, budget)
-        if outcome.status == "refuted" and ops[k] == "=" and _plain_equation(parts[k], parts[k + 1], state) and \
+        if outcome.status == "refuted" and ops[k] == "=" and (
+                _plain_equation(parts[k], parts[k + 1], state) or
+                not _grounded(parts[k], state) and not _grounded(parts[k + 1], state)) and \
                 any(v is not None and v.free_symbols for v in (_value_or_none(meaning, parts[k]),
                                                                _value_or_none(meaning, parts[k + 1]))):
             # c_{i+1} − c_i = Δc = …: a link between quantities the note leaves free names them, it is no identity
@@ -656,7 +658,8 @@ def _claim_or_condition(left: Node, right: Node, meaning: Meaning, state: NoteSt
     """An equation whose left side defines nothing: a claim, or (between free quantities, one side plain)
     a condition such as ∑_i y_i = 1 that holds for some values and not others."""
     outcome = _claim(meaning, left, right, "=", state, budget)
-    if outcome.status != "refuted" or not _plain_equation(left, right, state):
+    if outcome.status != "refuted" or not (_plain_equation(left, right, state) or
+                                           not _grounded(left, state) and not _grounded(right, state)):
         return outcome.status, outcome.detail
     try:
         l, r = _sides(meaning, left, right, state)
@@ -1120,6 +1123,28 @@ def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
             return all(free(a) for a in n.args[1])
         return False
     return (single(left) or single(right)) and free(left) and free(right)
+
+
+def _grounded(node: Node, state: NoteState) -> bool:
+    """Whether a side rests on something the note or mathematics fixes: a name the note defined, a function
+    (known or the note's), a derivative, e or π. A claim about names the note never defines and plain
+    arithmetic only (A v = λ v, X(heads) = 1, n_out σ_w² = 1) is a property of particular objects or an
+    equation to solve, not an identity: it can be a condition, never refuted."""
+    if node.kind in ("deriv", "nabla", "call", "prime", "optimum"):
+        return True
+    if node.kind == "name":
+        if node.name in ("e", r"\pi") or node.name.lstrip("\\") in KNOWN_FUNCTIONS:
+            return True
+    if node.kind in ("name", "sub"):
+        try:
+            value = Meaning(state.context).name(node)
+        except Undecided:
+            return False
+        ctx = state.context
+        return value in ctx.values or isinstance(value, sp.Indexed) and value.base in ctx.values or \
+            _key(node) in ctx.functions or _key(node) in state.matrix_names or \
+            any(value == s_ for s_ in state.settings)
+    return any(isinstance(a, Node) and _grounded(a, state) for a in node.args)
 
 
 def _has_name(node: Node) -> bool:
