@@ -1,19 +1,15 @@
-"""What a parsed formula means, and whether it is true.
+"""What a parsed formula means: LaTeX trees turned into SymPy expressions in a note's context.
 
-Each formula of a note is a *definition* (a new name, or a function ``f(x) = …``; it joins the note's context
-for later formulas), a *claim* (an identity, a derivative, an expectation, an update's closed form) or a
-*mention* (an expression on its own). Claims are evaluated with the note's definitions substituted:
-
-- ``∂A/∂B`` differentiates A's definition with B held as the variable (so ``∂L/∂ŷ`` and ``∂L/∂z`` differ as
-  they should); the derivative of a name the note never defines is not guessed: the claim is *undecided*.
-- Each claim is tested numerically at random points (indices and sizes as small whole numbers), then
-  simplified symbolically within a time budget. A counterexample refutes it; agreement at every point
-  verifies it (symbolically when SymPy confirms). Nothing that fails to evaluate is ever verified.
+:class:`Meaning` gives names (symbols, families ``x_i`` as :class:`FamilyBase`, Kronecker ``δ_ij``), functions
+(known ones, the note's own, and undefined ones kept as SymPy functions, never products of letters), sums with
+bound indices apart from free ones, and derivatives: ``∂A/∂B`` differentiates A's definition with B held as the
+variable (so ``∂L/∂ŷ`` and ``∂L/∂z`` differ as they should); the derivative of a name the note never defines is
+not guessed. What a formula *is* (definition, claim, setting …) is :mod:`symnet.notes.reading`'s business, and
+whether a claim holds :mod:`symnet.notes.decide`'s. ``_numeric_function`` prints expressions for NumPy with
+every name generated (no note text reaches the source).
 """
 from __future__ import annotations
 
-import math
-import random
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -455,141 +451,6 @@ class Outcome:
     detail: str
 
 
-def _leaves(e: sp.Expr) -> list:
-    indexed = sorted(e.atoms(sp.Indexed), key=str)
-    inside = set().union(*[i.free_symbols for i in indexed]) if indexed else set()
-    symbols = sorted((s for s in e.free_symbols if isinstance(s, sp.Symbol) and s not in inside), key=str)
-    return indexed + symbols
-
-
-def _integer_like(leaf) -> bool:
-    """Indices and sizes (i, k, n, d_k …) take small whole values."""
-    if isinstance(leaf, sp.Symbol):
-        return bool(leaf.is_integer or INTEGER_LIKE.match(str(leaf)))
-    return isinstance(leaf, sp.Indexed) and bool(INTEGER_LIKE.match(f"{leaf.base}_{','.join(map(str, leaf.indices))}"))
-
-
-def _sample(leaf, rng: random.Random):
-    if _integer_like(leaf):
-        return sp.Integer(rng.randint(1, 5))
-    return sp.Float(rng.uniform(0.15, 1.6) * rng.choice((1, -1, 1)), 20)
-
-
-def _sample_floats(leaf, rng: random.Random, count: int) -> list[float]:
-    if _integer_like(leaf):
-        return [float(rng.randint(1, 5)) for _ in range(count)]
-    return [rng.uniform(0.15, 1.6) * rng.choice((1, -1, 1)) for _ in range(count)]
-
-
-def _value(e: sp.Expr) -> complex | None:
-    try:
-        v = complex(sp.N(e.doit() if e.has(sp.Sum, sp.Product, sp.Derivative) else e, 20))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
-        return None
-    if not (math.isfinite(v.real) and math.isfinite(v.imag)) or abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
-        return None
-    return v
-
-
-def compare(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", points: int = 24, seed: int = 0,
-            budget: float = 2.0) -> Outcome:
-    """Test ``lhs relation rhs`` at random points, then (for equalities) try to simplify the difference."""
-    rng = random.Random(seed)
-    left_leaves = _leaves(lhs)
-    seen = set(left_leaves)
-    leaves = left_leaves + [x for x in _leaves(rhs) if x not in seen]
-    good = 0
-    if not (lhs.has(sp.Sum, sp.Product) or rhs.has(sp.Sum, sp.Product)):
-        fast = _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget)
-        if fast is not None:
-            return fast
-    with time_limit(budget * 2):
-        for _ in range(points * 3):
-            point = {leaf: _sample(leaf, rng) for leaf in leaves}
-            # symbolic bounds first (n, d_k), then the entries a sum produces
-            a, b = lhs.xreplace(point), rhs.xreplace(point)
-            a, b = _fill(a, rng, point), _fill(b, rng, point)
-            va, vb = _value(a), _value(b)
-            if va is None or vb is None:
-                continue
-            ok = _holds(va.real, vb.real, relation)
-            if not ok:
-                where = ", ".join(f"{k} = {_num(v)}" for k, v in list(point.items())[:6])
-                at = f"at {where}: " if where else ""
-                return Outcome("refuted", f"{at}left {_num(va.real)}, right {_num(vb.real)}")
-            good += 1
-            if good >= points:
-                break
-    if good < 5:
-        if relation == "=" and _simplifies_to_zero(lhs - rhs, budget, limit_size=False):
-            return Outcome("verified", "symbolically")
-        raise Undecided("could not evaluate both sides at enough points")
-    return _numeric_verdict(lhs, rhs, relation, good, budget)
-
-
-def _simplifies_to_zero(difference: sp.Expr, budget: float, limit_size: bool = True) -> bool:
-    """Whether SymPy simplifies the difference to 0 within the budget (small differences only, when asked)."""
-    if limit_size and sp.count_ops(difference) > SYMBOLIC_SIZE:
-        return False
-    try:
-        with time_limit(budget):
-            return sp.simplify(expand_functions(difference)) == 0
-    except TimeLimit:
-        return False
-    except Exception:  # SymPy's own failures to simplify leave the numeric verdict standing
-        return False
-
-
-def _numeric_verdict(lhs, rhs, relation: str, good: int, budget: float) -> Outcome:
-    """Agreement at every point: upgraded to symbolic when SymPy confirms the identity."""
-    if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):
-        return Outcome("verified", "symbolically")
-    return Outcome("verified", f"numerically at {good} random points")
-
-
-#: Differences larger than this many operations are not handed to sympy.simplify (it would only time out).
-SYMBOLIC_SIZE = 120
-
-
-def _compare_vectorised(lhs, rhs, relation, leaves, points, rng, budget) -> Outcome | None:
-    """All points at once in float64: both sides printed by SymPy's NumPy printer with every name replaced
-    by an argument v0, v1, … (no text from the note is ever executed)."""
-    import numpy as np
-
-    try:
-        with time_limit(budget * 2):
-            # every name becomes v0, v1, … before printing: only SymPy's own printing is executed
-            arguments = [sp.Symbol(f"v{k}", real=True) for k in range(len(leaves))]
-            renamed = dict(zip(leaves, arguments))
-            left, right = (_done(e).xreplace(renamed) for e in (lhs, rhs))
-            f = _numeric_function(arguments, left, right)
-            columns = [_sample_floats(leaf, rng, points * 2) for leaf in leaves]
-            arrays = [np.array(column) for column in columns]
-            with np.errstate(all="ignore"):
-                a, b = (np.broadcast_to(np.asarray(v, dtype=complex), (points * 2,)) for v in f(*arrays))
-    except TimeLimit:
-        raise
-    except Exception:
-        return None  # fall back to evaluating point by point
-    real = np.isfinite(a) & np.isfinite(b) & (np.abs(a.imag) <= 1e-12 * np.maximum(1, np.abs(a.real))) & \
-        (np.abs(b.imag) <= 1e-12 * np.maximum(1, np.abs(b.real)))
-    good = 0
-    for k in np.flatnonzero(real)[:points]:
-        if not _holds(a[k].real, b[k].real, relation):
-            where = ", ".join(f"{leaf} = {_num(col[k])}" for leaf, col in list(zip(leaves, columns))[:6])
-            at = f"at {where}: " if where else ""
-            return Outcome("refuted", f"{at}left {_num(a[k].real)}, right {_num(b[k].real)}")
-        good += 1
-    if good < 5:
-        return None
-    return _numeric_verdict(lhs, rhs, relation, good, budget)
-
-
-def _done(e: sp.Expr) -> sp.Expr:
-    """Sums, products and derivatives carried out (rebuilding the whole tree only when there are some)."""
-    return e.doit() if e.has(sp.Sum, sp.Product, sp.Derivative, sp.Subs) else e
-
-
 def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
     """Both sides as one NumPy function of the arguments v0, v1, …, printed by SciPy's printer (what
     lambdify does, without its per-argument rewriting pass, which is quadratic in the expression's size).
@@ -682,36 +543,6 @@ def _numeric_functions() -> dict:
 
 
 _NUMERIC = _numeric_functions()
-
-
-def expand_functions(e: sp.Expr) -> sp.Expr:
-    from ..functions import elementary
-    return elementary(e.doit())
-
-
-def _fill(e: sp.Expr, rng: random.Random, point: dict) -> sp.Expr:
-    """Give values to the entries that summing over concrete bounds brought in (x_1, x_2, …)."""
-    if e.has(sp.Sum, sp.Product):
-        e = e.doit()
-    extra = {leaf: point.setdefault(leaf, _sample(leaf, rng)) for leaf in _leaves(e)}
-    return e.xreplace(extra)
-
-
-def _holds(a: float, b: float, relation: str) -> bool:
-    tol = 1e-9 * max(1.0, abs(a), abs(b))
-    if relation in ("=", "≈"):
-        return abs(a - b) <= (tol if relation == "=" else 1e-3 * max(1.0, abs(a), abs(b)))
-    if relation == "≤":
-        return a <= b + tol
-    if relation == "≥":
-        return a >= b - tol
-    if relation == "<":
-        return a < b + tol
-    if relation == ">":
-        return a > b - tol
-    if relation == "≠":
-        return abs(a - b) > tol
-    raise Undecided(f"the relation {relation} is not checked")
 
 
 def _num(v) -> str:

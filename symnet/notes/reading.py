@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .assumptions import read_memberships
-from .decide import Domain, UndefinedFunction, decide, satisfiable
+from .decide import Domain, decide, satisfiable
 from .latex import LatexError, Node, parse, read
 from .notation import defined_word
 from .matrices import MatrixNote
 from .meaning import (CALL_LIKE, KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
-                      family_base, time_limit)
+                      time_limit)
 
 DEFINING = ("=", ":=", "←")
 ORDER = ("<", ">", "≤", "≥")
