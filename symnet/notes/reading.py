@@ -304,6 +304,13 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
 
 def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: float) -> tuple[str, str]:
     meaning = Meaning(state.context)
+    if Meaning.symbol("d") not in state.context.values:
+        parts = tuple(_gradient_names(p) for p in parts)
+    first = parts[0]
+    if first.kind == "op" and first.name == "*" and first.args[0].kind == "call" and not first.args[0].args and \
+            first.args[1].kind in ("name", "sub"):
+        # \text{Adagrad:} s_t = …: a word before the first name labels the line
+        parts = (first.args[1],) + tuple(parts[1:])
     if ops[0] == "∈" or ops[0] == "→" and len(ops) == 1:
         return _membership(ops, parts, state, line) if ops[0] == "∈" else ("mention", "a signature f: A → B")
     if any(op in ("∈", "→") for op in ops):
@@ -1145,6 +1152,30 @@ def _grounded(node: Node, state: NoteState) -> bool:
             _key(node) in ctx.functions or _key(node) in state.matrix_names or \
             any(value == s_ for s_ in state.settings)
     return any(isinstance(a, Node) and _grounded(a, state) for a in node.args)
+
+
+def _gradient_name(node: Node) -> bool:
+    return node.kind in ("name", "sub") and bool(re.match(r"^(\\(hat|tilde|bar)\{)?[A-Z]", _key(node)))
+
+
+def _gradient_names(node: Node) -> Node:
+    """dV = Pᵀ dO: ``d`` before a capital is the name of a gradient (dV, dO), not d times V."""
+    if not isinstance(node, Node):
+        return node
+    if node.kind == "op" and node.name == "*":
+        a, b = node.args
+        if a.kind == "name" and a.name == "d" and _gradient_name(b):
+            return Node("name", "d" + _key(b), (), a.offset)
+        if a.kind == "op" and a.name == "*" and a.args[1].kind == "name" and a.args[1].name == "d" and \
+                _gradient_name(b):
+            return Node("op", "*", (_gradient_names(a.args[0]), Node("name", "d" + _key(b), (), b.offset)),
+                        node.offset)
+    if node.kind == "rel":
+        return Node(node.kind, node.name, (node.args[0], tuple(_gradient_names(p) for p in node.args[1])),
+                    node.offset)
+    if not node.args or node.kind in ("num", "name"):
+        return node
+    return Node(node.kind, node.name, tuple(_gradient_names(a) for a in node.args), node.offset)
 
 
 def _has_name(node: Node) -> bool:
