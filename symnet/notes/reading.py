@@ -159,8 +159,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         state.section_settings = {}
     if scope != state.scope:
         for s_, (v, _scope, line_) in state.settings.items():
-            if not isinstance(s_, sp.Indexed):
-                state.section_settings[s_] = (v, line_)   # a worked example may go on in the next paragraph
+            state.section_settings[s_] = (v, line_)   # a worked example may go on in the next paragraph
         # settings hold in their paragraph: those of paragraphs left behind go (family entries stay, as the
         # initial values a later closed form may need)
         state.settings = {s: v for s, v in state.settings.items() if isinstance(s, sp.Indexed)}
@@ -1054,6 +1053,11 @@ def _target(node: Node, meaning: Meaning):
         return ("function", node.name, tuple(meaning.name(a) for a in node.args))
     if node.kind == "call" and not node.args:
         return ("value", meaning.symbol(node.name))  # a word used as a name: cost = …
+    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and \
+            node.args[0].name in (r"\Delta", r"\delta") and node.args[1].kind in ("name", "sub"):
+        value = meaning.expr(node)
+        if isinstance(value, sp.Symbol):
+            return ("value", value)   # ΔW_t = …: the increment is one name
     return None
 
 
