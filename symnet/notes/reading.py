@@ -433,8 +433,9 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
             return _restated(symbol, left, right, meaning, state, line, budget)
         return _family_statement(symbol, left, right, meaning, state, line, budget)
     value = _value_or_none(meaning, right)
-    if value is not None and not value.free_symbols and not _defined_names(value, ctx) and \
-            left.kind == "name" or value is not None and value.is_number and not state.matrices.defines(left):
+    # a value for a name (η = 0.1, x = 10): a setting of its paragraph, whatever the note said of it before
+    if value is not None and (left.kind == "name" and not value.free_symbols and not _defined_names(value, ctx)
+                              or value.is_number and not state.matrices.defines(left)):
         state.settings[symbol] = (value, state.scope, line)
         return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
     if symbol in ctx.values or state.matrices.defines(left):
