@@ -172,3 +172,15 @@ def test_matrix_reading_never_crashes(text):
     report = verify_text("$$Z = X W + \\mathbf{1} b$$\n$$L = \\left\\lVert Z \\right\\rVert_F^2$$\n" + text, budget=0.2)
     assert all(v.status in ("definition", "verified", "refuted", "undecided", "mention", "unparseable")
                for v in report.verdicts)
+
+
+def test_a_defined_function_applied_then_raised_or_multiplied():
+    """f(x)^2 is f(x) squared and f(x)(x - 1) a product with f applied (SymPy oracle: (x+1)^2, x^2 - 1); a
+    letter the note never made a function stays a factor (q (x/q)^2 = x^2/q)."""
+    def last(note):
+        return verify_text(note).verdicts[-1].status
+    assert last(r"Let $f(x) = x + 1$. Then $f(x)^2 = x^2 + 2x + 1$") == "verified"
+    assert last(r"Let $f(x) = x + 1$. Then $f(x)^2 = x^2 f$") == "refuted"   # negative control: f · x² is not it
+    assert last(r"Let $f(x) = x + 1$. Then $f(x)(x - 1) = x^2 - 1$") == "verified"
+    assert last(r"Let $g(z) = \frac{1}{1 + e^{-z}}$ and $h(z) = g(z)^2$. Then $h(0) = 0$") == "refuted"
+    assert last(r"$$q \left(\frac{x}{q}\right)^2 = \frac{x^2}{q}$$") == "verified"

@@ -213,9 +213,12 @@ class Meaning:
                 self.symbol(b.name) not in self.ctx.values:
             raise Undecided(f"{a.name}{b.name}: a number with a unit suffix (thousands, millions)")
         # f(x) or f (x)(…): a call when f is a function the note or symnet knows, or the argument is a tuple
-        if b.kind in ("paren", "tuple") and a.kind == "op" and a.name == "*":
+        if b.kind in ("paren", "tuple") and a.kind == "op" and a.name == "*" and self._applies(a.args[1]):
             # x Φ(x) parses as (x Φ)(x): application binds tighter than the product, so x · Φ(x)
             return self.expr(a.args[0]) * self.product(a.args[1], b)
+        if b.kind == "op" and b.name == "^" and b.args[0].kind in ("paren", "tuple") and self._applies(a):
+            # f(x)^2 parses as f · (x)^2: the power is of the function's value, f(x) squared
+            return self.product(a, b.args[0]) ** self.expr(b.args[1])
         if a.kind == "name" and a.name in (r"\Delta", r"\delta") and b.kind in ("name", "sub") and \
                 self.symbol(a.name) not in self.ctx.values:
             return self.symbol(f"{a.name} {_key(b)}")   # Δc, δw: an increment, one name
@@ -239,6 +242,11 @@ class Meaning:
             if b.kind == "tuple":
                 raise Undecided(f"{_show(a)}(…) is not a function this note defines")
         return self.expr(a) * self.expr(b)
+
+    def _applies(self, node: Node) -> bool:
+        """Whether ``node`` followed by a bracket is a function applied (one the note defined, or a known one),
+        rather than a factor (``q (x/q)^2`` is a product: q is no function here)."""
+        return self._function_name(node) is not None or node.kind == "prime"
 
     def _call_like(self, node: Node) -> bool:
         base = node.args[0] if node.kind == "sub" else node
