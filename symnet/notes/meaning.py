@@ -86,6 +86,10 @@ class Context:
             self.facts = Facts()
         self._read = ""
 
+    def defines(self, value) -> bool:
+        """Whether the note gave ``value`` (a symbol, an entry x_2, or a member of a family z_i = …) a value."""
+        return value in self.values or isinstance(value, sp.Indexed) and value.base in self.values
+
     def assume(self, facts: Facts) -> None:
         """Add assumptions (later statements win over earlier ones about the same thing)."""
         if facts:
@@ -256,7 +260,7 @@ class Meaning:
             value = self.name(node)
         except Undecided:
             return False
-        defined = value in self.ctx.values or isinstance(value, sp.Indexed) and value.base in self.ctx.values
+        defined = self.ctx.defines(value)
         return not defined
 
     def _function_name(self, node: Node) -> str | None:
@@ -324,8 +328,7 @@ class Meaning:
         t = self.defined_function(target)
         if t is None:
             t = self.expr(target)
-        if isinstance(t, (sp.Symbol, sp.Indexed)) and t != v and t not in self.ctx.values and \
-                not (isinstance(t, sp.Indexed) and t.base in self.ctx.values):
+        if isinstance(t, (sp.Symbol, sp.Indexed)) and t != v and not self.ctx.defines(t):
             raise Undecided(f"∂{_show(target)}: {_show(target)} is not defined in this note")
         # hold v as the variable (with every member of its family: ∂/∂z_j sees z_i and the z_k of a sum)
         # and expand every other definition

@@ -501,8 +501,7 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
     _, name, params = target
     known = ctx.functions.get(name)
     builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
-    defined_parameters = (builtin or known is not None) and any(
-        p in ctx.values or isinstance(p, sp.Indexed) and p.base in ctx.values for p in params)
+    defined_parameters = (builtin or known is not None) and any(ctx.defines(p) for p in params)
     if (builtin and not known and name.lstrip("\\") in ELEMENTARY) or defined_parameters or \
             state.used_settings_in(params):
         # log p_i = …, tanh(x) = … at a setting: statements about values, not definitions of functions
@@ -994,8 +993,8 @@ def _domain(state: NoteState, left, right) -> Domain:
         if label is not None:
             # a one-hot label: one member 1, the others 0 (over the range its sums run)
             one_hot[base] = bound_of.get(base) if isinstance(bound_of.get(base), sp.Symbol) else None
-            state.assumed.append(f"{base.label} one-hot ({label.source})") if not any(
-                a.startswith(f"{base.label} one-hot") for a in state.assumed) else None
+            if not any(a.startswith(f"{base.label} one-hot") for a in state.assumed):
+                state.assumed.append(f"{base.label} one-hot ({label.source})")
     mentioned = pair.free_symbols | {b.label for b in one_hot}
     notes = tuple(a for a in state.assumed if any(str(s) in a for s in mentioned))
     for b in (facts.bounds if facts is not None else ()):
@@ -1126,7 +1125,7 @@ def _plain_equation(left: Node, right: Node, state: NoteState) -> bool:
                 s = Meaning(state.context).name(n)
             except Undecided:
                 return False
-            return s not in state.context.values and not (isinstance(s, sp.Indexed) and s.base in state.context.values)
+            return not state.context.defines(s)
         if n.kind == "num":
             return True
         if n.kind in ("op", "neg", "paren", "group", "sum", "abs", "transpose"):
@@ -1153,9 +1152,8 @@ def _grounded(node: Node, state: NoteState) -> bool:
         except Undecided:
             return False
         ctx = state.context
-        return value in ctx.values or isinstance(value, sp.Indexed) and value.base in ctx.values or \
-            _key(node) in ctx.functions or _key(node) in state.matrix_names or \
-            any(value == s_ for s_ in state.settings)
+        return ctx.defines(value) or _key(node) in ctx.functions or _key(node) in state.matrix_names or \
+            value in state.settings
     return any(isinstance(a, Node) and _grounded(a, state) for a in node.args)
 
 
