@@ -109,7 +109,7 @@ def test_hard_limits_cut_off_what_the_soft_limit_cannot(tmp_path):
 def test_a_cut_definition_holds_back_later_refutations(tmp_path):
     """A formula cut off while defining c: a later claim about c is refuted only by c's absence, so it is
     reported undecided with the reason; a refutation before the cut stands."""
-    path = note(tmp_path, "c.md", "1 + 1 = 3", "DEFINE = 1", r"\sin(c) = 0")
+    path = note(tmp_path, "c.md", "1 + 1 = 3", "DEFINE = 1", r"\sin(c)^2 + \cos(c)^2 = 2")
     report, = run_files([path], Limits(budget=BUDGET), judge_path="tests.hostile_checkers:misbehave")
     statuses = [v.status for v in report.verdicts]
     assert statuses == ["refuted", "undecided", "undecided"]

@@ -643,6 +643,60 @@ def satisfiable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None
         return True   # not shown to be impossible
 
 
+def solvable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = None, seed: int = 0,
+             points: int = 40) -> bool:
+    """Whether ``lhs relation rhs`` can hold for some values: for an equation, whether the difference of the
+    sides changes sign or comes near zero over drawn points (cos θ = −1 can, σ(x) + σ(−x) = 2 cannot). Not
+    shown impossible (too few points evaluate, time limit) counts as solvable."""
+    if relation != "=":
+        return satisfiable(lhs, rhs, relation, domain, seed, points)
+    sampler = _Sampler(sp.sympify(lhs), sp.sympify(rhs), relation, domain or Domain(), seed)
+    signs, evaluated = set(), 0
+    try:
+        with time_limit(2.0), mpmath.workdps(CHECK_DIGITS + 20):
+            for attempt in range(points):
+                holds, _point, a, b = sampler.point(attempt)
+                if holds:
+                    return True
+                if a is None or b is None:
+                    continue
+                a, b = mpmath.mpmathify(a), mpmath.mpmathify(b)
+                if not (mpmath.isfinite(a) and mpmath.isfinite(b)) or mpmath.im(a) or mpmath.im(b):
+                    continue
+                evaluated += 1
+                d = a - b
+                if abs(d) <= mpmath.mpf(10) ** -2 * (abs(a) + abs(b) + 1):
+                    return True
+                signs.add(d > 0)
+                if len(signs) == 2:
+                    return True
+    except (TimeLimit, Undecided, TypeError, ValueError):
+        return True
+    return evaluated < 5
+
+
+def fails_only_at_special_points(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = None,
+                                 points: int = 20) -> bool:
+    """Whether ``lhs relation rhs`` holds at every random point drawn (none of the special values 0, ±1 that
+    come first): a claim refuted only there is about a convention at a point (sign(0), ReLU'(0))."""
+    sampler = _Sampler(sp.sympify(lhs), sp.sympify(rhs), relation, domain or Domain(), 1)
+    agreed = 0
+    try:
+        with time_limit(2.0), mpmath.workdps(CHECK_DIGITS + 20):
+            for attempt in range(len(FIXED), len(FIXED) + 2 * points):
+                holds, point, _a, _b = sampler.point(attempt)
+                if any(v in SPECIAL for v in _written(point).values()):
+                    continue   # a special value drawn at random (5 % of draws): not a random point
+                if holds is False:
+                    return False
+                agreed += bool(holds)
+                if agreed >= points:
+                    return True
+    except (TimeLimit, Undecided, TypeError, ValueError):
+        return False
+    return False
+
+
 def _numeric_evidence(good: list, domain: Domain) -> str:
     reals, wholes = [], {}
     for point in good:

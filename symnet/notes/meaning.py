@@ -223,6 +223,9 @@ class Meaning:
         if b.kind == "op" and b.name == "^" and b.args[0].kind in ("paren", "tuple") and self._applies(a):
             # f(x)^2 parses as f · (x)^2: the power is of the function's value, f(x) squared
             return self.product(a, b.args[0]) ** self.expr(b.args[1])
+        if a.kind == "deriv" and b.kind == "paren" and len(b.args) == 1 and isinstance(a.args[1], Node) and \
+                b.args[0].kind in ("name", "sub") and _key(b.args[0]) == _key(a.args[1]):
+            return self.expr(a)   # \frac{dg}{dx}(x): the derivative at x, not times x
         if a.kind == "name" and a.name in (r"\Delta", r"\delta") and b.kind in ("name", "sub") and \
                 self.symbol(a.name) not in self.ctx.values:
             return self.symbol(f"{a.name} {_key(b)}")   # Δc, δw: an increment, one name

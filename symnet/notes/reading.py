@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .assumptions import read_memberships
-from .decide import Domain, decide, satisfiable
+from .decide import Domain, decide, fails_only_at_special_points, satisfiable, solvable
+from .doubt import (derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
+                    second_readings, stated_names, unbounded_sum, written_names)
 from .latex import LatexError, Node, parse, read
 from .notation import defined_word
 from .matrices import MatrixNote
@@ -97,6 +99,7 @@ class NoteState:
     section_settings: dict = field(default_factory=dict)  # symbol -> (value, line) set in earlier paragraphs
     bound_section: dict = field(default_factory=dict)  # symbol -> the section its stated bound holds in
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
+    solving: tuple | None = None                      # (paragraph, line) of the last condition being solved
 
 
 class _Piece:
@@ -220,7 +223,8 @@ def _cue(formula) -> str | None:
     before = before.rstrip(" $\\[(")
     if CONDITION_BEFORE.search(before) or CONDITION_AFTER.match(after.lstrip(" $\\])")):
         return "condition"
-    if CLAIM_CUE.search(before[-30:]):
+    if CLAIM_CUE.search(before[-30:]) and not re.search(r"\bof\s*$", before):
+        # "prove the convexity of $f(x) = …$" names its object; it claims nothing about f
         return "claim"
     if DEFINE_CUE.search(before):
         return "define"
@@ -238,7 +242,7 @@ INDEX_LETTERS = set("ijklmnpqrst")
 
 
 def _index_conditions(rows: tuple) -> tuple[tuple, tuple]:
-    """``…, \quad i = j`` or ``i \ne j`` after a formula: a condition on its indices, not a claim of its own."""
+    r"""``…, \quad i = j`` or ``i \ne j`` after a formula: a condition on its indices, not a claim of its own."""
     if len(rows) < 2:
         return rows, ()
     kept, conditions = [], []
@@ -287,6 +291,8 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     except TimeLimit:
         return verdict("undecided", f"time limit {budget:g} s")
     except Undecided as exc:
+        if "holds for some values" in str(exc):
+            state.solving = (state.scope, line)
         return verdict("undecided", str(exc))
     except (ValueError, TypeError, ZeroDivisionError, RecursionError, OverflowError, MemoryError,
             AttributeError, IndexError, KeyError, sp.SympifyError) as exc:
@@ -296,6 +302,13 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     if status == "refuted" and state.cue == "condition":
         # "f'(x) = 0 for some x", "if a = b", "e.g. X = x": the words make it a condition, not an identity
         return verdict("condition", f"the words around it make it a condition; as an identity it fails: {detail}")
+    if status == "refuted" and state.solving is not None and state.solving[0] == state.scope:
+        # dℓ/dp = k/p − (n−k)/(1−p) = 0, then k(1 − p) = (n − k)p: the steps of solving a condition
+        return verdict("condition", f"a step in solving the condition on line {state.solving[1]}; as an identity "
+                                    f"it fails: {detail}")
+    if status == "condition" or status == "undecided" and "holds for some values" in detail or \
+            ops[-1] == "=" and _is_zero(parts[-1]) and any(_has_derivative(p) for p in parts):
+        state.solving = (state.scope, line)
     return verdict(status, detail)
 
 
@@ -310,6 +323,9 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
             first.args[1].kind in ("name", "sub"):
         # \text{Adagrad:} s_t = …: a word before the first name labels the line
         parts = (first.args[1],) + tuple(parts[1:])
+    if "⇒" in ops or "⇔" in ops:
+        # y > x ⟹ F(y) ≥ F(x): the premise is a hypothesis, not a claim of its own
+        raise Undecided("an implication: its premise is a hypothesis, and a conclusion under it is not checked")
     if ops[0] == "∈" or ops[0] == "→" and len(ops) == 1:
         return _membership(ops, parts, state, line) if ops[0] == "∈" else ("mention", "a signature f: A → B")
     if any(op in ("∈", "→") for op in ops):
@@ -770,24 +786,86 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
 
 
 def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, state: NoteState,
-           budget: float) -> Outcome:
-    """A claim between two sides, with the note's definitions and this paragraph's settings."""
+           budget: float, second: bool = False) -> Outcome:
+    """A claim between two sides, with the note's definitions and this paragraph's settings. A refutation
+    must survive the doubts of :mod:`symnet.notes.doubt` (one-sided quantities, other readings, rounding)."""
+    outcome, sides = _claim_as_written(meaning, left_node, right_node, relation, state, budget)
+    if outcome.status != "refuted":
+        return outcome
+    index = repeated_index(left_node) or repeated_index(right_node)
+    if index:
+        raise Undecided(f"fails as written ({outcome.detail}), but the index {index} is repeated in a product: "
+                        f"Einstein's summation convention may be meant")
+    if imaginary_unit(left_node) or imaginary_unit(right_node):
+        raise Undecided(f"fails with i a real number ({outcome.detail}), but i in an exponent of e may be the "
+                        f"imaginary unit (complex values are not checked)")
+    if (unbounded_sum(left_node) or unbounded_sum(right_node)) and sides is not None and \
+            any(getattr(s, "is_integer", False) or SIZE_NAMES.match(str(s))
+                for s in sides[0].free_symbols | sides[1].free_symbols):
+        raise Undecided(f"fails as written ({outcome.detail}), but a sum without bounds (Σ_i) sits beside a size: "
+                        f"how far the sum runs is not tied to it")
+    if sides is None and "shape" in outcome.detail:
+        loose = _undeclared(left_node, state) | _undeclared(right_node, state)
+        if loose:
+            raise Undecided(f"read as matrices the shapes do not fit ({outcome.detail}), but the note gives no "
+                            f"shape for {', '.join(sorted(loose)[:4])}")
+    if sides is not None:
+        left, right = sides
+        if relation == "=" and not (left.free_symbols or right.free_symbols):
+            reason = scaled_or_rounded(left, right)
+            if reason:
+                raise Undecided(f"as numbers the sides differ, but {reason}")
+        domain = _domain(state, left, right)
+        # E and Var bring in what the assumptions state (Var(Σ w_j x_j) = n σ² γ²): those names are given
+        stated = stated_names(state.context.facts) if _expectation(left_node) or _expectation(right_node) else set()
+        sided = one_sided(left, right, left_node, right_node, stated | {str(s) for s in domain.integers})
+        if sided and solvable(left, right, relation, domain):
+            names = ", ".join(map(str, sided[:4]))
+            raise Undecided(f"fails as an identity ({outcome.detail}), but {names} "
+                            f"{'is' if len(sided) == 1 else 'are'} on one side only: an equation that holds for "
+                            f"some values (a condition, a fit or a definition in passing), not refuted")
+        if _activations(left_node) | _activations(right_node) > {r"\sigma"} and r"\sigma" in \
+                _activations(left_node) | _activations(right_node) and "\\sigma" not in state.context.functions:
+            # σ'(x) = 1 − tanh²(x): σ here stands for the activation the note speaks of, not the logistic one
+            raise Undecided(f"fails with σ the logistic sigmoid ({outcome.detail}), but the claim speaks of "
+                            f"another activation too: σ may stand for it here")
+        if re.match(r"at [^:]*: ", outcome.detail) and \
+                fails_only_at_special_points(left, right, relation, _domain(state, left, right)):
+            raise Undecided(f"fails only at a special point ({outcome.detail.split(':')[0]}: "
+                            f"{outcome.detail.split(':', 1)[1].strip()}) and holds at 20 random points: a "
+                            f"convention at that point (sign(0), a derivative at a kink), not refuted")
+    if not second:
+        known = {str(s) for v in state.context.values.values() if hasattr(v, "free_symbols")
+                 for s in v.free_symbols}
+        for what, left2, right2 in second_readings(left_node, right_node, known):
+            try:
+                again = _claim(Meaning(state.context), left2, right2, relation, state, budget, second=True)
+            except Undecided as exc:
+                again = Outcome("undecided", str(exc))
+            if again.status != "refuted":
+                raise Undecided(f"fails as written ({outcome.detail}), but not when read with {what} "
+                                f"({again.status}{': ' + again.detail[:120] if again.detail else ''})")
+    return outcome
+
+
+def _claim_as_written(meaning: Meaning, left_node: Node, right_node: Node, relation: str, state: NoteState,
+                      budget: float) -> tuple[Outcome, tuple | None]:
     try:
         left, right = _sides(meaning, left_node, right_node, state)
     except Undecided as scalar_reason:
-        return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
+        return _matrix_claim(left_node, right_node, relation, state, scalar_reason), None
     if _capital_products(left) or _capital_products(right):
-        return _noncommutative(left, right, relation, budget)
+        return _noncommutative(left, right, relation, budget), (left, right)
     try:
         outcome = _decide(left, right, relation, state, budget)
     except Undecided as scalar_reason:
-        return _matrix_claim(left_node, right_node, relation, state, scalar_reason)
+        return _matrix_claim(left_node, right_node, relation, state, scalar_reason), None
     if outcome.status == "refuted" and relation == "=":
         _rounded(left_node, right_node, left, right)
         _foreign(left_node, right_node, left, right, state)
     if outcome.status == "refuted" and state.section_settings:
         _worked_example(left, right, relation, state, budget)
-    return outcome
+    return outcome, (left, right)
 
 
 def _worked_example(left, right, relation: str, state: NoteState, budget: float) -> None:
@@ -851,6 +929,13 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
             # P(heads), E[X]: capitals alone do not make matrices; nothing in the note says these are
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but nothing in the note makes "
                             f"these names matrices")
+        if outcome.status == "refuted":
+            sided = _one_sided_names(left_node, right_node, state)
+            if sided:
+                # Xᵀ X θ + λ θ = Xᵀ y: the normal equations, a condition on θ, not an identity in X and y
+                raise Undecided(f"read as matrices it fails ({outcome.detail}), but {', '.join(sided[:4])} "
+                                f"{'is' if len(sided) == 1 else 'are'} on one side only (an equation to solve, "
+                                f"not an identity)")
         return outcome
     except Undecided as matrix_reason:
         matrix_names = state.matrices.matrix_only(left_node, right_node, state.context.values)
@@ -861,6 +946,101 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
 
 MATRIX_NAME = re.compile(r"^(\\(hat|bar|tilde|widehat|mathcal|mathrm|operatorname)\{)?[A-Z]|"
                          r"^\\(mathbf|boldsymbol|bm|vec|mathbb)\b|^\\(Sigma|Lambda)")
+
+
+ACTIVATIONS = {r"\sigma", "tanh", "ReLU", "relu", "sigmoid", "softplus", "GELU", "gelu", "ELU", "SiLU", "Swish"}
+
+
+def _activations(node) -> set:
+    """The activation functions a claim applies (σ(x), \tanh x, ReLU(z))."""
+    found = set()
+    if not isinstance(node, Node):
+        return found
+    if node.kind == "call" and node.name.lstrip("\\") in {a.lstrip("\\") for a in ACTIVATIONS}:
+        found.add(r"\sigma" if node.name.lstrip("\\") == "sigma" else node.name.lstrip("\\"))
+    if node.kind == "name" and node.name == r"\sigma":
+        found.add(r"\sigma")
+    for a in node.args:
+        if isinstance(a, Node):
+            found |= _activations(a)
+        elif isinstance(a, tuple):
+            for b in a:
+                found |= _activations(b)
+    return found
+
+
+def _one_sided_names(left_node: Node, right_node: Node, state: NoteState) -> list:
+    """The free names one side of a claim depends on and the other does not, the note's definitions (scalar
+    and matrix) followed down to the names they rest on: ∂L/∂W_x and ∂L/∂z_1 both rest on everything L does."""
+    meaning, ctx, definitions = Meaning(state.context), state.context, state.matrices.definitions
+
+    def leaves(node, seen) -> set:
+        found = set()
+        for n in written_names(node):
+            try:
+                k = _key(n)
+            except Undecided:
+                continue
+            if k in definitions:
+                if k not in seen:
+                    found |= leaves(definitions[k], seen | {k})
+                continue
+            try:
+                symbol = meaning.name(n)
+            except Undecided:
+                continue
+            if ctx.defines(symbol) or k in state.matrix_names:
+                value = ctx.values.get(symbol)
+                if value is None and isinstance(symbol, sp.Indexed):
+                    value = ctx.values.get(symbol.base.label)
+                if isinstance(value, sp.Basic):
+                    found |= _bases(value)
+                continue
+            found |= _bases(symbol)
+        return found
+    def written(node) -> set:
+        # the free names written on a side itself (not reached through a definition)
+        found = set()
+        for n in written_names(node):
+            try:
+                symbol = meaning.name(n)
+                if _key(n) in definitions or ctx.defines(symbol) or _key(n) in state.matrix_names:
+                    continue
+            except Undecided:
+                continue
+            found |= _bases(symbol)
+        return found
+    exempt = derivative_variables(left_node) | derivative_variables(right_node)
+    sided = (written(left_node) - leaves(right_node, frozenset())) | \
+        (written(right_node) - leaves(left_node, frozenset()))
+    return sorted(n for n in sided if n not in exempt)
+
+
+def _undeclared(node: Node, state: NoteState) -> set:
+    """Names written in a side that no definition, declaration or matrix definition of the note speaks of."""
+    matrices = state.matrices
+    known = set(matrices.leaves) | set(matrices.definitions)
+    for right in matrices.definitions.values():
+        known |= {_key(n) for n in written_names(right) if n.kind in ("name", "sub")}
+    loose = set()
+    for n in written_names(node):
+        try:
+            k = _key(n)
+            symbol = Meaning(state.context).name(n)
+        except Undecided:
+            continue
+        if k not in known and not state.context.defines(symbol) and not getattr(symbol, "is_integer", False):
+            loose.add(_show(n))
+    return loose
+
+
+def _bases(e: sp.Basic) -> set:
+    """The names an expression rests on: symbols, and families by their name (y for y_1); whole numbers aside."""
+    indexed = e.atoms(sp.Indexed)
+    names = {str(x.base.label) for x in indexed}
+    inner = {s for x in indexed for s in x.free_symbols}
+    names |= {str(x) for x in e.free_symbols - inner if isinstance(x, sp.Symbol) and not x.is_integer}
+    return names
 
 
 def _expectation(node: Node) -> bool:

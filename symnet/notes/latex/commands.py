@@ -262,7 +262,13 @@ class Commands:
                 self.skip_spacing()
                 if self.at("end") or self.tok.kind == "sym" and self.tok.value in ("}", ")", ",", "=", "."):
                     return Node("deriv", "", (None, variable, order), offset)
+                # the operand is the whole product written after it: \frac{d}{dθ} θ^9 (1 - θ)^4
                 target = self.factor()
+                while True:
+                    self.skip_spacing()
+                    if not self._starts_factor():
+                        break
+                    target = Node("op", "*", (target, self.factor()), target.offset)
             return Node("deriv", "", (target, variable, order), offset)
         return Node("op", "/", (num, den), offset)
 
