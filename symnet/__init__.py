@@ -10,13 +10,13 @@ The whole pipeline:
 >>> report.passed
 True
 """
-from .blocks import dense, linear_regression, mlp, neuron
-from .check import CheckReport, check_grads
-from .compile import CompiledGraph, compile_graph
-from .derive import Gradients, derive
+from .algebra.derive import Gradients, derive
+from .algebra.graph import Assignment, Graph, GraphBuilder
+from .checking.gradients import CheckReport, check_grads
+from .codegen.compile import CompiledGraph, compile_graph
 from .errors import GradientMismatch, GraphError, NoRuleError, SymnetError
-from .graph import Assignment, Graph, GraphBuilder
-from .network import from_function, network
+from .models.network import from_function, network
+from .models.scalar_blocks import dense, linear_regression, mlp, neuron
 
 __all__ = [
     "Assignment", "CheckReport", "CompiledGraph", "Graph", "GraphBuilder", "Gradients", "GradientMismatch", "GraphError", "NoRuleError",

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import symnet
-from symnet.sequence import encoder_block
+from symnet.models.sequence_blocks import encoder_block
 
 ROOT = Path(__file__).resolve().parents[1]
 

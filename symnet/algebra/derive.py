@@ -2,9 +2,9 @@
 
 The adjoint of a node is the sum, over the nodes ``c`` that use it, of ``∂L/∂c · ∂c/∂v``. It is assigned
 once to its own name and every later use refers to that name — the cached partials of backprop. The local
-partials ``∂c/∂v`` come from :data:`symnet.rules.RULES`; the driver never calls ``sympy.diff``.
+partials ``∂c/∂v`` come from :data:`symnet.algebra.rules.RULES`; the driver never calls ``sympy.diff``.
 
->>> from symnet.blocks import linear_regression
+>>> from symnet.models.scalar_blocks import linear_regression
 >>> grads = derive(linear_regression())
 >>> grads.expanded(grads.graph.symbol("w"))
 2*distance*(b + distance*w - price)
@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 import sympy as sp
 
-from .errors import GraphError, NoRuleError
+from ..errors import GraphError, NoRuleError
 from .graph import Assignment, Graph, parameters_named, times, to_latex
 from .matrix import is_matrix, matmul
 from .rules import MATRIX_RULES, RULES, Rule
@@ -86,15 +86,15 @@ class Gradients:
         return to_latex(expr, self.latex_names)
 
     def __repr__(self) -> str:
-        from .display import gradients_repr
+        from ..rendering.display import gradients_repr
         return gradients_repr(self)
 
     def _repr_latex_(self) -> str | None:
-        from .display import gradients_latex
+        from ..rendering.display import gradients_latex
         return gradients_latex(self)
 
     def _repr_markdown_(self) -> str | None:
-        from .display import gradients_markdown
+        from ..rendering.display import gradients_markdown
         return gradients_markdown(self)
 
     @property

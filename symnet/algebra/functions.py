@@ -171,7 +171,7 @@ class logsumexp(sp.Function):
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
-#: Functions with a NumPy implementation in :mod:`symnet.numeric` (the printer calls them by name).
+#: Functions with a NumPy implementation in :mod:`symnet.codegen.numeric` (the printer calls them by name).
 RUNTIME_FUNCTIONS = (sigmoid, step, relu, leaky_relu, gelu, softplus, logsumexp)
 
 #: Functions that are not complex-analytic: a complex-step check of a graph using them is skipped.

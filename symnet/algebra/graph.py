@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from .errors import GraphError
+from ..errors import GraphError
 from .matrix import BATCH
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -146,15 +146,15 @@ class Graph:
 
     # one line in a console, the maths in a notebook (symnet.display)
     def __repr__(self) -> str:
-        from .display import graph_repr
+        from ..rendering.display import graph_repr
         return graph_repr(self)
 
     def _repr_latex_(self) -> str | None:
-        from .display import graph_latex
+        from ..rendering.display import graph_latex
         return graph_latex(self)
 
     def _repr_markdown_(self) -> str | None:
-        from .display import graph_markdown
+        from ..rendering.display import graph_markdown
         return graph_markdown(self)
 
 

@@ -1,4 +1,4 @@
-"""The derivative rules: one line per operation, apart from the driver in :mod:`symnet.derive`.
+"""The derivative rules: one line per operation, apart from the driver in :mod:`symnet.algebra.derive`.
 
 Each rule takes ``(y, *args)`` — the value of the operation (a node's own name when the operation is the
 whole node, so that ``tanh' = 1 - a²`` reuses the forward activation ``a``) and its arguments — and returns

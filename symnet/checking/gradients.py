@@ -24,9 +24,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from .compile import CompiledGraph
-from .errors import GradientMismatch, SymnetError
-from .matrix import BATCH
+from ..algebra.matrix import BATCH
+from ..codegen.compile import CompiledGraph
+from ..errors import GradientMismatch, SymnetError
 
 METHODS = ("central", "directional", "complex")
 TOLERANCES = {"central": 1e-6, "directional": 1e-6, "complex": 1e-12}
@@ -113,11 +113,11 @@ class CheckReport:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        from .display import report_repr
+        from ..rendering.display import report_repr
         return report_repr(self)
 
     def _repr_markdown_(self) -> str:
-        from .display import report_markdown
+        from ..rendering.display import report_markdown
         return report_markdown(self)
 
     def to_json(self) -> str:
@@ -241,7 +241,7 @@ def check_grads(f: CompiledGraph, parameters: Mapping[str, float] | Sequence[flo
 
 def target_kind(graph) -> str | None:
     """``"cross_entropy"``, ``"bce"`` or None: what a graph's targets must look like (one-hot rows, 0/1)."""
-    from .matrix import SoftmaxCrossEntropy, SoftplusSum
+    from ..algebra.matrix import SoftmaxCrossEntropy, SoftplusSum
 
     loss = graph.option("loss")
     if loss in ("cross_entropy", "bce"):

@@ -4,7 +4,7 @@ Each matrix operation is written out entry by entry (``(A B)_ij = Σ_k A_ik B_kj
 ``exp(z_j − logsumexp(z))``, layer norm with its square root), so that the scalar rules table, not the matrix
 vector-Jacobian rules, derives the gradient: an independent oracle for the matrix level.
 
->>> from symnet.sequence import attention
+>>> from symnet.models.sequence_blocks import attention
 >>> g = scalarize(attention(d_model=2), rows=2)
 >>> len(g.parameters), g.is_matrix
 (12, False)
@@ -16,12 +16,12 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy as sp
 
-from . import functions as fn
-from .errors import SymnetError
-from .graph import Graph, GraphBuilder
-from .matrix import (BATCH, AbsoluteSum, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowMean,
-                     RowNormalize, RowSoftmax, RowStd, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm, Unfold)
-from .numeric import positional_encoding
+from ..algebra import functions as fn
+from ..algebra.graph import Graph, GraphBuilder
+from ..algebra.matrix import (BATCH, AbsoluteSum, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowMean,
+                              RowNormalize, RowSoftmax, RowStd, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm, Unfold)
+from ..codegen.numeric import positional_encoding
+from ..errors import SymnetError
 
 #: Elementwise functions at scalar level.
 SCALAR = {

@@ -13,27 +13,27 @@ from typing import Sequence
 import click
 import numpy as np
 
-from .blocks import ACTIVATIONS, LOSSES
-from .check import METHODS, check_grads, random_point
-from .compile import compile_graph
-from .derive import derive as derive_gradients
-from .errors import SymnetError
-from .models import BUILTINS, SEQUENCE_MODELS, build_model
-from .sequence_data import sequence_setup
-from .standalone import standalone_module
+from ..algebra.derive import derive as derive_gradients
+from ..algebra.matrix import RowSoftmax
+from ..checking.gradients import METHODS, check_grads, random_point
+from ..checking.gradients import draw_targets
+from ..codegen.compile import compile_graph
+from ..codegen.standalone import standalone_module
+from ..errors import SymnetError
+from ..models.registry import BUILTINS, SEQUENCE_MODELS, build_model
+from ..models.scalar_blocks import ACTIVATIONS, LOSSES
+from ..models.scalar_blocks import quadratic
+from ..rendering.render import EXPANDED_LIMIT, expanded_size
+from ..rendering.render import FORMATS, render
+from ..theory import THEORY_TOPICS, gradient_descent_closed_form, plot_saturation
+from ..training.data import load_data
+from ..training.loop import OPTIMIZERS, plot_history, require_matplotlib
+from ..training.loop import train as run_training
+from ..training.loop import growth_warning, optimum_comparison
+from ..training.saving import check_save_path, load_parameters, save_parameters
+from ..training.sequence_tasks import sequence_setup
 from .from_note import graph_from_note, is_note
-from .render import EXPANDED_LIMIT, expanded_size
-from .matrix import RowSoftmax
-from .render import FORMATS, render
-from .blocks import quadratic
-from .data import load_data
-from .theory import THEORY_TOPICS, gradient_descent_closed_form, plot_saturation
-from .train import OPTIMIZERS, plot_history, require_matplotlib
-from .train import train as run_training
-from .train import growth_warning, optimum_comparison
-from .cli_options import NONNEGATIVE_FLOAT, NONNEGATIVE_INT, POSITIVE_FLOAT, POSITIVE_INT
-from .saving import check_save_path, load_parameters, save_parameters
-from .check import draw_targets
+from .options import NONNEGATIVE_FLOAT, NONNEGATIVE_INT, POSITIVE_FLOAT, POSITIVE_INT
 
 
 def _model_options(f):
@@ -398,9 +398,9 @@ def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
 def verify(paths, fmt, strict, jobs, budget, timeout, run_timeout, quiet, colour) -> int:
     import math
 
-    from .notes.files import note_files
-    from .notes.report import exit_code, render, use_colour
-    from .notes.verify import verify_many
+    from ..notes.files import note_files
+    from ..notes.report import exit_code, render, use_colour
+    from ..notes.verify import verify_many
 
     files = note_files(paths)
     if not files:

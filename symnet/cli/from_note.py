@@ -20,8 +20,8 @@ from typing import Iterable, Sequence
 
 import sympy as sp
 
-from .errors import SymnetError
-from .graph import Graph, GraphBuilder
+from ..algebra.graph import Graph, GraphBuilder
+from ..errors import SymnetError
 
 #: Names a note's loss usually has, most specific first.
 LOSS_NAMES = ("L", r"\mathcal{L}", "J", "E", "loss", r"\ell")
@@ -54,9 +54,9 @@ def read_note(path: str | Path) -> str:
 
 def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
     """(name, value, line) for each definition in the note, in order; formulas that are not read are skipped."""
-    from .notes.extract import extract_formulas
-    from .notes.latex import LatexError, parse
-    from .notes.meaning import Context, Meaning
+    from ..notes.extract import extract_formulas
+    from ..notes.latex import LatexError, parse
+    from ..notes.meaning import Context, Meaning
 
     context = Context.empty()
     meaning = Meaning(context)
@@ -98,7 +98,7 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
 def _function_target(node) -> tuple[str, tuple] | None:
     """``f(u, v)`` on a definition's left side (parsed as ``f`` times a bracket, or as a call): its key and
     parameters, as verify reads function definitions."""
-    from .notes.meaning import _key
+    from ..notes.meaning import _key
 
     if node.kind == "op" and node.name == "*" and node.args[0].kind in ("name", "sub") and \
             node.args[1].kind in ("paren", "tuple"):
@@ -119,7 +119,7 @@ def _latex(leaf: sp.Basic) -> str:
 
 def _identifier(leaf: sp.Basic, taken: set[str]) -> str:
     """A Python identifier for a note's name: ``\\hat{y}`` -> ``hat_y``, ``W_{1,2}`` -> ``W_1_2``."""
-    from .compile import RESERVED_NAMES
+    from ..codegen.compile import RESERVED_NAMES
 
     if isinstance(leaf, sp.Indexed):
         if not all(i.is_Integer for i in leaf.indices):

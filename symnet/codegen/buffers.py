@@ -29,9 +29,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import sympy as sp
 
-from .codegen_rows import emit_row_operation
-from .codegen_steps import optimiser_steps
-from .matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum, SquaredNorm
+from ..algebra.matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum, SquaredNorm
+from .rows import emit_row_operation
+from .steps import optimiser_steps
 
 #: Row statistics repeated across the columns: computed as one column (``n×1``) that element-wise calls broadcast.
 ROW_COLUMNS = (RowSum, RowMean)
@@ -192,7 +192,7 @@ class _Emitter:
             lines.append(f"numpy.sum({self.value(e.arg, lines)}, axis=-2, keepdims=True, out={out})")
         elif isinstance(e, ROW_COLUMNS):  # rowsum(M) = M 𝟏 𝟏ᵀ: the column of sums, repeated across the columns
             lines.append(f"numpy.copyto({out}, {self.value(e, lines)})")
-        elif not emit_row_operation(self, e, out, lines):  # softmax, layer norm's statistics (codegen_rows.py)
+        elif not emit_row_operation(self, e, out, lines):  # softmax, layer norm's statistics (symnet/codegen/rows.py)
             # no in-place form: NumPy allocates this one, and it is copied into the buffer
             lines.append(f"{out}[...] = {self.p.doprint(e)}")
 

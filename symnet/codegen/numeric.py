@@ -1,4 +1,4 @@
-"""NumPy implementations of :mod:`symnet.functions`, called by the generated code.
+"""NumPy implementations of :mod:`symnet.algebra.functions`, called by the generated code.
 
 Each one is finite wherever the mathematics is (logits of ±1000 included) and accepts complex arrays, so
 that complex-step checks run through the same code as training.

@@ -1,4 +1,4 @@
-"""JAX versions of :mod:`symnet.numeric`, so the generated programs run unchanged under ``jax.jit``.
+"""JAX versions of :mod:`symnet.codegen.numeric`, so the generated programs run unchanged under ``jax.jit``.
 
 Imported only for ``compile_graph(..., backend="jax")`` (``pip install 'symnet[jax]'``).
 """

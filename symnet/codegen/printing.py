@@ -4,8 +4,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from .functions import RUNTIME_FUNCTIONS
-from .matrix import Apply, ColumnSum
+from ..algebra.functions import RUNTIME_FUNCTIONS
+from ..algebra.matrix import Apply, ColumnSum
 
 
 class ProgramPrinter(NumPyPrinter):

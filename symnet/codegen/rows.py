@@ -1,6 +1,6 @@
-"""In-place NumPy calls for the row-wise operations of sequence models, for :mod:`symnet.codegen_buffers`.
+"""In-place NumPy calls for the row-wise operations of sequence models, for :mod:`symnet.codegen.buffers`.
 
-The runtime's ``softmax_rows``, ``row_std`` and ``row_normalize`` (:mod:`symnet.numeric`) return new arrays;
+The runtime's ``softmax_rows``, ``row_std`` and ``row_normalize`` (:mod:`symnet.codegen.numeric`) return new arrays;
 inside a buffer-owning program the same maths is written into the node's buffer, with the row statistics kept
 as one column (``n×1``, or ``batch×n×1``) that the element-wise calls broadcast across the row:
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .matrix import RowNormalize, RowSoftmax, RowStd
+from ..algebra.matrix import RowNormalize, RowSoftmax, RowStd
 
 
 def emit_row_operation(emitter, e, out: str, lines: list[str]) -> bool:

@@ -1,12 +1,12 @@
 """``derive --format python``: the compiled program as a module that runs on its own (NumPy and SciPy only).
 
 The generated functions call a few runtime helpers (``softmax_rows``, ``causal_mask``, ``sigmoid`` …) from
-:mod:`symnet.numeric`; the module carries the source of exactly those it needs (and what they call), its
+:mod:`symnet.codegen.numeric`; the module carries the source of exactly those it needs (and what they call), its
 imports, then the generated ``forward``, ``loss`` and ``loss_and_gradient`` and, at matrix level, the
-buffer-owning ``make_program`` (see :mod:`symnet.codegen_buffers`) with the precision it was compiled in.
+buffer-owning ``make_program`` (see :mod:`symnet.codegen.buffers`) with the precision it was compiled in.
 
->>> from symnet.sequence import attention
->>> from symnet.compile import compile_graph
+>>> from symnet.models.sequence_blocks import attention
+>>> from symnet.codegen.compile import compile_graph
 >>> text = standalone_module(compile_graph(attention(d_model=2, causal=True)))
 >>> "def causal_mask(n):" in text and "def softmax_rows(Z):" in text and "import symnet" not in text
 True
@@ -18,9 +18,9 @@ import inspect
 import types
 from functools import lru_cache
 
+from ..errors import SymnetError
 from . import numeric
 from .compile import CompiledGraph, _dimensions
-from .errors import SymnetError
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""The fused optimiser steps of a buffer-owning program (:mod:`symnet.codegen_buffers`): SGD, momentum and
+"""The fused optimiser steps of a buffer-owning program (:mod:`symnet.codegen.buffers`): SGD, momentum and
 Adam updates written in place into the parameter arrays, in the same generated function as the gradients.
 
     θ ← θ − α g                                        (SGD)
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-#: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.train` uses them.
+#: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.training.loop` uses them.
 ADAM = (0.9, 0.999, 1e-8)
 MOMENTUM = 0.9
 

@@ -2,7 +2,7 @@
 
 ``Z^{(k)} = A^{(k−1)} W^{(k)} + 𝟏 b^{(k)}``, ``A^{(k)} = f(Z^{(k)})`` entry by entry (softmax by rows), then a
 loss averaged over the batch: ``‖Ŷ − Y‖²_F / (n m)``, ``Σ|Ŷ − Y| / (n m)``, binary cross-entropy on the
-logits ``/ (n m)``, softmax cross-entropy ``/ n``. The same networks as :mod:`symnet.blocks` with the same
+logits ``/ (n m)``, softmax cross-entropy ``/ n``. The same networks as :mod:`symnet.models.scalar_blocks` with the same
 names (``W1`` here is the matrix of the scalars ``W1_i_j`` there), so each level is the other's oracle.
 
 >>> g = mlp_matrix((64, 128, 10))
@@ -15,10 +15,10 @@ from typing import Sequence
 
 import sympy as sp
 
-from .blocks import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes, attach_loss
-from .errors import SymnetError
-from .graph import Graph, GraphBuilder, parameter_group
-from .matrix import BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm
+from ..algebra.graph import Graph, GraphBuilder, parameter_group
+from ..algebra.matrix import BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm
+from ..errors import SymnetError
+from .scalar_blocks import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes, attach_loss
 
 
 #: Activations written with the elementwise functions that have rules (entry by entry, as at scalar level).
@@ -100,7 +100,7 @@ def _chosen(params, penalize) -> list:
 def mlp_matrix(sizes: Sequence[int], activation: str = "tanh", loss: str = "mse",
                output_activation: str | None = None, l1: float = 0.0, l2: float = 0.0,
                penalize: str | Sequence[str] = "weights", alpha: float = 0.01, name: str = "mlp") -> Graph:
-    """The matrix-level twin of :func:`symnet.blocks.mlp`."""
+    """The matrix-level twin of :func:`symnet.models.scalar_blocks.mlp`."""
     sizes = _sizes(sizes)
     _check_choice("activation", activation, ACTIVATIONS)
     b = GraphBuilder(name, f"MLP {'-'.join(map(str, sizes))}, {activation}, {loss}, matrix level")

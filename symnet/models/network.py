@@ -27,8 +27,8 @@ from typing import Callable, Iterable
 
 import sympy as sp
 
-from .errors import GraphError
-from .graph import Graph, GraphBuilder
+from ..algebra.graph import Graph, GraphBuilder
+from ..errors import GraphError
 
 _NODE = "__symnet_node__"
 

@@ -13,10 +13,10 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from . import sequence
-from .blocks import dense, linear_regression, mlp, neuron, quadratic
-from .errors import SymnetError
-from .graph import Graph
+from ..algebra.graph import Graph
+from ..errors import SymnetError
+from . import sequence_blocks as sequence
+from .scalar_blocks import dense, linear_regression, mlp, neuron, quadratic
 
 #: Built-in models and the options each accepts.
 BUILTINS: Mapping[str, tuple[Callable[..., Graph], tuple[str, ...]]] = {
@@ -118,7 +118,7 @@ def build_model(model: str, options: Mapping[str, object], force: bool = False) 
             raise SymnetError(f"model {model!r} takes no option {extra[0]!r} (it takes {', '.join(accepted)})")
         graph = build(**given)
         if level == "scalar":
-            from .scalarize import scalarize
+            from ..checking.scalarize import scalarize
             if not isinstance(rows, int) or not 1 <= rows <= 6:
                 raise SymnetError(f"--set rows takes 1 to 6 positions at scalar level, got {rows!r}")
             entries = sum(int(sp.prod(p.shape)) for p in graph.parameters)

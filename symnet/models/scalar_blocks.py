@@ -14,9 +14,9 @@ from typing import Callable, Sequence
 
 import sympy as sp
 
-from .errors import SymnetError
-from .functions import gelu, leaky_relu, logsumexp, relu, sigmoid, softplus
-from .graph import Graph, GraphBuilder, parameter_group, times
+from ..algebra.functions import gelu, leaky_relu, logsumexp, relu, sigmoid, softplus
+from ..algebra.graph import Graph, GraphBuilder, parameter_group, times
+from ..errors import SymnetError
 
 #: Elementwise activations, by the names the CLI and the API accept.
 ACTIVATIONS: dict[str, Callable[..., sp.Expr] | None] = {
@@ -173,7 +173,7 @@ def mlp(sizes: Sequence[int], activation: str = "tanh", loss: str = "mse", outpu
         level: str = "scalar") -> Graph:
     """A multilayer perceptron ``sizes = (d, h_1, …, m)``: hidden layers use ``activation``, the last
     layer ``output_activation`` (by default the one the loss expects). ``level="matrix"`` builds it from
-    weight matrices (:func:`symnet.matrix_blocks.mlp_matrix`)."""
+    weight matrices (:func:`symnet.models.matrix_blocks.mlp_matrix`)."""
     if _matrix_level(level):
         from .matrix_blocks import mlp_matrix
         return mlp_matrix(sizes, activation, loss, output_activation, l1, l2, penalize, alpha)

@@ -1,7 +1,7 @@
 """Sequence and attention blocks at matrix level: one sequence is an n×d matrix (a row per position).
 
 Compiled programs also take a batch of sequences (an array B×n×d) and average the per-sequence losses.
-For small sizes :func:`symnet.scalarize.scalarize` turns any of these graphs into its scalar-level twin,
+For small sizes :func:`symnet.checking.scalarize.scalarize` turns any of these graphs into its scalar-level twin,
 the oracle the matrix-level derivation is tested against.
 
 >>> g = attention(d_model=4, causal=True)
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .errors import SymnetError
-from .graph import Graph, GraphBuilder
-from .matrix import (BATCH, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowNormalize, RowSoftmax, RowStd,
-                     SoftmaxCrossEntropy, SquaredNorm, Unfold)
+from ..algebra.graph import Graph, GraphBuilder
+from ..algebra.matrix import (BATCH, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowNormalize, RowSoftmax, RowStd,
+                              SoftmaxCrossEntropy, SquaredNorm, Unfold)
+from ..errors import SymnetError
 
 #: The length of an encoder's output sequence, which a decoder attends to.
 SOURCE = sp.Symbol("n_src", integer=True, positive=True)

@@ -12,8 +12,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from .derive import Gradients
-from .printing import MatrixPrinter
+from ..algebra.derive import Gradients
+from ..codegen.printing import MatrixPrinter
 
 FORMATS = ("latex", "markdown", "text", "python", "json")
 

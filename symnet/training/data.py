@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import SymnetError
+from ..errors import SymnetError
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Training with compiled gradients: SGD, momentum and Adam, minibatches, early stopping, a progress bar.
 
->>> from symnet.blocks import mlp
->>> from symnet.data import xor
+>>> from symnet.models.scalar_blocks import mlp
+>>> from symnet.training.data import xor
 >>> result = train(mlp((2, 8, 1), activation="tanh", loss="bce", level="matrix"), xor(), optimizer="adam",
 ...                learning_rate=0.05, epochs=300, seed=0)
 >>> result.accuracy
@@ -17,11 +17,11 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .compile import CompiledGraph, compile_graph
+from ..algebra.graph import Graph, parameter_group
+from ..codegen.compile import CompiledGraph, compile_graph
+from ..errors import SymnetError
 from .data import Dataset
-from .errors import SymnetError
-from .graph import Graph, parameter_group
-from .sequence_data import SequenceTask, task_accuracy, task_inputs
+from .sequence_tasks import SequenceTask, task_accuracy, task_inputs
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_LEARNING_RATE = {"sgd": 0.1, "momentum": 0.05, "adam": 0.01}
@@ -303,8 +303,8 @@ def require_matplotlib():
 def optimum_comparison(model: str, graph: Graph, data: Dataset, result: TrainResult) -> dict[str, dict[str, float]]:
     """For linear models: the generating values of the data and the closed-form optimum (ridge when λ₂ > 0)
     that symnet derives by solving ∇L = 0, beside which the trained parameters can be read."""
-    from .blocks import linear_regression
-    from .theory import stationary_point
+    from ..models.scalar_blocks import linear_regression
+    from ..theory import stationary_point
 
     out: dict[str, dict[str, float]] = {}
     if data.truth:

@@ -22,7 +22,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .errors import SymnetError
+from ..errors import SymnetError
 
 SUFFIX = ".npz"
 

@@ -24,7 +24,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .errors import SymnetError
+from ..errors import SymnetError
 
 VOCABULARY = 4
 LENGTH = 4
@@ -171,7 +171,7 @@ def task_accuracy(f, params: Mapping[str, np.ndarray], task: SequenceTask) -> fl
 def sequence_setup(model: str, data_spec: str | None, options: dict, seed: int = 0) -> tuple[SequenceTask, dict]:
     """The task a sequence model trains on (``--data`` or its default) and the CLI's model options with the
     sizes the task needs filled in where the user gave none."""
-    from .models import parse_settings
+    from ..models.registry import parse_settings
 
     name = data_spec or DEFAULT_TASK[model]
     if name not in TASKS:

@@ -1,0 +1,3 @@
+from .commands import cli, entry_point, main
+
+__all__ = ["cli", "entry_point", "main"]
