@@ -18,7 +18,7 @@ import sympy as sp
 from ..algebra.graph import Graph, GraphBuilder, parameter_group
 from ..algebra.matrix import BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm
 from ..errors import SymnetError
-from .scalar_blocks import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes, attach_loss
+from .common import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes, attach_loss
 
 
 #: Activations written with the elementwise functions that have rules (entry by entry, as at scalar level).
