@@ -2,7 +2,7 @@
 
 - :func:`stationary_point`: the closed-form optimum of a loss whose gradient is linear in the parameters
   (linear regression, ridge), by solving ∇(batch-mean loss) = 0 with data monomials replaced by their sample
-  means.
+  means; :func:`optimum_comparison` sets it beside the parameters training found.
 - :func:`gradient_descent_closed_form`: gradient descent on a quadratic in one parameter is an affine
   recursion θ_{k+1} = a θ_k + c, so θ_k = θ* + a^k (θ_0 − θ*); each numeric iterate is compared with it.
 
@@ -25,6 +25,10 @@ from .algebra.derive import derive
 from .algebra.graph import Graph, to_latex
 from .codegen.compile import compile_graph
 from .errors import SymnetError
+from .models.scalar_blocks import linear_regression
+from .training.data import Dataset
+from .training.loop import TrainResult
+from .training.plotting import require_matplotlib
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,23 @@ def stationary_point(graph: Graph) -> Optimum:
         raise SymnetError("∇L = 0 has no unique solution")
     solution = {p: sp.factor(solutions[0][p]) for p in params}
     return Optimum(graph, solution, {s: m for m, s in moments.items()})
+
+
+def optimum_comparison(model: str, graph: Graph, data: Dataset, result: TrainResult) -> dict[str, dict[str, float]]:
+    """For linear models: the generating values of the data and the closed-form optimum (ridge when λ₂ > 0)
+    that symnet derives by solving ∇L = 0, beside which the trained parameters can be read."""
+    out: dict[str, dict[str, float]] = {}
+    if data.truth:
+        out["generating_values"] = dict(data.truth)
+    if model != "linear-regression" or graph.option("l1"):
+        return out
+    twin = linear_regression(l2=graph.option("l2") or 0.0)
+    optimum = stationary_point(twin).evaluate({"distance": data.X[:, 0], "price": data.Y[:, 0]})
+    out["closed_form_optimum"] = optimum
+    trained = {"w": float(np.ravel(result.parameters.get("w", result.parameters.get("W1")))[0]),
+               "b": float(np.ravel(result.parameters.get("b", result.parameters.get("b1")))[0])}
+    out["distance_to_optimum"] = {"max": max(abs(trained[k] - optimum[k]) for k in optimum)}
+    return out
 
 
 @dataclass(frozen=True)
@@ -296,7 +317,6 @@ def softmax_saturation(dims: tuple[int, ...] = (4, 16, 64, 256, 1024), keys: int
 
 def plot_saturation(report: Report, path: str) -> None:
     """Entropy and Jacobian norm against d_k, scaled and unscaled (matplotlib, an optional extra)."""
-    from .training.loop import require_matplotlib
     plt = require_matplotlib()
     rows = report.data["rows"]
     dk = [r["d_k"] for r in rows]

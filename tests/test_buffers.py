@@ -1,6 +1,6 @@
 """The buffer-owning program (symnet/codegen/buffers.py) against the plain generated program, which the oracle tests
 (finite differences, complex step, the scalar level, PyTorch) check: same loss and gradients, buffers that do
-not leak into what the caller kept, fused optimiser steps equal to train.Optimizer, float32."""
+not leak into what the caller kept, fused optimiser steps equal to training.optimizers.Optimizer, float32."""
 import re
 
 import numpy as np
@@ -11,7 +11,7 @@ from symnet.checking.gradients import random_point
 from symnet.codegen.compile import compile_graph
 from symnet.errors import SymnetError
 from symnet.models import sequence_blocks as sequence
-from symnet.training.loop import Optimizer
+from symnet.training.optimizers import Optimizer
 
 GRAPHS = [
     ("mlp-tanh-mse", lambda: symnet.mlp((4, 6, 3), activation="tanh", loss="mse", level="matrix")),
@@ -185,12 +185,12 @@ def test_float32_checks_catch_a_wrong_rule(method):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_training_with_the_fused_step_follows_the_unfused_one(optimizer, monkeypatch):
-    from symnet.training import loop as training
     from symnet.training.data import xor
+    from symnet.training.loop import train
     g = symnet.mlp((2, 6, 1), activation="tanh", loss="bce", level="matrix")
-    fused = training.train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
-    monkeypatch.setattr(training.Optimizer, "fused", lambda self, f, params: None)
-    plain = training.train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
+    fused = train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
+    monkeypatch.setattr(Optimizer, "fused", lambda self, f, params: None)
+    plain = train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
     np.testing.assert_allclose(fused.history, plain.history, rtol=1e-10)
     for k in plain.parameters:
         np.testing.assert_allclose(fused.parameters[k], plain.parameters[k], rtol=1e-9, atol=1e-12)
@@ -279,7 +279,7 @@ def test_train_takes_the_fused_step_only_for_one_batch_of_rows(run, monkeypatch)
     # an MLP on rows: the generated update, Optimizer.step never runs; a sequence task (B×n×d batches): the
     # plain gradients and Optimizer.step, no buffered program asked for
     from symnet.codegen.compile import CompiledGraph
-    from symnet.training.loop import Optimizer
+    from symnet.training.optimizers import Optimizer
     calls = {"program": 0, "step": 0}
     program, step = CompiledGraph.program, Optimizer.step
 

@@ -9,7 +9,8 @@ from symnet.errors import SymnetError
 from symnet.models import scalar_blocks as blocks
 from symnet.theory import ALPHA, K, gradient_descent_closed_form, stationary_point
 from symnet.training.data import load_data, read_csv
-from symnet.training.loop import TrainingDiverged, require_matplotlib, train
+from symnet.training.loop import TrainingDiverged, train
+from symnet.training.plotting import require_matplotlib
 
 
 def test_xor_reaches_full_training_accuracy(run, capsys):

@@ -15,21 +15,20 @@ import numpy as np
 
 from ..algebra.derive import derive as derive_gradients
 from ..algebra.matrix import RowSoftmax
-from ..checking.gradients import METHODS, check_grads, random_point
-from ..checking.gradients import draw_targets
+from ..checking.gradients import METHODS, check_grads, draw_targets, random_point
 from ..codegen.compile import compile_graph
 from ..codegen.standalone import standalone_module
 from ..errors import SymnetError
+from ..models.common import ACTIVATIONS, LOSSES
 from ..models.registry import BUILTINS, SEQUENCE_MODELS, build_model
-from ..models.scalar_blocks import ACTIVATIONS, LOSSES
 from ..models.scalar_blocks import quadratic
-from ..rendering.render import EXPANDED_LIMIT, expanded_size
-from ..rendering.render import FORMATS, render
-from ..theory import THEORY_TOPICS, gradient_descent_closed_form, plot_saturation
+from ..rendering.render import EXPANDED_LIMIT, FORMATS, expanded_size, render
+from ..theory import THEORY_TOPICS, gradient_descent_closed_form, optimum_comparison, plot_saturation
 from ..training.data import load_data
-from ..training.loop import OPTIMIZERS, plot_history, require_matplotlib
+from ..training.loop import growth_warning
 from ..training.loop import train as run_training
-from ..training.loop import growth_warning, optimum_comparison
+from ..training.optimizers import OPTIMIZERS
+from ..training.plotting import plot_history, require_matplotlib
 from ..training.saving import check_save_path, load_parameters, save_parameters
 from ..training.sequence_tasks import sequence_setup
 from .from_note import graph_from_note, is_note

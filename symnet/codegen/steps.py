@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-#: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.training.loop` uses them.
+#: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.training.optimizers` uses them.
 ADAM = (0.9, 0.999, 1e-8)
 MOMENTUM = 0.9
 

@@ -1,4 +1,5 @@
-"""Training with compiled gradients: SGD, momentum and Adam, minibatches, early stopping, a progress bar.
+"""The training loop: compiled gradients, minibatches, early stopping, a progress bar (the optimisers are in
+:mod:`symnet.training.optimizers`).
 
 >>> from symnet.models.scalar_blocks import mlp
 >>> from symnet.training.data import xor
@@ -12,8 +13,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -21,10 +21,8 @@ from ..algebra.graph import Graph, parameter_group
 from ..codegen.compile import CompiledGraph, compile_graph
 from ..errors import SymnetError
 from .data import Dataset
+from .optimizers import DEFAULT_LEARNING_RATE, Optimizer
 from .sequence_tasks import SequenceTask, task_accuracy, task_inputs
-
-OPTIMIZERS = ("sgd", "momentum", "adam")
-DEFAULT_LEARNING_RATE = {"sgd": 0.1, "momentum": 0.05, "adam": 0.01}
 
 
 class TrainingDiverged(SymnetError):
@@ -93,61 +91,6 @@ def initial_parameters(f: CompiledGraph, seed: int = 0) -> dict[str, np.ndarray]
         else:
             params[name] = rng.normal(0.0, 0.1, size=shape)
     return params
-
-
-# -- optimisers ----------------------------------------------------------------------------------------------
-
-class Optimizer:
-    """Updates parameters in place from their gradients."""
-
-    def __init__(self, kind: str, learning_rate: float, params: Mapping[str, np.ndarray]) -> None:
-        if kind not in OPTIMIZERS:
-            raise SymnetError(f"unknown optimizer {kind!r}; choose one of {', '.join(OPTIMIZERS)}")
-        if not learning_rate > 0:
-            raise SymnetError(f"the learning rate must be positive, got {learning_rate}")
-        self.kind, self.lr, self.t = kind, learning_rate, 0
-        self.m = {k: np.zeros_like(v) for k, v in params.items()}
-        self.v = {k: np.zeros_like(v) for k, v in params.items()}
-
-    def step(self, params: dict[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
-        self.t += 1
-        for k, g in grads.items():
-            p, g = params[k], np.asarray(g)  # NumPy arrays (JAX's are immutable), updated in place
-            if self.kind == "sgd":
-                p -= self.lr * g
-            elif self.kind == "momentum":
-                # v ← β v + g;  θ ← θ − α v
-                self.m[k] *= 0.9
-                self.m[k] += g
-                p -= self.lr * self.m[k]
-            else:
-                # Adam: bias-corrected first and second moments, β₁ = 0.9, β₂ = 0.999, ε = 1e-8
-                self.m[k] = 0.9 * self.m[k] + 0.1 * g
-                self.v[k] = 0.999 * self.v[k] + 0.001 * g * g
-                m_hat = self.m[k] / (1 - 0.9**self.t)
-                v_hat = self.v[k] / (1 - 0.999**self.t)
-                p -= self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
-
-
-    def fused(self, f: CompiledGraph, params: Mapping[str, np.ndarray]) -> Callable[[Sequence], float] | None:
-        """The compiled program's own update (gradients and step in one generated function, in buffers it
-        owns), for matrix-level graphs of one batch of rows; ``None`` where there is none (then :meth:`step`)."""
-        try:
-            program = f.program(copy=False)
-        except SymnetError:
-            return None
-        values = [params[k] for k in f.shapes]  # updated in place by the program
-        if self.kind == "sgd":
-            return lambda data: program.sgd_step(*data, *values, learning_rate=self.lr)
-        if self.kind == "momentum":
-            velocities = [self.m[k] for k in f.shapes]
-            return lambda data: program.momentum_step(*data, *values, learning_rate=self.lr, velocities=velocities)
-        moments = [a for k in f.shapes for a in (self.m[k], self.v[k])]
-
-        def adam(data):
-            self.t += 1
-            return program.adam_step(*data, *values, learning_rate=self.lr, moments=moments, t=self.t)
-        return adam
 
 
 # -- the loop ------------------------------------------------------------------------------------------------
@@ -273,48 +216,3 @@ def _progress(epochs: int, enabled: bool):
         return None
     from tqdm import tqdm
     return tqdm(total=epochs, desc="training", unit="epoch", file=sys.stderr, mininterval=0.2)
-
-
-def plot_history(history: tuple[float, ...] | list[float], path: str | Path, title: str = "") -> None:
-    """Save the loss curve as an image (matplotlib, an optional extra)."""
-    plt = require_matplotlib()
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(range(1, len(history) + 1), history)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss")
-    if min(history) > 0 and max(history) / min(history) > 100:
-        ax.set_yscale("log")
-    ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-
-
-def require_matplotlib():
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise SymnetError("--plot needs matplotlib: pip install 'symnet[plot]'") from None
-    return plt
-
-
-def optimum_comparison(model: str, graph: Graph, data: Dataset, result: TrainResult) -> dict[str, dict[str, float]]:
-    """For linear models: the generating values of the data and the closed-form optimum (ridge when λ₂ > 0)
-    that symnet derives by solving ∇L = 0, beside which the trained parameters can be read."""
-    from ..models.scalar_blocks import linear_regression
-    from ..theory import stationary_point
-
-    out: dict[str, dict[str, float]] = {}
-    if data.truth:
-        out["generating_values"] = dict(data.truth)
-    if model != "linear-regression" or graph.option("l1"):
-        return out
-    twin = linear_regression(l2=graph.option("l2") or 0.0)
-    optimum = stationary_point(twin).evaluate({"distance": data.X[:, 0], "price": data.Y[:, 0]})
-    out["closed_form_optimum"] = optimum
-    trained = {"w": float(np.ravel(result.parameters.get("w", result.parameters.get("W1")))[0]),
-               "b": float(np.ravel(result.parameters.get("b", result.parameters.get("b1")))[0])}
-    out["distance_to_optimum"] = {"max": max(abs(trained[k] - optimum[k]) for k in optimum)}
-    return out
