@@ -10,6 +10,8 @@ The whole pipeline:
 >>> report.passed
 True
 """
+__version__ = "0.1.0"  # before the imports, so that any stage may read it while the package loads
+
 from .algebra.derive import Gradients, derive
 from .algebra.graph import Assignment, Graph, GraphBuilder
 from .checking.gradients import CheckReport, check_grads
@@ -17,10 +19,11 @@ from .codegen.compile import CompiledGraph, compile_graph
 from .errors import GradientMismatch, GraphError, NoRuleError, SymnetError
 from .models.network import from_function, network
 from .models.scalar_blocks import dense, linear_regression, mlp, neuron
+from .rendering import display as _display  # noqa: F401  the reprs and notebook views register themselves
+from .training.loop import train
 
 __all__ = [
     "Assignment", "CheckReport", "CompiledGraph", "Graph", "GraphBuilder", "Gradients", "GradientMismatch", "GraphError", "NoRuleError",
     "SymnetError", "check_grads", "compile_graph", "derive", "dense", "from_function", "linear_regression", "mlp",
-    "network", "neuron",
+    "network", "neuron", "train",
 ]
-__version__ = "0.1.0"

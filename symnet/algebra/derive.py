@@ -22,6 +22,7 @@ from ..errors import GraphError, NoRuleError
 from .graph import Assignment, Graph, parameters_named, times, to_latex
 from .matrix import is_matrix, matmul
 from .rules import MATRIX_RULES, RULES, Rule
+from .views import show
 
 
 @dataclass(frozen=True)
@@ -86,16 +87,13 @@ class Gradients:
         return to_latex(expr, self.latex_names)
 
     def __repr__(self) -> str:
-        from ..rendering.display import gradients_repr
-        return gradients_repr(self)
+        return show(self, "repr")
 
     def _repr_latex_(self) -> str | None:
-        from ..rendering.display import gradients_latex
-        return gradients_latex(self)
+        return show(self, "latex")
 
     def _repr_markdown_(self) -> str | None:
-        from ..rendering.display import gradients_markdown
-        return gradients_markdown(self)
+        return show(self, "markdown")
 
     @property
     def operation_count(self) -> int:

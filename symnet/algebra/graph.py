@@ -24,6 +24,7 @@ from sympy.printing.latex import LatexPrinter
 
 from ..errors import GraphError
 from .matrix import BATCH
+from .views import show
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -144,18 +145,15 @@ class Graph:
     def __str__(self) -> str:
         return "\n".join(str(a) for a in self.assignments)
 
-    # one line in a console, the maths in a notebook (symnet.display)
+    # one line in a console, the maths in a notebook (symnet.rendering.display, through .views)
     def __repr__(self) -> str:
-        from ..rendering.display import graph_repr
-        return graph_repr(self)
+        return show(self, "repr")
 
     def _repr_latex_(self) -> str | None:
-        from ..rendering.display import graph_latex
-        return graph_latex(self)
+        return show(self, "latex")
 
     def _repr_markdown_(self) -> str | None:
-        from ..rendering.display import graph_markdown
-        return graph_markdown(self)
+        return show(self, "markdown")
 
 
 def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:

@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..algebra.matrix import BATCH
+from ..algebra.views import show
 from ..codegen.compile import CompiledGraph
 from ..errors import GradientMismatch, SymnetError
 
@@ -113,12 +114,10 @@ class CheckReport:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        from ..rendering.display import report_repr
-        return report_repr(self)
+        return show(self, "repr")
 
     def _repr_markdown_(self) -> str:
-        from ..rendering.display import report_markdown
-        return report_markdown(self)
+        return show(self, "markdown")
 
     def to_json(self) -> str:
         data = {"graph": self.graph, "seed": self.seed, "passed": self.passed,

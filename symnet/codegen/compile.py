@@ -28,6 +28,7 @@ from ..algebra.derive import Gradients
 from ..algebra.functions import is_analytic
 from ..algebra.graph import Graph
 from ..algebra.matrix import is_analytic_matrix
+from ..algebra.views import show
 from ..errors import SymnetError
 from . import numeric
 from .buffers import BufferedProgram, buffered_source, needed_statements
@@ -48,12 +49,10 @@ class CompiledGraph:
     dtype: str = "float64"
 
     def __repr__(self) -> str:
-        from ..rendering.display import compiled_repr
-        return compiled_repr(self)
+        return show(self, "repr")
 
     def _repr_markdown_(self) -> str | None:
-        from ..rendering.display import compiled_markdown
-        return compiled_markdown(self)
+        return show(self, "markdown")
 
     # -- names ---------------------------------------------------------------------------------------------
     @property

@@ -1,4 +1,5 @@
-"""Short reprs and notebook views (``_repr_latex_``, ``_repr_markdown_``) for the objects people hold.
+"""Short reprs and notebook views (``_repr_latex_``, ``_repr_markdown_``) for the objects people hold,
+registered with :mod:`symnet.algebra.views` (which the objects ask) when this module is imported.
 
 A repr is one line (what it is, its size); a notebook shows the maths, up to :data:`MAX_SHOWN` characters
 (beyond that the one-line repr, so a big network never floods a cell).
@@ -11,6 +12,13 @@ A repr is one line (what it is, its size); a notebook shows the maths, up to :da
 "<Gradients of L in 'neuron': 3 parameters, 3 adjoint lines>"
 """
 from __future__ import annotations
+
+from ..algebra.derive import Gradients
+from ..algebra.graph import Graph
+from ..algebra.views import register
+from ..checking.gradients import CheckReport
+from ..codegen.compile import CompiledGraph
+from .render import _adjoint_lines, _aligned, render
 
 MAX_SHOWN = 20_000
 
@@ -44,12 +52,10 @@ def gradients_repr(grads) -> str:
 
 
 def gradients_latex(grads) -> str | None:
-    from .render import _adjoint_lines, _aligned
     return _sized(f"$${_aligned(_adjoint_lines(grads, True))}$$") if grads.program else None
 
 
 def gradients_markdown(grads) -> str | None:
-    from .render import render
     return _sized(render(grads, "markdown", expanded=False))
 
 
@@ -73,3 +79,9 @@ def report_markdown(r) -> str:
              for m, n, w, t, ok in r.summary()]
     rows += [f"| {m} | skipped | {why} | | |" for m, why in r.skipped]
     return f"**gradient check of {r.graph}**: {'passed' if r.passed else '**FAILED**'}\n\n" + "\n".join(rows)
+
+
+register(Graph, repr=graph_repr, latex=graph_latex, markdown=graph_markdown)
+register(Gradients, repr=gradients_repr, latex=gradients_latex, markdown=gradients_markdown)
+register(CompiledGraph, repr=compiled_repr, markdown=compiled_markdown)
+register(CheckReport, repr=report_repr, markdown=report_markdown)
