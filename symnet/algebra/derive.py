@@ -22,7 +22,7 @@ from ..errors import GraphError, NoRuleError
 from .graph import Assignment, Graph, parameters_named, times, to_latex
 from .matrix import is_matrix, matmul
 from .rules import MATRIX_RULES, RULES, Rule
-from .views import show
+from .views import Shown
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class Step:
     value: sp.Expr                                # Σ_c ∂L/∂c · ∂c/∂v in the program's names
 
 
-@dataclass(frozen=True)
-class Gradients:
+@dataclass(frozen=True, repr=False)
+class Gradients(Shown):
     """Closed-form gradients of a graph's loss, as a program and (on request) expanded."""
 
     graph: Graph
@@ -85,15 +85,6 @@ class Gradients:
 
     def latex(self, expr: sp.Expr) -> str:
         return to_latex(expr, self.latex_names)
-
-    def __repr__(self) -> str:
-        return show(self, "repr")
-
-    def _repr_latex_(self) -> str | None:
-        return show(self, "latex")
-
-    def _repr_markdown_(self) -> str | None:
-        return show(self, "markdown")
 
     @property
     def operation_count(self) -> int:
@@ -201,9 +192,6 @@ def _sympy_rule(e: sp.Expr) -> Rule | None:
 def adjoint_latex(graph: Graph, v: sp.Symbol) -> str:
     """LaTeX for ``∂L/∂v``."""
     return r"\frac{\partial %s}{\partial %s}" % (graph.latex(graph.loss), graph.latex(v))
-
-
-
 
 
 def derive(graph: Graph, wrt: Iterable[str | sp.Symbol] | None = None,

@@ -24,7 +24,7 @@ from sympy.printing.latex import LatexPrinter
 
 from ..errors import GraphError
 from .matrix import BATCH
-from .views import show
+from .views import Shown
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -43,8 +43,8 @@ class Assignment:
         return f"{self.target} = {self.expression}"
 
 
-@dataclass(frozen=True)
-class Graph:
+@dataclass(frozen=True, repr=False)
+class Graph(Shown):
     """An immutable program of assignments with one scalar loss."""
 
     name: str
@@ -144,16 +144,6 @@ class Graph:
 
     def __str__(self) -> str:
         return "\n".join(str(a) for a in self.assignments)
-
-    # one line in a console, the maths in a notebook (symnet.rendering.display, through .views)
-    def __repr__(self) -> str:
-        return show(self, "repr")
-
-    def _repr_latex_(self) -> str | None:
-        return show(self, "latex")
-
-    def _repr_markdown_(self) -> str | None:
-        return show(self, "markdown")
 
 
 def times(a: sp.Expr, b: sp.Expr) -> sp.Expr:

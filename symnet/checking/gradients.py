@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..algebra.matrix import BATCH
-from ..algebra.views import show
+from ..algebra.views import Shown
 from ..codegen.compile import CompiledGraph
 from ..errors import GradientMismatch, SymnetError
 
@@ -56,8 +56,8 @@ class Comparison:
         return bool(self.error <= self.tolerance)
 
 
-@dataclass(frozen=True)
-class CheckReport:
+@dataclass(frozen=True, repr=False)
+class CheckReport(Shown):
     """The outcome of :func:`check_grads`: every comparison, and methods skipped with their reason."""
 
     graph: str
@@ -112,12 +112,6 @@ class CheckReport:
             lines.append(f"{m}: skipped ({why})")
         lines.append("PASSED" if self.passed else "FAILED")
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return show(self, "repr")
-
-    def _repr_markdown_(self) -> str:
-        return show(self, "markdown")
 
     def to_json(self) -> str:
         data = {"graph": self.graph, "seed": self.seed, "passed": self.passed,

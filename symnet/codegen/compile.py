@@ -28,7 +28,7 @@ from ..algebra.derive import Gradients
 from ..algebra.functions import is_analytic
 from ..algebra.graph import Graph
 from ..algebra.matrix import is_analytic_matrix
-from ..algebra.views import show
+from ..algebra.views import Shown
 from ..errors import SymnetError
 from . import numeric
 from .buffers import BufferedProgram, buffered_source, needed_statements
@@ -38,8 +38,8 @@ from .printing import FastPrinter, MatrixPrinter
 RESERVED_NAMES = frozenset({"numpy", "abs", "erf", "functools", *numeric.__all__})
 
 
-@dataclass(frozen=True)
-class CompiledGraph:
+@dataclass(frozen=True, repr=False)
+class CompiledGraph(Shown):
     """NumPy functions for a graph's forward pass, loss and gradient, plus their generated source."""
 
     graph: Graph
@@ -47,12 +47,6 @@ class CompiledGraph:
     source: str = field(repr=False)
     _namespace: dict = field(repr=False, compare=False)
     dtype: str = "float64"
-
-    def __repr__(self) -> str:
-        return show(self, "repr")
-
-    def _repr_markdown_(self) -> str | None:
-        return show(self, "markdown")
 
     # -- names ---------------------------------------------------------------------------------------------
     @property
