@@ -16,7 +16,8 @@ from typing import Sequence
 import sympy as sp
 
 from ..algebra.graph import Graph, GraphBuilder, parameter_group
-from ..algebra.matrix import BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum, SquaredNorm
+from ..algebra.matrix import (BATCH, AbsoluteSum, Apply, Broadcast, RowSoftmax, SoftmaxCrossEntropy, SoftplusSum,
+                              SquaredNorm)
 from ..errors import SymnetError
 from .common import ACTIVATIONS, DEFAULT_OUTPUT, LOSSES, _check_choice, _sizes, attach_loss
 

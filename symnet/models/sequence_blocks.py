@@ -13,8 +13,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..algebra.graph import Graph, GraphBuilder
-from ..algebra.matrix import (BATCH, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowNormalize, RowSoftmax, RowStd,
-                              SoftmaxCrossEntropy, SquaredNorm, Unfold)
+from ..algebra.matrix import (BATCH, Apply, Broadcast, CausalMask, ColumnMax, PositionalEncoding, RowNormalize,
+                              RowSoftmax, RowStd, SoftmaxCrossEntropy, SquaredNorm, Unfold)
 from ..errors import SymnetError
 
 #: The length of an encoder's output sequence, which a decoder attends to.
