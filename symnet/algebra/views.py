@@ -2,10 +2,9 @@
 
 Graphs and gradients (this stage), compiled programs (:mod:`symnet.codegen`) and check reports
 (:mod:`symnet.checking`) are :class:`Shown`: they answer ``repr``, ``_repr_latex_`` and ``_repr_markdown_``
-through :func:`show`. The
-views themselves are written in :mod:`symnet.rendering.display`, a stage above all of them (a derivation is
-shown by the renderer), which registers them here when :mod:`symnet` is imported; so no stage imports one
-above its own to be shown.
+through :func:`show`. The views themselves are written in :mod:`symnet.rendering.display`, a stage above all
+of them (a derivation is shown by the renderer), which registers them here when :mod:`symnet` is imported; so
+no stage imports one above its own to be shown.
 """
 from __future__ import annotations
 
