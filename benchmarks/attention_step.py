@@ -115,7 +115,7 @@ def symnet_params(p):
 
 def symnet_step(buffered: bool = True):
     import symnet
-    from symnet.sequence import encoder_block
+    from symnet.models.sequence_blocks import encoder_block
     t0, c0 = time.perf_counter(), time.process_time()
     g = encoder_block(d_model=D, heads=HEADS, d_ff=FF)
     t1 = time.perf_counter()

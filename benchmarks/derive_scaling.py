@@ -22,8 +22,8 @@ import time
 import sympy as sp
 
 import symnet
-from symnet.compile import compile_graph
-from symnet.functions import elementary
+from symnet.algebra.functions import elementary
+from symnet.codegen.compile import compile_graph
 
 
 def ops(exprs) -> int:

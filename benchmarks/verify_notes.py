@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from symnet.derive import derive
-from symnet.models import build_model
+from symnet.algebra.derive import derive
+from symnet.models.registry import build_model
 from symnet.notes.verify import note_files, verify_file, verify_text
-from symnet.render import render
+from symnet.rendering.render import render
 
 DERIVED = [
     ("mlp 2-2-2 scalar, cross-entropy", "mlp", {"sizes": "2,2,2", "loss": "cross_entropy",

@@ -10,17 +10,20 @@ The whole pipeline:
 >>> report.passed
 True
 """
-from .blocks import dense, linear_regression, mlp, neuron
-from .check import CheckReport, check_grads
-from .compile import CompiledGraph, compile_graph
-from .derive import Gradients, derive
+__version__ = "0.1.0"  # before the imports, so that any stage may read it while the package loads
+
+from .algebra.derive import Gradients, derive
+from .algebra.graph import Assignment, Graph, GraphBuilder
+from .checking.gradients import CheckReport, check_grads
+from .codegen.compile import CompiledGraph, compile_graph
 from .errors import GradientMismatch, GraphError, NoRuleError, SymnetError
-from .graph import Assignment, Graph, GraphBuilder
-from .network import from_function, network
+from .models.network import from_function, network
+from .models.scalar_blocks import dense, linear_regression, mlp, neuron
+from .rendering import display as _display  # noqa: F401  the reprs and notebook views register themselves
+from .training.loop import train
 
 __all__ = [
     "Assignment", "CheckReport", "CompiledGraph", "Graph", "GraphBuilder", "Gradients", "GradientMismatch", "GraphError", "NoRuleError",
     "SymnetError", "check_grads", "compile_graph", "derive", "dense", "from_function", "linear_regression", "mlp",
-    "network", "neuron",
+    "network", "neuron", "train",
 ]
-__version__ = "0.1.0"

@@ -2,11 +2,11 @@
 
 - :func:`stationary_point`: the closed-form optimum of a loss whose gradient is linear in the parameters
   (linear regression, ridge), by solving ∇(batch-mean loss) = 0 with data monomials replaced by their sample
-  means.
+  means; :func:`optimum_comparison` sets it beside the parameters training found.
 - :func:`gradient_descent_closed_form`: gradient descent on a quadratic in one parameter is an affine
   recursion θ_{k+1} = a θ_k + c, so θ_k = θ* + a^k (θ_0 − θ*); each numeric iterate is compared with it.
 
->>> from symnet.blocks import quadratic
+>>> from symnet.models.scalar_blocks import quadratic
 >>> demo = gradient_descent_closed_form(quadratic(3), learning_rate=0.1, start=0.0, steps=5)
 >>> demo.formula
 3*(1 - (1 - 2*alpha)**k)
@@ -21,10 +21,14 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from .compile import compile_graph
-from .derive import derive
+from .algebra.derive import derive
+from .algebra.graph import Graph, to_latex
+from .codegen.compile import compile_graph
 from .errors import SymnetError
-from .graph import Graph, to_latex
+from .models.scalar_blocks import linear_regression
+from .training.data import Dataset
+from .training.loop import TrainResult
+from .training.plotting import require_matplotlib
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,23 @@ def stationary_point(graph: Graph) -> Optimum:
         raise SymnetError("∇L = 0 has no unique solution")
     solution = {p: sp.factor(solutions[0][p]) for p in params}
     return Optimum(graph, solution, {s: m for m, s in moments.items()})
+
+
+def optimum_comparison(model: str, graph: Graph, data: Dataset, result: TrainResult) -> dict[str, dict[str, float]]:
+    """For linear models: the generating values of the data and the closed-form optimum (ridge when λ₂ > 0)
+    that symnet derives by solving ∇L = 0, beside which the trained parameters can be read."""
+    out: dict[str, dict[str, float]] = {}
+    if data.truth:
+        out["generating_values"] = dict(data.truth)
+    if model != "linear-regression" or graph.option("l1"):
+        return out
+    twin = linear_regression(l2=graph.option("l2") or 0.0)
+    optimum = stationary_point(twin).evaluate({"distance": data.X[:, 0], "price": data.Y[:, 0]})
+    out["closed_form_optimum"] = optimum
+    trained = {"w": float(np.ravel(result.parameters.get("w", result.parameters.get("W1")))[0]),
+               "b": float(np.ravel(result.parameters.get("b", result.parameters.get("b1")))[0])}
+    out["distance_to_optimum"] = {"max": max(abs(trained[k] - optimum[k]) for k in optimum)}
+    return out
 
 
 @dataclass(frozen=True)
@@ -240,8 +261,8 @@ def attention_variance(dims: tuple[int, ...] = (16, 64, 512), samples: int = 200
 
 def softmax_jacobian(k: int = 3) -> tuple[sp.Matrix, sp.Matrix]:
     """∂p_i/∂z_j for p = softmax(z), derived by reverse mode, and diag(p) − p pᵀ, both in z."""
-    from .functions import elementary, logsumexp
-    from .graph import GraphBuilder
+    from .algebra.functions import elementary, logsumexp
+    from .algebra.graph import GraphBuilder
 
     b = GraphBuilder("softmax", f"softmax of {k} logits")
     z = [b.parameter(f"z_{j + 1}") for j in range(k)]
@@ -296,7 +317,6 @@ def softmax_saturation(dims: tuple[int, ...] = (4, 16, 64, 256, 1024), keys: int
 
 def plot_saturation(report: Report, path: str) -> None:
     """Entropy and Jacobian norm against d_k, scaled and unscaled (matplotlib, an optional extra)."""
-    from .train import require_matplotlib
     plt = require_matplotlib()
     rows = report.data["rows"]
     dk = [r["d_k"] for r in rows]
@@ -317,9 +337,9 @@ def plot_saturation(report: Report, path: str) -> None:
 
 def derivative_maximum(function: str) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """(f'(x), argmax, max f') for sigmoid or tanh: f' from the rules table, its maximum by solving f'' = 0."""
-    from .functions import elementary
-    from .functions import sigmoid as sigmoid_function
-    from .graph import GraphBuilder
+    from .algebra.functions import elementary
+    from .algebra.functions import sigmoid as sigmoid_function
+    from .algebra.graph import GraphBuilder
 
     f = {"sigmoid": sigmoid_function, "tanh": sp.tanh}[function]
     b = GraphBuilder(function, f"{function} of one input")

@@ -1,5 +1,5 @@
 """Every built-in block, as data: (id, builder, kwargs). Shared by the oracle, check and CLI tests."""
-from symnet import blocks
+from symnet.models import scalar_blocks as blocks
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "softmax"]
 #: Activations composed from the ones above (SiLU/Swish, ELU, softplus, Mish).

@@ -1,17 +1,17 @@
-"""The buffer-owning program (codegen_buffers.py) against the plain generated program, which the oracle tests
+"""The buffer-owning program (symnet/codegen/buffers.py) against the plain generated program, which the oracle tests
 (finite differences, complex step, the scalar level, PyTorch) check: same loss and gradients, buffers that do
-not leak into what the caller kept, fused optimiser steps equal to train.Optimizer, float32."""
+not leak into what the caller kept, fused optimiser steps equal to training.optimizers.Optimizer, float32."""
 import re
 
 import numpy as np
 import pytest
 
 import symnet
-from symnet import sequence
-from symnet.check import random_point
-from symnet.compile import compile_graph
+from symnet.checking.gradients import random_point
+from symnet.codegen.compile import compile_graph
 from symnet.errors import SymnetError
-from symnet.train import Optimizer
+from symnet.models import sequence_blocks as sequence
+from symnet.training.optimizers import Optimizer
 
 GRAPHS = [
     ("mlp-tanh-mse", lambda: symnet.mlp((4, 6, 3), activation="tanh", loss="mse", level="matrix")),
@@ -76,8 +76,8 @@ def test_batched_comparison_catches_a_wrong_batch_mean():
     assert f.source.count("numpy.multiply(dL_dWQ, 1/batch, out=dL_dWQ)") == 1
     namespace = dict(f._namespace)
     exec(f.source.replace("numpy.multiply(dL_dWQ, 1/batch, out=dL_dWQ)", "pass"), namespace)
-    from symnet.codegen_buffers import BufferedProgram
-    from symnet.compile import _dimensions
+    from symnet.codegen.buffers import BufferedProgram
+    from symnet.codegen.compile import _dimensions
     wrong = BufferedProgram(namespace["make_program"], _dimensions(f.graph), f.input_names,
                             list(f.shapes.values()), batched=True)
     with pytest.raises(AssertionError, match="WQ, B=3"):
@@ -160,7 +160,7 @@ FLOAT32_GRAPHS = [g for g in GRAPHS if g[0] in ("mlp-tanh-mse", "mlp-sigmoid-bce
 
 @pytest.mark.parametrize("build", [g[1] for g in FLOAT32_GRAPHS], ids=[g[0] for g in FLOAT32_GRAPHS])
 def test_float32_programs_pass_checks_scaled_to_their_precision(build):
-    from symnet.check import TOLERANCES_FLOAT32, check_grads
+    from symnet.checking.gradients import TOLERANCES_FLOAT32, check_grads
     f = compile_graph(build(), dtype="float32")
     report = check_grads(f, seed=1, batch=3, max_parameters=30)
     assert report.passed, str(report)
@@ -172,10 +172,10 @@ def test_float32_programs_pass_checks_scaled_to_their_precision(build):
 @pytest.mark.parametrize("method", ["central", "directional", "complex"])
 def test_float32_checks_catch_a_wrong_rule(method):
     # negative control: σ' = σ(1+σ), compiled in float32
-    from symnet.check import check_grads
-    from symnet.derive import derive
-    from symnet.functions import sigmoid
-    from symnet.rules import RULES
+    from symnet.algebra.derive import derive
+    from symnet.algebra.functions import sigmoid
+    from symnet.algebra.rules import RULES
+    from symnet.checking.gradients import check_grads
     g = symnet.mlp((2, 2, 1), activation="sigmoid", loss="mse")
     f = compile_graph(g, derive(g, rules=dict(RULES) | {sigmoid: lambda y, x: (y * (1 + y),)}), dtype="float32")
     report = check_grads(f, seed=0, methods=[method])
@@ -185,20 +185,20 @@ def test_float32_checks_catch_a_wrong_rule(method):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_training_with_the_fused_step_follows_the_unfused_one(optimizer, monkeypatch):
-    from symnet import train as training
-    from symnet.data import xor
+    from symnet.training.data import xor
+    from symnet.training.loop import train
     g = symnet.mlp((2, 6, 1), activation="tanh", loss="bce", level="matrix")
-    fused = training.train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
-    monkeypatch.setattr(training.Optimizer, "fused", lambda self, f, params: None)
-    plain = training.train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
+    fused = train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
+    monkeypatch.setattr(Optimizer, "fused", lambda self, f, params: None)
+    plain = train(g, xor(), optimizer=optimizer, learning_rate=0.05, epochs=30, batch_size=3, seed=0)
     np.testing.assert_allclose(fused.history, plain.history, rtol=1e-10)
     for k in plain.parameters:
         np.testing.assert_allclose(fused.parameters[k], plain.parameters[k], rtol=1e-9, atol=1e-12)
 
 
 def test_training_in_float32():
-    from symnet.data import xor
-    from symnet.train import train
+    from symnet.training.data import xor
+    from symnet.training.loop import train
     g = symnet.mlp((2, 8, 1), activation="tanh", loss="bce", level="matrix")
     result = train(compile_graph(g, dtype="float32"), xor(), optimizer="adam", learning_rate=0.05, epochs=300, seed=0)
     assert all(v.dtype == np.float32 for v in result.parameters.values())
@@ -223,7 +223,7 @@ def test_command_line_dtype(capsys):
 
 
 def test_in_place_only_when_the_dying_operand_is_read_first_and_element_wise():
-    from symnet.codegen_buffers import _reads_only_first
+    from symnet.codegen.buffers import _reads_only_first
     # dL_dZ1 = dL_dA1*(1 - A1**2) may take A1's memory: only the first call reads A1
     lines = ["numpy.multiply(A1, A1, out=dL_dZ1)", "numpy.subtract(1, dL_dZ1, out=dL_dZ1)",
              "numpy.multiply(dL_dZ1, dL_dA1, out=dL_dZ1)"]
@@ -278,8 +278,8 @@ def test_buffered_cross_entropy_keeps_the_target_row_sums(dtype):
 def test_train_takes_the_fused_step_only_for_one_batch_of_rows(run, monkeypatch):
     # an MLP on rows: the generated update, Optimizer.step never runs; a sequence task (B×n×d batches): the
     # plain gradients and Optimizer.step, no buffered program asked for
-    from symnet.compile import CompiledGraph
-    from symnet.train import Optimizer
+    from symnet.codegen.compile import CompiledGraph
+    from symnet.training.optimizers import Optimizer
     calls = {"program": 0, "step": 0}
     program, step = CompiledGraph.program, Optimizer.step
 
@@ -306,9 +306,9 @@ def test_train_takes_the_fused_step_only_for_one_batch_of_rows(run, monkeypatch)
     (lambda: sequence.attention(d_model=3), "numpy.divide(P, scratch"),               # softmax not normalised
 ])
 def test_batched_comparison_catches_a_wrong_row_operation(build, line):
-    # negative control for the in-place softmax and layer-norm statistics (codegen_rows.py)
-    from symnet.codegen_buffers import BufferedProgram
-    from symnet.compile import _dimensions
+    # negative control for the in-place softmax and layer-norm statistics (symnet/codegen/rows.py)
+    from symnet.codegen.buffers import BufferedProgram
+    from symnet.codegen.compile import _dimensions
     f = compile_graph(build())
     wrong_source = "\n".join("        pass" if s.strip().startswith(line) else s for s in f.source.splitlines())
     assert wrong_source != f.source

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 
 import symnet
-from symnet.check import check_grads
-from symnet.compile import compile_graph
-from symnet.derive import derive
-from symnet.functions import sigmoid
-from symnet.rules import RULES
+from symnet.algebra.derive import derive
+from symnet.algebra.functions import sigmoid
+from symnet.algebra.rules import RULES
+from symnet.checking.gradients import check_grads
+from symnet.codegen.compile import compile_graph
 
 from .cases import BLOCKS, build
 
@@ -85,6 +85,6 @@ def test_unknown_method_is_a_user_error():
 
 
 def test_error_measure_is_relative():
-    from symnet.check import _error
+    from symnet.checking.gradients import _error
     assert _error(np.array([0.25]), np.array([0.75]))[0] == pytest.approx(2 / 3)
     assert _error(np.array([0.0]), np.array([0.0]))[0] == 0.0

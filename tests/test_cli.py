@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from symnet.models import BUILTINS
+from symnet.models.registry import BUILTINS
 
 
 def test_derive_json_gives_latex_and_text_per_parameter(run, capsys):
@@ -56,7 +56,7 @@ def test_check_exits_1_when_a_check_fails(run, capsys, monkeypatch):
     import importlib
 
     import sympy as sp
-    module = importlib.import_module("symnet.derive")
+    module = importlib.import_module("symnet.algebra.derive")
     monkeypatch.setattr(module, "RULES", dict(module.RULES) | {sp.tanh: lambda y, x: (1 + y**2,)})
     code, out, _ = run("check", "mlp", "--sizes", "2,3,1", "--activation", "tanh")
     assert code == 1 and out.rstrip().endswith("FAILED")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import symnet
-from symnet.compile import compile_graph
+from symnet.codegen.compile import compile_graph
 
 
 def test_loss_and_gradient_are_batch_means():
@@ -84,7 +84,7 @@ def test_jax_backend_runs_the_same_program(level):
     g = symnet.mlp((2, 3, 2), activation="gelu", loss="cross_entropy", l2=0.1, level=level)
     f_np, f_jax = compile_graph(g), compile_graph(g, backend="jax")
     assert f_np.source == f_jax.source
-    from symnet.check import random_point
+    from symnet.checking.gradients import random_point
     theta, data = random_point(f_np, seed=4, batch=5)
     L1, g1 = f_np.loss_and_gradient(theta, data)
     L2, g2 = f_jax.loss_and_gradient(theta, data)

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 import symnet
+from symnet.cli.from_note import graph_from_text
 from symnet.errors import GraphError, NoRuleError
-from symnet.from_note import graph_from_text
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from symnet.algebra.derive import derive
 from symnet.cli import main
+from symnet.models.registry import build_model
 from symnet.notes.verify import verify_file, verify_text
-from symnet.render import render
-from symnet.derive import derive
-from symnet.models import build_model
+from symnet.rendering.render import render
 
 DERIVATIONS = sorted(glob.glob(str(Path(__file__).resolve().parents[1] / "derivations" / "*.md")))
 
@@ -73,7 +73,7 @@ MATRIX_IDS = [f"{m}-{'-'.join(str(v) for k, v in o.items() if k != 'level')}".rs
 
 
 def test_every_builtin_has_a_round_trip():
-    from symnet.models import BUILTINS
+    from symnet.models.registry import BUILTINS
     covered = {m for m, _ in ROUND_TRIP} & {m for m, _ in MATRIX_LEVEL}
     assert set(BUILTINS) <= {m for m, _ in ROUND_TRIP} | {m for m, _ in MATRIX_LEVEL}
     assert {"neuron", "linear-regression", "dense", "mlp"} <= covered  # both levels

@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 
 import symnet
-from symnet.derive import derive, local_partials
-from symnet.functions import elementary, sigmoid
-from symnet.rules import RULES
+from symnet.algebra.derive import derive, local_partials
+from symnet.algebra.functions import elementary, sigmoid
+from symnet.algebra.rules import RULES
 
 from .cases import BLOCKS, build
 

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import symnet
-from symnet.sequence import encoder_block
+from symnet.models.sequence_blocks import encoder_block
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +29,25 @@ def test_notebook_views_show_the_maths():
     f = symnet.compile_graph(g, grads)
     assert "```python" in f._repr_markdown_() and "def loss_and_gradient" in f._repr_markdown_()
     assert "| central |" in symnet.check_grads(f)._repr_markdown_()
+
+
+def test_views_come_from_the_registry_of_the_algebra_stage():
+    # a Shown class nobody registered views for shows Python's own repr and no notebook view (the control);
+    # registered, it shows what the registered functions write
+    from dataclasses import dataclass
+
+    from symnet.algebra.views import Shown, register
+
+    @dataclass(frozen=True, repr=False)
+    class Thing(Shown):
+        size: int
+
+    thing = Thing(3)
+    assert repr(thing).startswith("<") and " object at 0x" in repr(thing)
+    assert thing._repr_latex_() is None and thing._repr_markdown_() is None
+    register(Thing, repr=lambda t: f"<Thing of size {t.size}>", latex=lambda t: f"$${t.size}$$")
+    assert repr(thing) == "<Thing of size 3>" and thing._repr_latex_() == "$$3$$"
+    assert thing._repr_markdown_() is None
 
 
 def test_a_huge_graph_falls_back_to_the_short_repr():

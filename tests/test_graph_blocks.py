@@ -5,8 +5,8 @@ import pytest
 import sympy as sp
 
 import symnet
-from symnet.blocks import mlp
-from symnet.functions import sigmoid
+from symnet.algebra.functions import sigmoid
+from symnet.models.scalar_blocks import mlp
 
 
 def test_graph_is_an_ordered_immutable_program():
@@ -66,7 +66,7 @@ def test_losses_are_the_textbook_formulas():
     # binary cross-entropy on the logit equals −[y log σ + (1−y) log(1−σ)]
     g = symnet.neuron(inputs=1, activation="sigmoid", loss="bce")
     z, y = g.symbol("z"), g.symbol("y")
-    from symnet.functions import elementary
+    from symnet.algebra.functions import elementary
     bce = -(y * sp.log(1 / (1 + sp.exp(-z))) + (1 - y) * sp.log(1 - 1 / (1 + sp.exp(-z))))
     for zv, yv in [(0.3, 0.0), (-2.0, 1.0), (1.7, 0.4)]:
         got = elementary(g.definitions[g.loss]).subs({z: zv, y: yv})

@@ -12,13 +12,13 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symnet.derive import derive
-from symnet.models import BUILTINS, build_model
+from symnet.algebra.derive import derive
+from symnet.models.registry import BUILTINS, build_model
 from symnet.notes.latex import LatexError, Node, Parsed, parse, read
 from symnet.notes.meaning import Context, Meaning, Undecided
 from symnet.notes.notation import shape_declaration
 from symnet.notes.verify import exit_code, verify_text
-from symnet.render import render
+from symnet.rendering.render import render
 
 
 def shape(node) -> str:

@@ -7,12 +7,12 @@ import pytest
 import sympy as sp
 
 import symnet
-from symnet import blocks
-from symnet.check import check_grads
-from symnet.compile import compile_graph
-from symnet.derive import derive
-from symnet.matrix import BATCH, Apply, is_matrix, ones_like
-from symnet.rules import MATRIX_RULES
+from symnet.algebra.derive import derive
+from symnet.algebra.matrix import BATCH, Apply, is_matrix, ones_like
+from symnet.algebra.rules import MATRIX_RULES
+from symnet.checking.gradients import check_grads
+from symnet.codegen.compile import compile_graph
+from symnet.models import scalar_blocks as blocks
 
 FAMILY = [
     ("neuron", blocks.neuron, dict(inputs=3, activation="sigmoid", loss="bce")),

@@ -2,13 +2,13 @@
 import numpy as np
 import pytest
 
-from symnet import sequence
-from symnet.check import check_grads, random_point
+from symnet.algebra.derive import derive
+from symnet.checking.gradients import check_grads, random_point
+from symnet.checking.scalarize import entry_values, scalarize
 from symnet.cli import main
-from symnet.compile import compile_graph
-from symnet.derive import derive
+from symnet.codegen.compile import compile_graph
 from symnet.errors import SymnetError
-from symnet.scalarize import entry_values, scalarize
+from symnet.models import sequence_blocks as sequence
 
 BLOCKS = [
     ("attention", lambda: sequence.attention(d_model=4)),
@@ -99,7 +99,7 @@ def test_bptt_recursion():
 def test_residual_jacobian_has_an_identity_term():
     # r = x + tanh(w x): ∂r/∂x = 1 + w(1 − tanh²(w x)), the identity term survives whatever F does
     import sympy as sp
-    from symnet.graph import GraphBuilder
+    from symnet.algebra.graph import GraphBuilder
     b = GraphBuilder("residual_scalar")
     x, w = b.parameter("x"), b.parameter("w")
     grads = derive(b.build(b.assign("r", x + sp.tanh(w * x), "loss")))

@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-from symnet import sequence
-from symnet.blocks import mlp
-from symnet.check import random_point
-from symnet.compile import _dimensions, compile_graph
-from symnet.standalone import standalone_module
+from symnet.checking.gradients import random_point
+from symnet.codegen.compile import _dimensions, compile_graph
+from symnet.codegen.standalone import standalone_module
+from symnet.models import sequence_blocks as sequence
+from symnet.models.scalar_blocks import mlp
 
 MODELS = {
     "mlp-gelu-scalar": lambda: mlp((2, 2, 1), activation="gelu"),

@@ -7,10 +7,10 @@ import os
 import numpy as np
 import pytest
 
-from symnet import sequence
-from symnet.check import _input_shape
-from symnet.compile import compile_graph
-from symnet.scalarize import entry_values, scalarize
+from symnet.checking.gradients import _input_shape
+from symnet.checking.scalarize import entry_values, scalarize
+from symnet.codegen.compile import compile_graph
+from symnet.models import sequence_blocks as sequence
 from tests import torch_oracle as oracle
 from tests.cases import BLOCKS, build
 
@@ -231,7 +231,7 @@ def worst_errors() -> dict[str, float]:
 def test_one_cross_entropy_at_both_levels_for_rows_not_summing_to_one():
     """Issue 12: y = [0.6, 0.6] gave 0.904 at scalar level and 0.803 at matrix level. Both must equal
     Σ_j y_j (logsumexp(z) − z_j), written here in NumPy; the old matrix formula logsumexp(z) − ⟨y, z⟩ must not."""
-    from symnet.blocks import dense
+    from symnet.models.scalar_blocks import dense
     z_of = {}
     for level in ("scalar", "matrix"):
         g = dense(inputs=1, outputs=2, loss="cross_entropy", level=level)

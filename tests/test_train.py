@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symnet import blocks
-from symnet.data import load_data, read_csv
 from symnet.errors import SymnetError
+from symnet.models import scalar_blocks as blocks
 from symnet.theory import ALPHA, K, gradient_descent_closed_form, stationary_point
-from symnet.train import TrainingDiverged, require_matplotlib, train
+from symnet.training.data import load_data, read_csv
+from symnet.training.loop import TrainingDiverged, train
+from symnet.training.plotting import require_matplotlib
 
 
 def test_xor_reaches_full_training_accuracy(run, capsys):

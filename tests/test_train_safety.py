@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from symnet.errors import SymnetError
-from symnet.saving import check_save_path, load_parameters, save_parameters
+from symnet.training.saving import check_save_path, load_parameters, save_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ import numpy as np
 package = types.ModuleType("symnet")
 package.__path__ = [sys.argv[2]]
 sys.modules["symnet"] = package
-from symnet.saving import save_parameters
+from symnet.training.saving import save_parameters
 new = {"W": np.full((800, 500), 2.0), "b": np.arange(500.0)}
 print("ready", flush=True)
 while True:  # save again and again, so that the signal lands at an arbitrary moment of a save

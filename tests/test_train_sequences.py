@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from symnet.models import SEQUENCE_MODELS
-from symnet.sequence_data import make_task
+from symnet.models.registry import SEQUENCE_MODELS
+from symnet.training.sequence_tasks import make_task
 
 
 @pytest.mark.parametrize("model", sorted(SEQUENCE_MODELS))

@@ -31,7 +31,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.pycode import MpmathPrinter
 
-from ..functions import elementary
+from ..algebra.functions import elementary
 from .meaning import Outcome, TimeLimit, Undecided, time_limit
 
 #: Sizes and indices are drawn from these (and at random up to SIZE_MAX): small ones catch off-by-one slips,

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import numeric
+from ..codegen import numeric
 from .latex import Node
 from .meaning import Undecided, _key, _show, _ungroup
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import numeric
+from ..codegen import numeric
 from .interpret import ELEMENTWISE, ROWWISE, Interpreter, Jacobian, _abs, _is_name, key, references
 from .latex import Node
 from .meaning import Outcome, Undecided, _num

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from ..functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from ..algebra.functions import gelu, leaky_relu, relu, sigmoid, softplus, step
 from . import notation
 from .latex import Node
 from .limits import TimeLimit, time_limit  # re-exported: the soft limits live in limits.py
@@ -550,7 +550,7 @@ class _SharingPrinter(SciPyPrinter):
 
 
 def _numeric_functions() -> dict:
-    from .. import numeric
+    from ..codegen import numeric
     return {"Heaviside": lambda x, h=0.0: __import__("numpy").heaviside(x, 0.0),
             **{n: getattr(numeric, n) for n in ("sigmoid", "relu", "step", "leaky_relu", "gelu", "softplus",
                                                 "logsumexp")}}
