@@ -203,8 +203,12 @@ def gemm_into(C, A, B, alpha, beta):
     blas = _GEMM.get(C.dtype)
     if blas is None or C.ndim != 2 or A.ndim != 2 or B.ndim != 2 or not (C.flags.c_contiguous
                                                                          and C.flags.writeable):
-        C *= beta
-        C += alpha * (A @ B)
+        product = alpha * (A @ B)
+        if beta == 0:  # as in BLAS, C's old values (even NaN) are not read
+            C[...] = product
+        else:
+            C *= beta
+            C += product
         return C
     if C.shape[0] == 1:  # row = α 𝟏ᵀ-like row A times B: y ← α Bᵀ a + β y
         if B.flags.c_contiguous:

@@ -113,6 +113,12 @@ def test_gemm_into_equals_numpy(dtype):
     expected = C + A @ B
     gemm_into(C, A, B, 1.0, 1.0)
     np.testing.assert_allclose(C, expected, rtol=1e-13)
+    C[0, 0] = np.nan  # β = 0: C's old values are not read, on either path
+    gemm_into(C, A, B, 2.0, 0.0)
+    np.testing.assert_allclose(C, 2 * (A @ B), rtol=1e-13)
+    D = np.full((4, 3), np.nan)
+    gemm_into(D, A, B, 2.0, 0.0)
+    np.testing.assert_allclose(D, 2 * (A @ B), rtol=1e-13)
     C.flags.writeable = False
     with pytest.raises(ValueError):
         gemm_into(C, A, B, 1.0, 1.0)
