@@ -245,7 +245,7 @@ class _Emitter:
         else:
             c, (a, b) = _coefficient(e)
             A, B = self.value(a, lines), self.value(b, lines)
-        alpha = scale if c == 1 else f"{scale}*({self.p.doprint(c)})"
+        alpha = scale if c == 1 else self.p.doprint(c) if scale == "1.0" else f"{scale}*({self.p.doprint(c)})"
         lines.append(f"gemm_into({out}, {A}, {B}, {alpha}, 1.0)")
 
     def signed(self, t) -> tuple[int, str] | None:

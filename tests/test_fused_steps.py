@@ -122,3 +122,29 @@ def test_gemm_into_equals_numpy(dtype):
     C.flags.writeable = False
     with pytest.raises(ValueError):
         gemm_into(C, A, B, 1.0, 1.0)
+
+
+@pytest.mark.parametrize("case", ["XW+b", "XW-M", "XW+M-N", "-XW+M", "2XW+b-M", "M-XW.T"])
+def test_product_plus_terms_written_by_one_blas_call(case):
+    # the emitter's c A B + (operands) form: the operands into the buffer, then gemm_into adds the product;
+    # against NumPy's value of the same expression, for each sign and coefficient
+    from symnet.codegen_buffers import _Emitter
+    from symnet.matrix import Broadcast
+    from symnet.printing import MatrixPrinter
+    n = sp.Symbol("n", integer=True, positive=True)
+    X, W, V = sp.MatrixSymbol("X", n, 3), sp.MatrixSymbol("W", 3, 4), sp.MatrixSymbol("V", 4, 3)
+    b, M, N = sp.MatrixSymbol("b", 1, 4), sp.MatrixSymbol("M", n, 4), sp.MatrixSymbol("N", n, 4)
+    expr = {"XW+b": X * W + Broadcast(b, n), "XW-M": X * W - M, "XW+M-N": X * W + M - N, "-XW+M": -X * W + M,
+            "2XW+b-M": 2 * X * W + Broadcast(b, n) - M, "M-XW.T": M - X * V.T}[case]
+    emitter, lines = _Emitter(MatrixPrinter({"fully_qualified_modules": True})), []
+    emitter.emit(expr, "out", lines)
+    assert any(line.startswith("gemm_into(out,") for line in lines), lines
+    rng = np.random.default_rng(1)
+    values = {"X": rng.normal(size=(5, 3)), "W": rng.normal(size=(3, 4)), "V": rng.normal(size=(4, 3)),
+              "b": rng.normal(size=(1, 4)), "M": rng.normal(size=(5, 4)), "N": rng.normal(size=(5, 4))}
+    namespace = {"numpy": np, "gemm_into": gemm_into, "out": np.full((5, 4), np.nan), **values}
+    exec("\n".join(lines), namespace)
+    X, W, V, b, M, N = (values[k] for k in "XWVbMN")
+    expected = {"XW+b": X @ W + b, "XW-M": X @ W - M, "XW+M-N": X @ W + M - N, "-XW+M": -X @ W + M,
+                "2XW+b-M": 2 * X @ W + b - M, "M-XW.T": M - X @ V.T}[case]
+    np.testing.assert_allclose(namespace["out"], expected, rtol=1e-13, atol=1e-13)
