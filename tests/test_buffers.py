@@ -223,7 +223,7 @@ def test_command_line_dtype(capsys):
 
 
 def test_in_place_only_when_the_dying_operand_is_read_first_and_element_wise():
-    from symnet.codegen.buffers import _reads_only_first
+    from symnet.codegen.schedule import reads_only_first as _reads_only_first
     # dL_dZ1 = dL_dA1*(1 - A1**2) may take A1's memory: only the first call reads A1
     lines = ["numpy.multiply(A1, A1, out=dL_dZ1)", "numpy.subtract(1, dL_dZ1, out=dL_dZ1)",
              "numpy.multiply(dL_dZ1, dL_dA1, out=dL_dZ1)"]
@@ -269,7 +269,7 @@ def test_buffered_cross_entropy_keeps_the_target_row_sums(dtype):
     wrong = dict(f64._namespace)
     source, dropped = re.subn(r"numpy\.multiply\(Yhat, (scratch\d+), out=(\w+)\)", r"numpy.copyto(\2, Yhat)",
                               f64.source)
-    assert dropped == 1
+    assert dropped >= 1  # in loss_and_gradient (and sgd_step's own program)
     exec(source, wrong)
     _, bad = wrong["make_program"](6, *f64.shapes.values())[0](X, Y, *params)
     assert not np.allclose(bad[-1], grads[-1], rtol=1e-3)

@@ -15,22 +15,25 @@ process imported (``import torch`` changes it by 30 %). This module prints the s
 Each statement keeps its maths as a comment above its in-place NumPy calls. A node whose last use is past
 gives its buffer to the next node of the same shape (never to one of the statement's own operands, so no
 statement reads memory it is writing). Optimiser steps (SGD, momentum, Adam) are fused into the same
-program: the gradients never leave it.
+program: the gradients never leave it. Where a product has something added to it, one BLAS call does both
+(``gemm_into``, C ← α A B + β C): the bias of ``Z1 = X @ W1 + b1`` is copied into the buffer and the product
+added in, and ``sgd_step`` (its own program, :mod:`symnet.codegen.schedule`) accumulates a gradient that is
+a product straight into its parameter (``W1 ← W1 − α Xᵀ dL_dZ1``), never writing the gradient out.
 
 The arrays ``loss_and_gradient`` returns are the program's own buffers: they stay valid until the next call.
 :class:`BufferedProgram` copies them on return unless asked not to (``copy=False``, for training loops).
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Iterable, Sequence
 
 import numpy as np
 import sympy as sp
 
-from ..algebra.matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum, SquaredNorm
+from ..algebra.matrix import Apply, Broadcast, ColumnSum, RowMean, RowSum
 from .rows import emit_row_operation
+from .schedule import fill_buffers, fused_schedule, needed_statements, sinks_early, two_factors
 from .steps import optimiser_steps
 
 #: Row statistics repeated across the columns: computed as one column (``n×1``) that element-wise calls broadcast.
@@ -41,18 +44,6 @@ Statement = tuple  # (target symbol, SymPy expression)
 #: Elementwise functions of the runtime with an in-place NumPy form for real arrays (the ufunc writes `out=`).
 IN_PLACE = {"relu": "numpy.maximum({}, 0)", "step": "numpy.greater({}, 0)"}
 
-
-
-def needed_statements(statements: Sequence[Statement], returned: Iterable[sp.Expr]) -> list[Statement]:
-    """The statements the returned values need, in program order (dead nodes dropped)."""
-    needed = set().union(*(r.free_symbols for r in returned))
-    kept = []
-    for target, expr in reversed(statements):
-        if target in needed:
-            kept.append((target, expr))
-            needed |= expr.free_symbols
-    kept.reverse()
-    return kept
 
 
 def _is_matrix(e) -> bool:
@@ -244,6 +235,19 @@ class _Emitter:
         elif source != out:
             lines.append(f"numpy.copyto({out}, {source})")
 
+    def gemm(self, e, out: str, scale: str, lines: list[str]) -> None:
+        """``out ← scale·e + out`` for a product ``e = c A B`` of two matrices or a column sum ``𝟏ᵀ G``, in one
+        BLAS call (``gemm_into``): a bias added in the product, or an SGD update (``scale`` −learning rate)."""
+        if isinstance(e, ColumnSum):
+            rows = e.arg.shape[0].name
+            self.ones.add(rows)
+            A, B, c = f"ones_{rows}", self.value(e.arg, lines), 1
+        else:
+            c, (a, b) = _coefficient(e)
+            A, B = self.value(a, lines), self.value(b, lines)
+        alpha = scale if c == 1 else self.p.doprint(c) if scale == "1.0" else f"{scale}*({self.p.doprint(c)})"
+        lines.append(f"gemm_into({out}, {A}, {B}, {alpha}, 1.0)")
+
     def signed(self, t) -> tuple[int, str] | None:
         """``(±1, text)`` for a term that is an operand or the negative of one."""
         if isinstance(t, sp.MatMul):
@@ -272,6 +276,14 @@ class _Emitter:
 
     def _sum(self, e: sp.MatAdd, out: str, lines: list[str]) -> None:
         cheap = lambda t: self.signed(t) is not None or self._column_term(t) is not None  # noqa: E731
+        products = [t for t in e.args if not cheap(t)]
+        if (self.batched is None and len(products) == 1 and two_factors(products[0])
+                and all(self.signed(t) is not None for t in e.args if t is not products[0])):
+            # c A B + b: the other terms into the buffer, then BLAS adds the product in (one pass fewer)
+            others = [t for t in e.args if t is not products[0]]
+            self.emit(sp.MatAdd(*others) if len(others) > 1 else others[0], out, lines)
+            self.gemm(products[0], out, "1.0", lines)
+            return
         # computed terms first, then operands, then row statistics (columns, which cannot start a full buffer)
         terms = sorted(e.args, key=lambda t: (cheap(t), self._column_term(t) is not None))
         if cheap(terms[0]):  # a ± b ± …: the first two in one call
@@ -309,41 +321,25 @@ class _Emitter:
                 lines.append(f"numpy.add({out}, {self.value(t, lines)}, out={out})")
 
 
-def _sinks_early(kept: list[Statement]) -> list[Statement]:
-    """The same program with each statement whose value nothing else reads (a parameter's gradient, the loss)
-    moved up to just after its operands: its operands' buffers are then free sooner (``dL_dW2 = A1.T @ dL_dE``
-    before ``dL_dZ1`` lets ``dL_dZ1`` take ``A1``'s memory)."""
-    used = set().union(*(e.free_symbols for _, e in kept)) if kept else set()
-    order = [st for st in kept if st[0] in used]
-    for sink in (st for st in kept if st[0] not in used):
-        reads = sink[1].free_symbols
-        after = max((k for k, (t, _) in enumerate(order) if t in reads), default=-1)
-        order.insert(after + 1, sink)
-    return order
-
-
-def _reads_only_first(lines: list[str], names: set[str]) -> bool:
-    """Whether a statement's calls read ``names`` only in their first call, an element-wise one (so that call
-    may write over them: a ufunc reads each element before writing it; a product or a reduction does not).
-    Leading calls into scratch buffers that do not read ``names`` (a row sum of the targets) come first."""
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-    while lines and re.search(r"out=scratch\d+\)$", lines[0]) and not pattern.search(lines[0]):
-        lines = lines[1:]
-    if not lines or lines[0].startswith(("numpy.matmul", "numpy.sum", "numpy.mean", "numpy.max")):
-        return False
-    return not any(pattern.search(line) for line in lines[1:])
-
-
-def _scalar_text(printer, e: sp.Expr, emitter: _Emitter) -> str:
-    """A scalar node (the loss): a squared norm of a named matrix as a dot product, which allocates nothing
-    (for a batch of sequences, one per sequence)."""
-    norms = {}
-    for s in e.atoms(SquaredNorm):
-        if isinstance(s.args[0], sp.MatrixSymbol):
-            M = s.args[0].name
-            norms[s] = sp.Symbol(f"numpy.einsum('...ij,...ij->...', {M}, {M})" if emitter.is_batched(s)
-                                 else f"numpy.dot({M}.ravel(), {M}.ravel())")
-    return printer.doprint(e.xreplace(norms) if norms else e)
+def _gradients(parameters: Sequence[str], results: Sequence[sp.Expr], emitter: _Emitter, printer,
+               buffers: dict[str, str], zeros: list[str]) -> tuple[list[str], list[str]]:
+    """Calls computing the gradients that are not nodes, and each parameter's gradient's name."""
+    body, grads = [], []
+    for name, r in zip(parameters, results):
+        if isinstance(r, sp.MatrixSymbol):
+            grads.append(r.name)
+            continue
+        grads.append(f"gradient_{name}")
+        if not _is_matrix(r):  # a parameter the loss does not read (a one-step RNN's W_hh): zeros
+            line = f"    gradient_{name} = numpy.full({name}_shape, {printer.doprint(r)}, dtype)"
+            zeros += [] if line in zeros else [line]
+        else:  # a gradient that is an expression of nodes: computed into its own buffer
+            buffers[f"gradient_{name}"] = emitter.shape(r, batched=False)
+            lines: list[str] = []
+            emitter.emit_mean(r, f"gradient_{name}", lines)
+            emitter.statement_done()
+            body += [f"# gradient of {name}"] + lines
+    return body, grads
 
 
 def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: Sequence[sp.Expr],
@@ -356,72 +352,30 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
     ``dimensions`` lists ``(name, input, axis)``: each dimension symbol and the input it is read from. For a
     batch of sequences (``batched``: inputs ``batch×n×d``, the first dimension ``batch``), ``batch_means`` are
     the statements that average a parameter's gradient over the batch; the loss returned is the batch mean."""
-    kept = _sinks_early(needed_statements(statements, [loss, *results]))
+    kept = needed_statements(statements, [loss, *results])
     # aliases (Yhat = Z2) share their source's buffer; a buffer lives until the last use of any of its names
     root: dict[sp.Symbol, sp.Symbol] = {}
     batch_means = set(batch_means)
     for target, expr in kept:
         if _is_matrix(target) and isinstance(expr, sp.MatrixSymbol) and target not in batch_means:
             root[target] = root.get(expr, expr)
-    last_use: dict = {}
-    for i, (target, expr) in enumerate(kept):
-        for s in expr.free_symbols:
-            last_use[root.get(s, s)] = i
-    kept_alive = {root.get(s, s) for r in [loss, *results] for s in r.free_symbols}
 
     emitter = _Emitter(printer, batched)
     if batched:
         emitter.batched |= {s for _, e in kept for s in e.free_symbols if getattr(s, "name", None) in inputs}
     buffers: dict[str, str] = {}        # buffer name -> shape text (named after the first node it holds)
-    free: dict[str, list[str]] = defaultdict(list)
-    holder: dict[sp.Symbol, str] = {}   # node -> its buffer
-    body: list[str] = []
-    for i, (target, expr) in enumerate(kept):
-        maths = f"{target.name} = {printer.doprint(expr)}"
-        if batched and target not in batch_means and emitter.is_batched(expr):
-            emitter.batched.add(target)
-        if not _is_matrix(target):
-            body += [f"# {maths}", f"{target.name} = {_scalar_text(printer, expr, emitter)}"]
-        elif target in root:
-            body.append(f"{target.name} = {expr.name}")
-            if root[target] in holder:
-                holder[target] = holder[root[target]]
-        else:
-            shape = emitter.shape(target)
-            lines: list[str] = []
-            (emitter.emit_mean if target in batch_means else emitter.emit)(expr, target.name, lines)
-            emitter.statement_done()
-            name = None
-            for s in sorted(expr.free_symbols, key=str):
-                r = root.get(s, s)
-                names = {r.name} | {a.name for a, b in root.items() if b == r}
-                if (r in holder and last_use.get(r) == i and r not in kept_alive and emitter.shape(r) == shape
-                        and _reads_only_first(lines, names)):
-                    name = holder.pop(r)  # in place: the operand dies here and only the first call reads it
-                    break
-            if name is None:
-                name = free[shape].pop() if free[shape] else target.name
-            buffers.setdefault(name, shape)
-            holder[target] = name
-            body += [f"# {maths}"] + ([] if name == target.name else [f"{target.name} = {name}"]) + lines
-        for s in expr.free_symbols | {target}:
-            r = root.get(s, s)
-            if last_use.get(r, -1) <= i and r in holder and r not in kept_alive:
-                free[emitter.shape(r)].append(holder.pop(r))
-    grads, zeros = [], []
-    for k, (name, r) in enumerate(zip(parameters, results)):
-        if isinstance(r, sp.MatrixSymbol):
-            grads.append(r.name)
-        elif not _is_matrix(r):  # a parameter the loss does not read (a one-step RNN's W_hh): zeros
-            zeros.append(f"    gradient_{name} = numpy.full({name}_shape, {printer.doprint(r)}, dtype)")
-            grads.append(f"gradient_{name}")
-        else:  # a gradient that is an expression of nodes: computed into its own buffer
-            buffers[f"gradient_{name}"] = emitter.shape(r, batched=False)
-            lines = []
-            emitter.emit_mean(r, f"gradient_{name}", lines)
-            emitter.statement_done()
-            body += [f"# gradient of {name}"] + lines
-            grads.append(f"gradient_{name}")
+    zeros: list[str] = []
+    body = fill_buffers(sinks_early(kept), [loss, *results], root, emitter, printer, buffers, batch_means, {})
+    lines, grads = _gradients(parameters, results, emitter, printer, buffers, zeros)
+    body += lines
+    # sgd_step's own program: a gradient that is a product is accumulated into its parameter by BLAS
+    order, fused = fused_schedule(kept, results, parameters) if not batched else (kept, {})
+    sgd = None
+    if fused:
+        rest = [(p, r) for p, r in zip(parameters, results) if r not in fused]
+        sgd = fill_buffers(order, [loss, *(r for _, r in rest)], root, emitter, printer, buffers, batch_means, fused)
+        lines, sgd_grads = _gradients([p for p, _ in rest], [r for _, r in rest], emitter, printer, buffers, zeros)
+        sgd = (sgd + lines, dict(zip((p for p, _ in rest), sgd_grads)))
     for name, (shape, _) in emitter.scratch.items():
         buffers[name] = shape
     for p in parameters:
@@ -439,7 +393,7 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
     out += ["        " + line for line in body]
     mean = f"numpy.mean({loss.name})" if batched else loss.name  # a batch: the mean of the sequences' losses
     out += [f"        return {mean}, ({', '.join(grads)},)", ""]
-    out += optimiser_steps(args, loss.name, parameters)
+    out += optimiser_steps(args, loss.name, parameters, sgd)
     out.append("    return loss_and_gradient, sgd_step, momentum_step, adam_step")
     return "\n".join(out) + "\n"
 

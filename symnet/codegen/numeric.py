@@ -8,12 +8,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from scipy.linalg import blas as _blas
 from scipy.special import erf as _erf
 
 __all__ = ["sigmoid", "step", "relu", "leaky_relu", "gelu", "softplus", "logsumexp", "erf", "leaky_relu_slope",
            "gelu_slope", "softmax_rows", "softmax_cross_entropy_sum", "row_std", "row_normalize", "causal_mask",
            "positional_encoding", "unfold", "fold", "argmax_mask", "weight_gradient", "column_sum_mean",
-           "batch_mean"]
+           "batch_mean", "gemm_into"]
 
 
 def _positive_real_part(x):
@@ -184,3 +185,38 @@ def column_sum_mean(M):
 def batch_mean(M, ndim):
     """The mean over a leading batch axis, when there is one (a plain number has none)."""
     return M.mean(axis=0) if getattr(M, "ndim", 0) > ndim else M
+
+
+#: BLAS's general product and matrix-vector product (SciPy's wrappers) by dtype, for :func:`gemm_into`.
+_GEMM = {np.dtype(np.float64): (_blas.dgemm, _blas.dgemv), np.dtype(np.float32): (_blas.sgemm, _blas.sgemv)}
+
+
+def gemm_into(C, A, B, alpha, beta):
+    """C ← α A B + β C, in place, in one BLAS call: the buffered program's bias add (``C`` holding the bias
+    rows, β = 1) or SGD update (``C`` the parameter, α = −learning rate) fused into the product.
+
+    ``C`` is a C-ordered matrix, so ``Cᵀ`` is Fortran-ordered and BLAS computes ``Cᵀ ← α Bᵀ Aᵀ + β Cᵀ`` in it;
+    each operand goes in as the Fortran-ordered transpose it is or with BLAS's transpose flag, never copied. A
+    one-row product (``𝟏ᵀ G``, a bias gradient) is the matrix-vector product ``Gᵀ 𝟏``. Anything else (another
+    dtype, a stack of matrices, a read-only or non-contiguous ``C``) takes NumPy's slower path, same result.
+    """
+    blas = _GEMM.get(C.dtype)
+    if blas is None or C.ndim != 2 or A.ndim != 2 or B.ndim != 2 or not (C.flags.c_contiguous
+                                                                         and C.flags.writeable):
+        product = alpha * (A @ B)
+        if beta == 0:  # as in BLAS, C's old values (even NaN) are not read
+            C[...] = product
+        else:
+            C *= beta
+            C += product
+        return C
+    if C.shape[0] == 1:  # row = α 𝟏ᵀ-like row A times B: y ← α Bᵀ a + β y
+        if B.flags.c_contiguous:
+            blas[1](alpha, B.T, A[0], beta, C[0], overwrite_y=1)
+        else:
+            blas[1](alpha, B, A[0], beta, C[0], trans=1, overwrite_y=1)
+        return C
+    a, transpose_a = (B.T, 0) if B.flags.c_contiguous else (B, 1)   # op(a) = Bᵀ
+    b, transpose_b = (A.T, 0) if A.flags.c_contiguous else (A, 1)   # op(b) = Aᵀ
+    blas[0](alpha, a, b, beta, C.T, transpose_a, transpose_b, 1)
+    return C

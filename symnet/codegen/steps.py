@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from typing import Sequence
 
+#: An SGD step's own program: its body's lines and the gradient buffer of each parameter it does not update in
+#: the body (the others are updated where their gradient's product is computed, see schedule.py).
+FusedSGD = tuple[list[str], dict[str, str]]
+
 #: β₁, β₂, ε of Adam and the momentum coefficient, as :mod:`symnet.training.optimizers` uses them.
 ADAM = (0.9, 0.999, 1e-8)
 MOMENTUM = 0.9
 
 
-def optimiser_steps(args: str, loss: str, parameters: Sequence[str]) -> list[str]:
+def optimiser_steps(args: str, loss: str, parameters: Sequence[str], sgd: FusedSGD | None = None) -> list[str]:
     """Source lines (indented for ``make_program``) of ``sgd_step``, ``momentum_step`` and ``adam_step``: each
-    calls ``loss_and_gradient(args)`` and updates the parameters in place through the ``step_<p>`` buffers."""
+    calls ``loss_and_gradient(args)`` and updates the parameters in place through the ``step_<p>`` buffers;
+    with ``sgd``, ``sgd_step`` runs that program instead and updates the rest of the parameters after it."""
     out: list[str] = []
     updates = {
         "sgd_step": ("learning_rate", lambda p, g: [
@@ -44,8 +49,15 @@ def optimiser_steps(args: str, loss: str, parameters: Sequence[str]) -> list[str
     }
     for fname, (extra, update) in updates.items():
         out += [f"    def {fname}({args}, {extra}):",
-                f'        """One {fname.split("_")[0]} step on the parameters, in place; returns the loss."""',
-                f"        {loss}, ({', '.join(f'g_{p}' for p in parameters)},) = loss_and_gradient({args})"]
+                f'        """One {fname.split("_")[0]} step on the parameters, in place; returns the loss."""']
+        if fname == "sgd_step" and sgd is not None:
+            body, rest = sgd
+            out += [f"        {line}" for line in body]
+            for p, g in rest.items():
+                out += [f"        # {p} update"] + [f"        {line}" for line in update(p, g)]
+            out += [f"        return {loss}", ""]
+            continue
+        out.append(f"        {loss}, ({', '.join(f'g_{p}' for p in parameters)},) = loss_and_gradient({args})")
         if fname == "momentum_step":
             out.append(f"        {', '.join(f'velocity_{p}' for p in parameters)}, = velocities")
         if fname == "adam_step":
