@@ -118,10 +118,15 @@ def test_wrong_gradients_of_every_kind_are_refuted(model_id, matrix_notes):
     for line in gradients:
         for kind, wrong in _mutations(line):
             verdicts = verify_text(forward + "\n" + wrong + "\n").verdicts
-            tried += 1
             assert verdicts[-1].status != "verified", (kind, wrong[:120])
+            if kind == "transpose dropped":
+                # shapes the definitions leave free may make the dropped transpose fit or not: at least never
+                # verified, and undecided only for the shapes
+                assert verdicts[-1].status == "refuted" or "shape" in verdicts[-1].detail, verdicts[-1]
+                continue
+            tried += 1
             caught += verdicts[-1].status == "refuted"
-    assert caught == tried
+    assert tried and caught == tried
 
 
 @pytest.mark.parametrize("topic,verified", [("attention-variance", 2), ("vanishing-gradients", 2)])

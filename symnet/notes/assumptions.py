@@ -255,6 +255,10 @@ class Facts:
     def constant(self, name: str) -> Distribution | None:
         """The statement that ``name`` is a constant ("a constant $c$", "$h$ is fixed"), if it is the latest."""
         key = plain(name)
+        if any(d.name == key and d.family == "random" for d in self.distributions):
+            # "a constant variable X … is zero" after "X is a random variable": a name the note ever calls
+            # random is not taken as a constant (a constant zeroes its variance: claims would verify for it)
+            return None
         r = self._latest(self.distributions, lambda d: d.name == key and d.family in ("constant", "random"))
         return r if r is not None and r.family == "constant" else None
 

@@ -644,7 +644,7 @@ def satisfiable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None
 
 
 def solvable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = None, seed: int = 0,
-             points: int = 40) -> bool:
+             points: int = 40, unknowns: tuple = ()) -> bool:
     """Whether ``lhs relation rhs`` can hold for some values: for an equation, whether the difference of the
     sides changes sign or comes near zero over drawn points (cos θ = −1 can, σ(x) + σ(−x) = 2 cannot). Not
     shown impossible (too few points evaluate, time limit) counts as solvable."""
@@ -672,7 +672,33 @@ def solvable(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = 
                     return True
     except (TimeLimit, Undecided, TypeError, ValueError):
         return True
-    return evaluated < 5
+    if evaluated < 5:
+        return True
+    return any(_root_along(lhs - rhs, s) for s in unknowns if isinstance(s, sp.Symbol))
+
+
+def _root_along(difference: sp.Expr, s: sp.Symbol) -> bool:
+    """Whether ``difference`` changes sign or vanishes as ``s`` runs over ±10⁻⁶ … ±10¹⁵ (the others fixed):
+    (c − 6015)/81.4 = 1.28 and |S| = 3.4·10¹¹ are solved far outside the usual sampling range."""
+    others = {x: sp.Rational(7, 10) + sp.Rational(k, 13) for k, x in
+              enumerate(sorted(difference.free_symbols - {s}, key=str)) if isinstance(x, sp.Symbol)}
+    fixed = difference.xreplace(others)
+    signs = set()
+    try:
+        with time_limit(2.0):
+            for k in range(-6, 16):
+                for sign in (1, -1):
+                    v = sp.N(fixed.xreplace({s: sign * sp.Integer(10) ** k}), 30)
+                    if not v.is_real or not v.is_finite:
+                        continue
+                    if v == 0:
+                        return True
+                    signs.add(bool(v > 0))
+                    if len(signs) == 2:
+                        return True
+    except (TimeLimit, TypeError, ValueError, ArithmeticError):
+        return True
+    return False
 
 
 def fails_only_at_special_points(lhs: sp.Expr, rhs: sp.Expr, relation: str, domain: Domain | None = None,

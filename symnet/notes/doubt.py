@@ -31,7 +31,8 @@ VARIATION = (r"\delta", r"\Delta")
 
 # -- second readings ------------------------------------------------------------------------------------------
 
-def second_readings(left: Node, right: Node, known: set = frozenset()) -> list[tuple[str, Node, Node]]:
+def second_readings(left: Node, right: Node, known: set = frozenset(),
+                    functions: set = frozenset()) -> list[tuple[str, Node, Node]]:
     """The other readings of a claim's two sides, each with what it changes (only those that differ).
 
     Letters the note uses on their own (``known``: names in its definitions, or standing alone in the claim)
@@ -44,7 +45,9 @@ def second_readings(left: Node, right: Node, known: set = frozenset()) -> list[t
     for what, change in (("letters written together as one name", joined),
                          ("a letter superscript as an index, not a power", _labelled),
                          ("both", lambda n: _labelled(joined(n))),
-                         ("each sum running to the end of its side", _summed_to_end)):
+                         ("each sum running to the end of its side", _summed_to_end),
+                         ("a name before a bracketed number as a function's value (p(5))",
+                          lambda n: _valued(n, functions))):
         l2, r2 = change(left), change(right)
         if (l2, r2) != (left, right) and all(r[1:] != (l2, r2) for r in readings):
             readings.append((what, l2, r2))
@@ -183,6 +186,24 @@ def _labelled(node):
     if not node.args or node.kind in ("num", "name"):
         return node
     return Node(node.kind, node.name, tuple(_labelled(a) for a in node.args), node.offset)
+
+
+def _valued(node, functions: set = frozenset()):
+    """``p(5)``, ``f(0)``: the value of p at 5 (a name of its own), not p times 5 (the note's functions aside)."""
+    if not isinstance(node, Node):
+        return node
+    if node.kind == "op" and node.name == "*" and node.args[0].kind in ("name", "sub") and \
+            not (node.args[0].kind == "name" and node.args[0].name in functions) and \
+            node.args[1].kind == "paren" and len(node.args[1].args) == 1 and node.args[1].args[0].kind == "num":
+        base = node.args[0]
+        text = base.name if base.kind == "name" else "·"
+        return Node("name", f"{text}({node.args[1].args[0].name})", (), node.offset)
+    if node.kind == "rel":
+        return Node(node.kind, node.name, (node.args[0], tuple(_valued(p, functions) for p in node.args[1])),
+                    node.offset)
+    if not node.args or node.kind in ("num", "name"):
+        return node
+    return Node(node.kind, node.name, tuple(_valued(a, functions) for a in node.args), node.offset)
 
 
 def _terms(node: Node) -> list:

@@ -47,7 +47,8 @@ _PROPERTIES = [
                     r"|\b(?:drawn|sampled|generated|chosen|picked|distributed)\s+independently\b"
                     r"|\bindependently\s+(?:and\s+identically\s+)?(?:drawn|sampled|generated|distributed|chosen|from)\b"),
     ("one-hot", r"\bone[- ]hot\b|独热"),
-    ("constant", r"\b(?:an?\s+)?(?:constants?|fixed|deterministic|non-?random)\b|常数|常量"),
+    ("constant", r"\b(?:an?\s+)?(?:constants?|fixed|deterministic|non-?random)\b(?!\s+variables?)|常数|常量"),
+    ("random", r"\b(?:an?\s+)?random\s+variables?\b|随机变量"),
 ]
 _PROPERTY = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PROPERTIES]
 
@@ -231,7 +232,7 @@ def _bind(items: list, sentence: str):
         for p in props:
             subjects = list(before) if before else list(after) if not _PREPOSITION.search(
                 sentence[props[-1]["end"]:after[0][0]] if after else "") else []
-            if p["kind"] == "constant" and p["text"].lower().startswith(("a ", "an ")) and after:
+            if p["kind"] in ("constant", "random") and p["text"].lower().startswith(("a ", "an ")) and after:
                 subjects = list(after)            # "a constant $c$": the name it introduces
             if p["kind"] == "independent" and before and after and \
                     re.match(r"\s*(?:of|from|和|与)\b", sentence[props[-1]["end"]:after[0][0]] + " "):
@@ -288,6 +289,8 @@ def _facts(prop: dict, subjects: list, components: bool, source: Source, sentenc
         return Facts(labels=tuple(Label(n, "one-hot", holds, source) for n in names))
     if kind == "constant":     # "a constant $c$", "$h$ is fixed": not random ("not constant": random)
         return Facts(distributions=tuple(Distribution(n, "constant" if holds else "random", source) for n in names))
+    if kind == "random":       # "a random variable $X$", "$X$ is a random variable"
+        return Facts(distributions=tuple(Distribution(n, "random", source) for n in names if holds))
     if kind == "normal":
         if "m" in groups:
             mean, variance = _value(groups["m"]), _value(groups["v"])

@@ -100,6 +100,7 @@ class NoteState:
     bound_section: dict = field(default_factory=dict)  # symbol -> the section its stated bound holds in
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
     solving: tuple | None = None                      # (paragraph, line) of the last condition being solved
+    line_sections: dict = field(default_factory=dict) # line -> the section it is in
 
 
 class _Piece:
@@ -188,9 +189,19 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     for k, row in enumerate(rows):
         offset = row.offset if tree.kind == "rows" else lead
         line, column = formula.position(offset)
+        state.line_sections[line] = state.section
         end = rows[k + 1].offset if k + 1 < len(rows) else len(formula.text)
         row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
         verdict = _with_evidence(_judge_row(row, state, line, column, row_text, budget), state.context)
+        if verdict.status == "refuted" and BARE_FUNCTION.search(row_text):
+            # log_amn, sin x written without a backslash: letters SymPy-free reading cannot tell from a product
+            verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
+                              f"a function name written without a backslash ({BARE_FUNCTION.search(row_text).group(1)}) "
+                              f"reads as a product of letters; as written it fails: {verdict.detail}")
+        if verdict.status in ("verified", "refuted") and MODULAR.search(row_text):
+            # a ≡ b (mod n), m^{ed} mod n: congruences are not equations between real numbers
+            verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
+                              "modular arithmetic (mod n) is not checked")
         if parsed.readings and verdict.status in ("verified", "refuted", "undecided"):
             # say how an ambiguous piece of notation was read (W_{12} as W_{1,2})
             verdict = Verdict(verdict.line, verdict.column, verdict.text, verdict.status,
@@ -199,13 +210,16 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     return verdicts
 
 
+BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z{])(log|ln|exp|sin|cos|tan|tanh|max|min|softmax|sigmoid)(?![A-Za-z])")
+MODULAR = re.compile(r"\\[bp]?mod\b|\\(?:text|mathrm|operatorname)\s*\{\s*mod\s*\}|(?<![A-Za-z\\])mod(?![A-Za-z])")
 DEFINE_CUE = re.compile(r"\b(let|define[sd]?|redefine[sd]?|now|instead|denote[sd]?|set|write|suppose|consider|"
                         r"take|becomes?|replace[sd]?)\b[^.!?:]*$|[令设记定义]\s*$", re.IGNORECASE)
 CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|therefore|thus|gives?|"
                        r"we get|it follows|show|prove)\b[^.!?:]*$|[则故所以因此]\s*$", re.IGNORECASE)
 
 
-CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|"
+CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|must|"
+                              r"should|requires?|required|satisf(?:y|ies|ying)|constraints?|we may set|choose|"
                               r"the event|happens?|otherwise|assume|assuming|suppose|given|provided)\b[^.!?]*$|"
                               r"(如果|若|当|假设|例如)\s*$", re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
@@ -323,6 +337,12 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
             first.args[1].kind in ("name", "sub"):
         # \text{Adagrad:} s_t = …: a word before the first name labels the line
         parts = (first.args[1],) + tuple(parts[1:])
+    if any(p.kind == "dots" for p in parts):
+        # σ_1/σ_2 = σ_2/σ_3 = ⋯ = σ_{L−1}/σ_L: a pattern stated by its first links, not a chain to check
+        raise Undecided("a chain continued by ⋯: a pattern, not checked link by link")
+    if "≠" in ops and any(op in ("=", ":=") for op in ops):
+        # y_a = y_b ≠ y_c: which labels agree and which differ, a condition on particular values
+        return "condition", "equal and different values side by side: a condition on particular values"
     if "⇒" in ops or "⇔" in ops:
         # y > x ⟹ F(y) ≥ F(x): the premise is a hypothesis, not a claim of its own
         raise Undecided("an implication: its premise is a hypothesis, and a conclusion under it is not checked")
@@ -495,6 +515,10 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     outcome = _claim(meaning, left, right, "=", state, budget)
     where = state.lines.get(symbol)
     if outcome.status == "verified":
+        if not _same_section(where, state):
+            # a summary restating what another section defined (or a copy of it): nothing new to check, and
+            # which definition is meant there is the note's business
+            return "mention", f"restates {_show(left)} from line {where} (another section)"
         return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
     new_value = meaning.expr(right)
     if state.cue == "claim" and outcome.status == "refuted":
@@ -540,6 +564,8 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         outcome = Outcome("undecided", "")
     origin = f"its definition (line {state.lines[name]})" if known else f"the built-in {name.lstrip(chr(92))}"
     if outcome.status == "verified":
+        if known and not _same_section(state.lines.get(name), state):
+            return "mention", f"restates {name} from line {state.lines.get(name)} (another section)"
         return "verified", f"agrees with {origin}; {outcome.detail}"
     if state.cue == "claim" and outcome.status == "refuted":
         return outcome.status, outcome.detail
@@ -582,6 +608,8 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             state.cue != "claim":
         outcome = _claim(meaning, left, right, "=", state, budget)
         if outcome.status == "verified":
+            if not _same_section(state.lines.get(base), state):
+                return "mention", f"restates {_show(left)} from line {state.lines.get(base)} (another section)"
             return "verified", f"agrees with the definition of {_show(left)} (line {state.lines.get(base)}); " \
                                f"{outcome.detail}"
         # Y_{b,d} = tanh(…) after Y_{b,d} = ReLU(…): the family defined anew (another activation, another step)
@@ -595,6 +623,8 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
         outcome = _claim(meaning, left, right, "=", state, budget)
         if outcome.status == "verified":
             where = state.lines.get(member, state.lines.get(base))
+            if not _same_section(where, state):
+                return "mention", f"restates {_show(left)} from line {where} (another section)"
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
     # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
@@ -705,6 +735,15 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
             # holds, never verified as an identity
             _record_bounds(ops, parts, sides, state, line)
             return "assumption", "an exclusion (≠) between quantities that vary: assumed from here on"
+    if all(p.kind in ("name", "sub", "num") for p in parts) and any(p.kind != "num" for p in parts) and \
+            not any(_show(parts[k]) == _show(parts[k + 1]) for k in range(len(ops))):
+        # n ≥ 1, 0 < α < 1, i ≤ n: a range stated for names, never a claim (sampling inside the range it
+        # states would only confirm it)
+        sides = [_value_or_none(meaning, p) for p in parts]
+        _record_bounds(ops, parts, sides, state, line)
+        shown = " ".join(f"{_show(p)} {op}" for p, op in zip(parts, ops)) + f" {_show(parts[-1])}"
+        state.assumed.append(f"{shown} (line {line})")
+        return "assumption", f"{shown}: assumed from here on"
     outcomes = []
     for k, op in enumerate(ops):
         try:
@@ -804,6 +843,19 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
                 for s in sides[0].free_symbols | sides[1].free_symbols):
         raise Undecided(f"fails as written ({outcome.detail}), but a sum without bounds (Σ_i) sits beside a size: "
                         f"how far the sum runs is not tied to it")
+    if sides is None and "leave apart" in outcome.detail:
+        # sizes the definitions do not tie together are not shown different either: no contradiction
+        raise Undecided(f"read as matrices the shapes do not fit as drawn ({outcome.detail}); nothing in the "
+                        f"note forces those sizes apart")
+    if sides is not None:
+        family = _free_family_members(sides[0], sides[1], state)
+        if family:
+            raise Undecided(f"fails as written ({outcome.detail}), but it relates members of {family}, which the "
+                            f"note leaves free (a recurrence or a relation among them, not an identity)")
+        clash = _index_clash(left_node, right_node, state)
+        if clash:
+            raise Undecided(f"fails as written ({outcome.detail}), but the index {clash} is both free here and "
+                            f"summed over in a definition it rests on")
     if sides is None and "shape" in outcome.detail:
         loose = _undeclared(left_node, state) | _undeclared(right_node, state)
         if loose:
@@ -815,11 +867,18 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
             reason = scaled_or_rounded(left, right)
             if reason:
                 raise Undecided(f"as numbers the sides differ, but {reason}")
+            named = _named_values(left_node, state) | _named_values(right_node, state)
+            if named:
+                # 4.5 = (W − F + 2P)/S + 1 with P from a general formula: a worked example may take its own
+                # values for the names a general definition gave
+                raise Undecided(f"as numbers the sides differ ({outcome.detail}), but they take "
+                                f"{', '.join(sorted(named)[:3])} from the note's definitions: a worked example may "
+                                f"use values of its own")
         domain = _domain(state, left, right)
         # E and Var bring in what the assumptions state (Var(Σ w_j x_j) = n σ² γ²): those names are given
         stated = stated_names(state.context.facts) if _expectation(left_node) or _expectation(right_node) else set()
         sided = one_sided(left, right, left_node, right_node, stated | {str(s) for s in domain.integers})
-        if sided and solvable(left, right, relation, domain):
+        if sided and solvable(left, right, relation, domain, unknowns=tuple(sided)):
             names = ", ".join(map(str, sided[:4]))
             raise Undecided(f"fails as an identity ({outcome.detail}), but {names} "
                             f"{'is' if len(sided) == 1 else 'are'} on one side only: an equation that holds for "
@@ -837,7 +896,7 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
     if not second:
         known = {str(s) for v in state.context.values.values() if hasattr(v, "free_symbols")
                  for s in v.free_symbols}
-        for what, left2, right2 in second_readings(left_node, right_node, known):
+        for what, left2, right2 in second_readings(left_node, right_node, known, set(state.context.functions)):
             try:
                 again = _claim(Meaning(state.context), left2, right2, relation, state, budget, second=True)
             except Undecided as exc:
@@ -929,6 +988,12 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
             # P(heads), E[X]: capitals alone do not make matrices; nothing in the note says these are
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but nothing in the note makes "
                             f"these names matrices")
+        if outcome.status == "refuted" and not (_defined_written(left_node, state) or
+                                                _defined_written(right_node, state)):
+            # Aᵀ = −A, X* X = I: a property that picks out particular matrices (skew-symmetric, unitary) the
+            # note leaves free, not an identity about every matrix
+            raise Undecided(f"read as matrices it fails ({outcome.detail}), but the note defines none of its "
+                            f"names: a property of particular matrices, not an identity")
         if outcome.status == "refuted":
             sided = _one_sided_names(left_node, right_node, state)
             if sided:
@@ -1014,6 +1079,95 @@ def _one_sided_names(left_node: Node, right_node: Node, state: NoteState) -> lis
     sided = (written(left_node) - leaves(right_node, frozenset())) | \
         (written(right_node) - leaves(left_node, frozenset()))
     return sorted(n for n in sided if n not in exempt)
+
+
+def _named_values(node: Node, state: NoteState) -> set:
+    """The names a side writes whose value comes from a definition (not a setting of this paragraph)."""
+    found = set()
+    for n in written_names(node):
+        try:
+            symbol = Meaning(state.context).name(n)
+        except Undecided:
+            continue
+        if symbol in state.context.values and symbol not in state.settings:
+            found.add(_show(n))
+    return found
+
+
+def _free_family_members(left, right, state: NoteState) -> str | None:
+    """A family the note does not define that the claim uses at two or more different indices (N_h, N_{h−1};
+    T_k, T_{k−1}): the claim relates its members, which only a definition could settle."""
+    members: dict = {}
+    for e in (left, right):
+        for x in e.atoms(sp.Indexed):
+            members.setdefault(x.base.label, set()).add(x.indices)
+    for label, indices in members.items():
+        if len(indices) < 2 or state.context.defines(label) or label in state.context.values:
+            continue
+        ordered = sorted(indices, key=str)
+        for a in ordered:
+            for b in ordered:
+                # the same index shifted (N_h and N_{h−1}, T_k and T_{k−2}): a recurrence's members
+                if a != b and len(a) == len(b) and \
+                        all((x - y).is_Integer for x, y in zip(a, b)) and any(not x.is_number for x in a):
+                    return str(label)
+    return None
+
+
+def _index_clash(left_node: Node, right_node: Node, state: NoteState) -> str | None:
+    """∂β_j/∂w_{hj} with β_j = Σ_h w_{hj} b_h: the derivative's index h is also the sum's bound index."""
+    letters = set()
+    for node in (left_node, right_node):
+        for variable in _derivative_nodes(node):
+            if variable.kind == "sub":
+                letters |= {a.name for a in variable.args[1:] if isinstance(a, Node) and a.kind == "name"}
+            elif variable.kind == "name" and "_" in variable.name:
+                # w_{hj} kept whole as a name: its subscript's letters
+                letters |= set(re.sub(r"\\[A-Za-z]+|[^A-Za-z]", "", variable.name.split("_", 1)[1]))
+    if not letters:
+        return None
+    bound = set()
+    for value in state.context.values.values():
+        if isinstance(value, sp.Basic):
+            for op in value.atoms(sp.Sum):
+                bound |= {str(v).lstrip("_") for v, *_ in op.limits}
+    clash = sorted(letters & bound)
+    return clash[0] if clash else None
+
+
+def _derivative_nodes(node) -> list:
+    if not isinstance(node, Node):
+        return []
+    found = [node.args[1]] if node.kind == "deriv" and len(node.args) > 1 and isinstance(node.args[1], Node) else []
+    for a in node.args:
+        for b in (a if isinstance(a, tuple) else (a,)):
+            found += _derivative_nodes(b)
+    return found
+
+
+def _same_section(line, state: NoteState) -> bool:
+    """Whether a definition's line is in the section being read."""
+    return line is not None and state.line_sections.get(line, state.section) == state.section
+
+
+def _defined_written(node: Node, state: NoteState) -> bool:
+    """Whether a side writes a name the note defined (scalar or matrix), or a function the note defined."""
+    for n in written_names(node):
+        try:
+            if _key(n) in state.matrices.definitions or _key(n) in state.matrix_names or \
+                    state.context.defines(Meaning(state.context).name(n)):
+                return True
+        except Undecided:
+            continue
+    return _has_derivative(node) or _calls_defined(node, state)
+
+
+def _calls_defined(node, state: NoteState) -> bool:
+    if not isinstance(node, Node):
+        return False
+    if node.kind == "call" and node.name in state.context.functions:
+        return True
+    return any(_calls_defined(b, state) for a in node.args for b in (a if isinstance(a, tuple) else (a,)))
 
 
 def _undeclared(node: Node, state: NoteState) -> set:

@@ -243,6 +243,10 @@ class Commands:
     def fraction(self, offset: int) -> Node:
         num = self.brace_body()
         den = self.brace_body()
+        if _variation(den) is not None and (_variation(num) is not None or
+                                            num.kind == "name" and num.name == r"\delta"):
+            # \frac{\delta L}{\delta w}: a derivative written with δ (variations, functional derivatives)
+            num, den = _variation(num), _variation(den)
         d_num, d_den = _differential(num), _differential(den)
         if d_den is not None:
             variable, order = d_den
@@ -327,6 +331,22 @@ def _differential(node: Node) -> tuple | None:
             return Node("op", "*", (inner[0], node.args[1]), node.offset), inner[1]
     return None
 
+
+
+def _variation(node: Node) -> Node | None:
+    """``δL`` (δ times what follows) in a fraction part, as the differential ∂L; a lone δ as ∂; else None."""
+    if node.kind == "name" and node.name == r"\delta":
+        return Node("partial", "∂", (None, 1), node.offset)
+    factors = []
+    while node.kind == "op" and node.name == "*":
+        factors.insert(0, node.args[1])
+        node = node.args[0]
+    if node.kind != "name" or node.name != r"\delta" or not factors:
+        return None
+    target = factors[0]
+    for f in factors[1:]:
+        target = Node("op", "*", (target, f), target.offset)
+    return Node("partial", "∂", (target, 1), node.offset)
 
 
 def _ungrouped(node: Node) -> Node:

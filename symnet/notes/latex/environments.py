@@ -22,7 +22,9 @@ MATRICES = ("bmatrix", "pmatrix", "matrix", "vmatrix", "Vmatrix", "Bmatrix", "ar
 #: Markup that carries no maths: blanked out (spaces keep every offset) before tokenizing.
 MARKUP = re.compile(r"\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|textstyle|"
                     r"nolimits|limits)(?![A-Za-z])|\\(?:begin|end)\s*\{(?:" + "|".join(ALIGNMENTS) +
-                    r")\*?\}(?:\s*\{\d+\})?|\\intertext\s*\{[^{}]*\}")
+                    r")\*?\}(?:\s*\{\d+\})?|\\intertext\s*\{[^{}]*\}"
+                    # an equation number typed by hand at the end of a row: \ (4.2), \quad (3), \qquad(1a)
+                    r"|(?:\\[ ;,:!]|\\q?quad|~)+\s*\(\s*\d+(?:[.\-]\d+)*[a-z]?\s*\)(?=\s*(?:\\\\|\\end\b|&|$))")
 #: Words that start the condition of a case, or make it the default.
 CONDITION_WORDS = {"if", "for", "when", "where", "with", "if ", "for all", "otherwise", "else", "elsewhere",
                    "sonst", "否则", "其他"}

@@ -314,7 +314,9 @@ class Core:
             # LeakyReLU_{0.01}(z): a subscript on a function is its parameter
             node = Node("call", fn.name, args + ((parameter,) if parameter is not None else ()), fn.offset)
         elif self._starts_factor() and fn.name in FUNCTIONS | {"sigma"}:
-            node = Node("call", fn.name, (self.factor(),), fn.offset)
+            # \log_2 x: the subscript is the base, as in \log_2(x)
+            node = Node("call", fn.name, (self.factor(),) + ((parameter,) if parameter is not None else ()),
+                        fn.offset)
         else:
             node = Node("call", fn.name, (), fn.offset)
         if power is not None:

@@ -14,6 +14,11 @@ def ellipsis_sum(terms: list[Node], start: int, parser) -> Node:
 
 
 def ellipsis_product(factors: list[Node], start: int, parser) -> Node:
+    if len(factors) == 3 and factors[0].kind == "num" and factors[1].kind == "dots" and \
+            factors[2].kind in ("name", "num"):
+        # j = 1...K: two ends and an ellipsis with nothing between them to multiply is a range, not K!
+        raise LatexError("1…K reads as a range here, not as the product 1·2·…·K", factors[1].offset,
+                         r"write j = 1, \dots, K for a range, or 1 \cdot 2 \cdots K for a product")
     # p(x_1) p(x_2) \cdots p(x_n): a name and its bracket are one factor of the pattern
     paired: list[Node] = []
     for f in factors:

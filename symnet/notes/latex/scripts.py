@@ -169,8 +169,12 @@ class Scripts:
                 label = None  # e^{(x+1)} is a power
         if label == "T":
             return Node("transpose", "", (node,), node.offset)
-        if label is None and sup.kind == "name" and sup.name == r"\prime":
-            return Node("prime", "", (node,), node.offset)
+        primes = _primes(sup)
+        if label is None and primes:
+            # f^\prime, σ^{\prime}, f^{\prime\prime}: derivatives, however the primes are grouped
+            for _ in range(primes):
+                node = Node("prime", "", (node,), node.offset)
+            return node
         if label is None and node.kind in ("name", "sub"):
             label = self._layer(node, sup)
         if label is not None:
@@ -309,3 +313,15 @@ def _log10(node: Node) -> float | None:
             return math.inf if base > 0 else 0.0
         return base * 10 ** power
     return None
+
+
+def _primes(sup: Node) -> int:
+    """How many primes a superscript is (``\\prime``, ``{\\prime}``, ``{\\prime\\prime}``); 0 if it is not primes."""
+    while sup.kind == "group" and len(sup.args) == 1:
+        sup = sup.args[0]
+    if sup.kind == "name" and sup.name == r"\prime":
+        return 1
+    if sup.kind == "op" and sup.name == "*":
+        a, b = _primes(sup.args[0]), _primes(sup.args[1])
+        return a + b if a and b else 0
+    return 0
