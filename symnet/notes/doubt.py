@@ -47,7 +47,9 @@ def second_readings(left: Node, right: Node, known: set = frozenset(),
                          ("both", lambda n: _labelled(joined(n))),
                          ("each sum running to the end of its side", _summed_to_end),
                          ("a name before a bracketed number as a function's value (p(5))",
-                          lambda n: _valued(n, functions))):
+                          lambda n: _valued(n, functions)),
+                         ("a function's name used bare elsewhere as a value, so p(1 − p) is p times (1 − p)",
+                          lambda n: _unapplied(n, functions, _bare(n)))):
         l2, r2 = change(left), change(right)
         if (l2, r2) != (left, right) and all(r[1:] != (l2, r2) for r in readings):
             readings.append((what, l2, r2))
@@ -204,6 +206,37 @@ def _valued(node, functions: set = frozenset()):
     if not node.args or node.kind in ("num", "name"):
         return node
     return Node(node.kind, node.name, tuple(_valued(a, functions) for a in node.args), node.offset)
+
+
+def _bare(node) -> set:
+    """Names that stand on their own in a side (not right before a bracket)."""
+    found = set()
+    if not isinstance(node, Node):
+        return found
+    if node.kind == "name":
+        return {node.name}
+    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind == "paren":
+        return _bare(node.args[1])
+    for a in node.args:
+        for b in (a if isinstance(a, tuple) else (a,)):
+            found |= _bare(b)
+    return found
+
+
+def _unapplied(node, functions: set, bare: set):
+    """``n p(1 − p)`` where p also stands alone: p is a value here, multiplied by the bracket."""
+    if not isinstance(node, Node):
+        return node
+    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind == "paren" and \
+            node.args[0].name in functions and node.args[0].name in bare:
+        return Node("op", "*", (node.args[0], Node("group", "", node.args[1].args, node.args[1].offset)),
+                    node.offset)
+    if node.kind == "rel":
+        return Node(node.kind, node.name, (node.args[0], tuple(_unapplied(p, functions, bare) for p in node.args[1])),
+                    node.offset)
+    if not node.args or node.kind in ("num", "name"):
+        return node
+    return Node(node.kind, node.name, tuple(_unapplied(a, functions, bare) for a in node.args), node.offset)
 
 
 def _terms(node: Node) -> list:

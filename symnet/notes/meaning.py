@@ -102,6 +102,8 @@ class Context:
             return
         new = text[len(self._read):] if self._read and text.startswith(self._read) else text
         self._read = text
+        # a question states no facts: "If X = N(1, 4), find P(0 < X < 3.2)?" is an exercise's premise
+        new = re.sub(r"[^.!?。！？\n]*[?？]", " ", new)
         if new.strip():
             from .assumptions import read_prose
             self.assume(read_prose(new))
@@ -311,15 +313,20 @@ class Meaning:
 
     def prime_call(self, f: Node, args: tuple) -> sp.Expr:
         x = sp.Dummy("x", real=True)
+        order = 1
+        while f.kind == "prime":
+            f, order = f.args[0], order + 1   # f'': the second derivative
         name = self._function_name(f)
         if name is None or len(args) != 1:
-            raise Undecided(f"{_show(f)}' is not a function this note defines")
+            raise Undecided(f"{_show(f)}{chr(39) * order} is not a function this note defines")
         value = self.expr(args[0])
         fn = self.ctx.functions.get(name)
         if fn is not None:
-            (param,), expression = fn
-            return sp.diff(expression.xreplace({param: x}), x).xreplace({x: value})
-        return sp.diff(KNOWN_FUNCTIONS[name](x), x).xreplace({x: value})
+            params, expression = fn
+            if len(params) != 1:
+                raise Undecided(f"{name}{chr(39) * order} of a function of several variables")
+            return sp.diff(expression.xreplace({params[0]: x}), x, order).xreplace({x: value})
+        return sp.diff(KNOWN_FUNCTIONS[name](x), x, order).xreplace({x: value})
 
     def derivative(self, target: Node | None, variable: Node, order: int) -> sp.Expr:
         if target is None:

@@ -219,7 +219,7 @@ CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|
 
 
 CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|must|"
-                              r"should|requires?|required|satisf(?:y|ies|ying)|constraints?|we may set|choose|"
+                              r"should|requires?|required|satisf(?:y|ies|ying)|constraints?|we may set|choose|whose|"
                               r"the event|happens?|otherwise|assume|assuming|suppose|given|provided)\b[^.!?]*$|"
                               r"(如果|若|当|假设|例如)\s*$", re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
@@ -417,6 +417,10 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
         expression = meaning.expr(left)
         state.conditions.append((variable, expression, line))
         return "condition", "an equation to solve (a stationarity condition), not an identity"
+    undefined = _undefined_derivative(left, state)
+    if undefined:
+        # f_2''(x) = −e^{−x}: a derivative of a function the note never defined is not a new definition
+        raise Undecided(f"the derivative of {undefined}, which this note does not define: not checked")
     if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Z]", left.name) and \
             right.name == left.name.lower():
         return "mention", f"the event {left.name} = {right.name} (a random variable taking a value)"
@@ -1091,6 +1095,23 @@ def _named_values(node: Node, state: NoteState) -> set:
             continue
         if symbol in state.context.values and symbol not in state.settings:
             found.add(_show(n))
+    # p(5) with p defined in another section (another distribution, another exercise)
+    found |= {f"{name}(…)" for name in _applied_names(node)
+              if name in state.context.functions and not _same_section(state.lines.get(name), state)}
+    return found
+
+
+def _applied_names(node) -> set:
+    if not isinstance(node, Node):
+        return set()
+    found = set()
+    if node.kind == "call":
+        found.add(node.name)
+    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind in ("paren", "tuple"):
+        found.add(node.args[0].name)
+    for a in node.args:
+        for b in (a if isinstance(a, tuple) else (a,)):
+            found |= _applied_names(b)
     return found
 
 
@@ -1143,6 +1164,29 @@ def _derivative_nodes(node) -> list:
         for b in (a if isinstance(a, tuple) else (a,)):
             found += _derivative_nodes(b)
     return found
+
+
+def _undefined_derivative(node, state: NoteState) -> str | None:
+    """The name of a function written with primes (f'', f_2') that neither the note nor symnet defines."""
+    if not isinstance(node, Node):
+        return None
+    if node.kind == "op" and node.name == "*":
+        return _undefined_derivative(node.args[0], state)
+    index = ""
+    if node.kind == "sub" and node.args and node.args[0].kind == "prime":
+        index = "_" + _show(node.args[1]) if len(node.args) > 1 else ""
+        node = node.args[0]
+    if node.kind != "prime":
+        return None
+    while node.kind == "prime":
+        node = node.args[0]
+    if node.kind not in ("name", "sub", "call"):
+        return None
+    base = _show(node) + index
+    known = {base, _key(node) if node.kind != "call" else node.name, node.name}
+    if any(k in state.context.functions or k.lstrip("\\") in KNOWN_FUNCTIONS for k in known if k):
+        return None
+    return base
 
 
 def _same_section(line, state: NoteState) -> bool:
@@ -1249,6 +1293,10 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
                for s in (left.free_symbols | right.free_symbols | left.atoms(sp.Indexed) | right.atoms(sp.Indexed))):
             raise Undecided(f"{name} is defined on line {line} by a formula symnet could not read")
     memo = ctx.expansions
+    overrides = {s_: v for s_, (v, scope, _) in state.settings.items() if scope == state.scope and s_ in ctx.values}
+    if overrides:
+        # P = 0 set in this worked example wins over the general P = (F − 1)/2 defined before
+        left, right = left.xreplace(overrides), right.xreplace(overrides)
     try:
         left, right = expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
     except ValueError as exc:
