@@ -5,7 +5,8 @@ import pytest
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from symnet.notes import decide, meaning
+from symnet.notes.decide import sampler as decide
+from symnet.notes.read import meaning
 from symnet.notes.verify import verify_text
 
 

@@ -31,8 +31,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.pycode import MpmathPrinter
 
-from ..algebra.functions import elementary
-from .meaning import Outcome, TimeLimit, Undecided, time_limit
+from ...algebra.functions import elementary
+from ..read.meaning import Outcome, TimeLimit, Undecided, time_limit
 
 #: Sizes and indices are drawn from these (and at random up to SIZE_MAX): small ones catch off-by-one slips,
 #: large ones polynomial coincidences such as (n-1)(n-2)…(n-5) = 0 for n ≤ 5.

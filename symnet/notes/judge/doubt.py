@@ -20,7 +20,7 @@ import math
 
 import sympy as sp
 
-from .latex import Node
+from ..latex import Node
 
 #: Letters that index steps, layers and examples when written as superscripts (w^t, x^{(i)}, u^{k+1}).
 INDEX_SUPERSCRIPTS = set("ijklmnrstuv") | {r"\tau"}

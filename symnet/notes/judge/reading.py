@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .assumptions import read_memberships
-from .decide import Domain, decide, fails_only_at_special_points, satisfiable, solvable
+from ..read.assumptions import read_memberships
+from ..decide.sampler import Domain, decide, fails_only_at_special_points, satisfiable, solvable
 from .doubt import (derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
-from .latex import LatexError, Node, parse, read
-from .notation import defined_word
-from .matrices import MatrixNote
-from .meaning import (CALL_LIKE, KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
+from ..latex import LatexError, Node, parse, read
+from ..read.notation import defined_word
+from ..decide.matrices import MatrixNote
+from ..read.meaning import (CALL_LIKE, KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
                       time_limit)
 
 DEFINING = ("=", ":=", "←")
@@ -233,7 +233,7 @@ def _cue(formula) -> str | None:
 
 def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
     """A verdict on expectations names the assumptions it rests on, or what it lacks."""
-    from .expectation import expectation_evidence
+    from ..read.expectation import expectation_evidence
     status, detail = expectation_evidence(verdict.status, verdict.detail, ctx)
     return Verdict(verdict.line, verdict.column, verdict.text, status, detail, verdict.cell)
 
@@ -788,7 +788,7 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
 def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, state: NoteState,
            budget: float, second: bool = False) -> Outcome:
     """A claim between two sides, with the note's definitions and this paragraph's settings. A refutation
-    must survive the doubts of :mod:`symnet.notes.doubt` (one-sided quantities, other readings, rounding)."""
+    must survive the doubts of :mod:`symnet.notes.judge.doubt` (one-sided quantities, other readings, rounding)."""
     outcome, sides = _claim_as_written(meaning, left_node, right_node, relation, state, budget)
     if outcome.status != "refuted":
         return outcome
@@ -1207,7 +1207,7 @@ def _domain(state: NoteState, left, right) -> Domain:
 
 def _size_of(base, pair):
     """The size a one-hot family runs to: its sums' upper bound, else the family's own size symbol."""
-    from .meaning import family_size
+    from ..read.meaning import family_size
     return family_size(str(base.label))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields, replace
 
 import sympy as sp
 
-from .latex import Node
+from ..latex import Node
 
 # -- the records ---------------------------------------------------------------------------------------------
 
@@ -538,7 +538,7 @@ def read_memberships(tree: Node, line: int | None = None) -> Facts:
 
 
 def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
-    """The assumptions stated in prose (see :mod:`symnet.notes.prose`, which builds on the records above)."""
+    """The assumptions stated in prose (see :mod:`symnet.notes.read.prose`, which builds on the records above)."""
     from .prose import read_prose as read
     return read(text, line, scope)
 

@@ -4,7 +4,7 @@
 (known ones, the note's own, and undefined ones kept as SymPy functions, never products of letters), sums with
 bound indices apart from free ones, and derivatives: ``∂A/∂B`` differentiates A's definition with B held as the
 variable (so ``∂L/∂ŷ`` and ``∂L/∂z`` differ as they should); the derivative of a name the note never defines is
-not guessed. What a formula *is* (definition, claim, setting …) is :mod:`symnet.notes.reading`'s business, and
+not guessed. What a formula *is* (definition, claim, setting …) is :mod:`symnet.notes.judge.reading`'s business, and
 whether a claim holds :mod:`symnet.notes.decide`'s. ``_numeric_function`` prints expressions for NumPy with
 every name generated (no note text reaches the source).
 """
@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from ..algebra.functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from ...algebra.functions import gelu, leaky_relu, relu, sigmoid, softplus, step
 from . import notation
-from .latex import Node
-from .limits import TimeLimit, time_limit  # re-exported: the soft limits live in limits.py
+from ..latex import Node
+from ..limits import TimeLimit, time_limit  # re-exported: the soft limits live in limits.py
 
 
 class Undecided(Exception):
@@ -45,7 +45,7 @@ KNOWN_FUNCTIONS = {
 FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",
                   "argmin", "grad", "MSE", "MAE", "Concat", "FFN", "MultiHead", "head"}
 
-#: Functions of whole rows or matrices, read by the matrix checks (symnet.notes.interpret), never as scalars.
+#: Functions of whole rows or matrices, read by the matrix checks (symnet.notes.decide.interpret), never as scalars.
 MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize", "CE", "BCE", "windows", "fold",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
@@ -74,7 +74,7 @@ class Context:
     prose: str = ""         # the text around the formula (for stated assumptions)
     formula: str = ""       # the formula's own LaTeX
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
-    facts: Facts = None     # what the note assumes (symnet.notes.assumptions), merged as it is read
+    facts: Facts = None     # what the note assumes (symnet.notes.read.assumptions), merged as it is read
     evidence: list = None   # the facts the current claim's expectations rest on (None: it has none)
     missing: list = None    # what its expectations needed and the note does not state
 
@@ -375,7 +375,7 @@ class Meaning:
 
     def expectation(self, name: str, args: tuple) -> sp.Expr:
         """E[X], Var(X), Cov(X, Y) by the rules of expectation under the facts the note has stated
-        (:mod:`symnet.notes.expectation`); the facts used are kept for the verdict's evidence."""
+        (:mod:`symnet.notes.read.expectation`); the facts used are kept for the verdict's evidence."""
         from .expectation import expectation
         return expectation(self, name, args)
 
@@ -550,7 +550,7 @@ class _SharingPrinter(SciPyPrinter):
 
 
 def _numeric_functions() -> dict:
-    from ..codegen import numeric
+    from ...codegen import numeric
     return {"Heaviside": lambda x, h=0.0: __import__("numpy").heaviside(x, 0.0),
             **{n: getattr(numeric, n) for n in ("sigmoid", "relu", "step", "leaky_relu", "gelu", "softplus",
                                                 "logsumexp")}}

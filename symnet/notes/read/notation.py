@@ -18,7 +18,7 @@ import re
 
 import sympy as sp
 
-from .latex import Node
+from ..latex import Node
 
 #: The kinds this module gives a meaning to (or a reason for having none).
 KINDS = frozenset({"binary", "piecewise", "evaluate", "integral", "shape", "signature", "set", "range", "symbol",

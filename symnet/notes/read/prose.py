@@ -19,7 +19,7 @@ from dataclasses import replace
 import sympy as sp
 
 from .assumptions import Distribution, Facts, Independence, Label, Moment, Source, _sympy, plain, read_memberships
-from .latex import LatexError, Node, parse
+from ..latex import LatexError, Node, parse
 
 _MATH = r"\$[^$]+\$"
 _VALUE = rf"(?:{_MATH}|-?\d+(?:\.\d+)?(?!\d|\.\d)|\bzero\b|\bone\b|σ[\w^{{}}\\]*|\\sigma[\w^{{}}\\]*)"

@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .extract import Formula, extract_note
-from .files import SUFFIXES, NoteFileError, note_files  # noqa: F401 (re-exported)
-from .files import read_note as read_note_file
-from .limits import TimeLimit, time_limit
-from .reading import NoteState, Verdict, judge
+from ..extract.formulas import Formula, extract_note
+from ..extract.files import SUFFIXES, NoteFileError, note_files  # noqa: F401 (re-exported)
+from ..extract.files import read_note as read_note_file
+from ..limits import TimeLimit, time_limit
+from ..judge.reading import NoteState, Verdict, judge
 from .report import COLOURS, exit_code, render_json, render_text  # noqa: F401 (moved to report.py; re-exported)
 
 
@@ -48,7 +48,7 @@ def judge_all(formulas, budget: float = 2.0, skip=frozenset(), on_start=None, ju
     the run. ``on_start(k)`` is called before formula ``k`` (the runner streams it to the parent, which kills
     the process at the hard deadline when the soft limit cannot interrupt the work).
     """
-    from .limits import _deadlines, reset as reset_time_limits
+    from ..limits import _deadlines, reset as reset_time_limits
 
     state = NoteState()
     judge_one = judge_one or verdict_for
@@ -101,7 +101,7 @@ def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileR
 
 def read_note(path: str | Path) -> tuple[str, str]:
     """A note's text and, when it cannot be read, why (the text is then empty): regular files, size cap,
-    encodings (:func:`symnet.notes.files.read_note`)."""
+    encodings (:func:`symnet.notes.extract.files.read_note`)."""
     try:
         return read_note_file(path), ""
     except NoteFileError as exc:
@@ -119,7 +119,7 @@ def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
 def verify_many(paths, jobs: int = 1, budget: float = 2.0, timeout: float | None = None,
                 run_timeout: float | None = None) -> list[FileReport]:
     """Verify files in ``jobs`` worker processes with hard limits: ``budget`` seconds per formula, ``timeout``
-    per file and ``run_timeout`` for the whole run (see :mod:`symnet.notes.runner`); one report per file."""
+    per file and ``run_timeout`` for the whole run (see :mod:`symnet.notes.verify.runner`); one report per file."""
     from .runner import Limits, run_files
 
     return run_files(paths, Limits(budget=budget, jobs=jobs, file_timeout=timeout, run_timeout=run_timeout))

@@ -83,7 +83,7 @@ def _serve(conn, progress, memory: int, judge_path: str | None) -> None:
     warnings.simplefilter("ignore")
     import resource
 
-    from . import verify
+    from . import note as verify
     judge_one = None
     if judge_path:  # tests only: a stand-in checker (the negative controls); never reachable from the CLI
         import importlib
@@ -112,7 +112,8 @@ def _serve(conn, progress, memory: int, judge_path: str | None) -> None:
 def _watch_definitions(verify, progress) -> bool:
     """Mark in ``progress`` when a formula starts to define something (wrapping the two places definitions
     enter a note's state); returns False when they cannot be found: every formula is then taken as defining."""
-    from . import matrices, reading
+    from ..decide import matrices
+    from ..judge import reading
     remember = getattr(reading, "_defining", None)   # every definition, setting and condition goes through it
     define_node = getattr(matrices.MatrixNote, "define_node", None)
     if remember is None or define_node is None:
@@ -135,8 +136,8 @@ def _check(conn, progress, verify, path: str, budget: float, skip: frozenset, re
            judge_one) -> None:
     """Check one file: send its formulas' positions, mark each formula's start in ``progress`` (the parent
     reads it to enforce the deadline) and send the verdicts from formula ``resume`` on, in batches."""
-    from .extract import extract_note
-    from .limits import TimeLimit, time_limit
+    from ..extract.formulas import extract_note
+    from ..limits import TimeLimit, time_limit
 
     start = time.perf_counter()
     progress[_FORMULA] = progress[_DEFINING] = -1
@@ -248,7 +249,7 @@ def run_files(paths, limits: Limits = Limits(), stats: dict | None = None,
             for _ in range(count):
                 workers.append(_Worker(context, limits, judge_path))
                 stats["workers"] += 1
-        from .verify import FileReport, Verdict  # noqa: F401  (the parent's own import, while workers start)
+        from .note import FileReport, Verdict  # noqa: F401  (the parent's own import, while workers start)
         _loop(files, workers, context, limits, stats, judge_path)
     finally:
         for w in workers:
@@ -350,7 +351,7 @@ def _loop(files: list[_File], workers: list, context, limits: Limits, stats: dic
             if problem == "start":
                 failed_starts += 1
                 if failed_starts >= 3:
-                    from ..errors import SymnetError
+                    from ...errors import SymnetError
                     raise SymnetError("verify: worker processes cannot start")
             else:
                 stats["kills"] += 1
@@ -486,7 +487,7 @@ def _report(f: _File, limits: Limits):
     """The file's report: its verdicts in order, later refutations held back where definitions were lost."""
     from dataclasses import replace
 
-    from .verify import FileReport
+    from .note import FileReport
     verdicts = []
     first_lost = min((k for k, _ in f.lost), default=None)
     for k in sorted(f.verdicts):
