@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from symnet.algebra.derive import derive
 from symnet.models.registry import BUILTINS, build_model
 from symnet.notes.latex import LatexError, Node, Parsed, parse, read
-from symnet.notes.read.meaning import Context, Meaning, Undecided
+from symnet.notes.read.meaning import Context, Meaning
+from symnet.notes.read.nodes import Undecided
 from symnet.notes.read.notation import shape_declaration
 from symnet.notes.verify import exit_code, verify_text
 from symnet.rendering.render import render

@@ -98,7 +98,7 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
 def _function_target(node) -> tuple[str, tuple] | None:
     """``f(u, v)`` on a definition's left side (parsed as ``f`` times a bracket, or as a call): its key and
     parameters, as verify reads function definitions."""
-    from ..notes.read.meaning import _key
+    from ..notes.read.nodes import _key
 
     if node.kind == "op" and node.name == "*" and node.args[0].kind in ("name", "sub") and \
             node.args[1].kind in ("paren", "tuple"):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ...codegen import numeric
 from ..latex import Node
-from ..read.meaning import Undecided, _key, _show, _ungroup
+from ..read.nodes import Undecided, _key, _show, _ungroup
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.pycode import MpmathPrinter
 
 from ...algebra.functions import elementary
-from ..read.meaning import Outcome, TimeLimit, Undecided, time_limit
+from ..limits import TimeLimit, time_limit
+from ..read.nodes import Undecided
+from .outcome import Outcome
 
 #: Sizes and indices are drawn from these (and at random up to SIZE_MAX): small ones catch off-by-one slips,
 #: large ones polynomial coincidences such as (n-1)(n-2)…(n-5) = 0 for n ≤ 5.

@@ -20,15 +20,18 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..read.assumptions import read_memberships
+from ..decide.matrices import MatrixNote
+from ..decide.outcome import Outcome
 from ..decide.sampler import Domain, decide, fails_only_at_special_points, satisfiable, solvable
+from ..latex import LatexError, Node, parse, read
+from ..limits import TimeLimit, time_limit
+from ..read.assumptions import read_memberships
+from ..read.meaning import CALL_LIKE, KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning
+from ..read.nodes import Undecided, _key, _show, expand
+from ..read.notation import defined_word
+from ..read.prose import read_around
 from .doubt import (derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
-from ..latex import LatexError, Node, parse, read
-from ..read.notation import defined_word
-from ..decide.matrices import MatrixNote
-from ..read.meaning import (CALL_LIKE, KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Context, Meaning, Outcome, TimeLimit, Undecided, _key, _show, expand,
-                      time_limit)
 
 DEFINING = ("=", ":=", "←")
 ORDER = ("<", ">", "≤", "≥")
@@ -168,7 +171,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         state.settings = {s: v for s, v in state.settings.items() if isinstance(s, sp.Indexed)}
     state.scope = scope
     # what the prose around the formula and its memberships assume (expectations use these facts)
-    state.context.read_prose(getattr(formula, "context", ""))
+    read_around(state.context, getattr(formula, "context", ""))
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
@@ -1207,7 +1210,7 @@ def _domain(state: NoteState, left, right) -> Domain:
 
 def _size_of(base, pair):
     """The size a one-hot family runs to: its sums' upper bound, else the family's own size symbol."""
-    from ..read.meaning import family_size
+    from ..read.nodes import family_size
     return family_size(str(base.label))
 
 

@@ -5,3 +5,4 @@ prose), with the rules of expectation under those assumptions (expectation).
 May import: ``symnet.algebra``, ``symnet.codegen`` and the notes stages below it: ``limits``, ``extract``,
 ``latex``.
 """
+from . import expectation  # noqa: F401  (installs the rules of expectation in Meaning, which cannot import them)
