@@ -11,11 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..extract.formulas import Formula, extract_note
-from ..extract.files import SUFFIXES, NoteFileError, note_files  # noqa: F401 (re-exported)
+from ..extract.files import NoteFileError
 from ..extract.files import read_note as read_note_file
 from ..limits import TimeLimit, time_limit
 from ..judge.reading import NoteState, Verdict, judge
-from .report import COLOURS, exit_code, render_json, render_text  # noqa: F401 (moved to report.py; re-exported)
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _undecided(formula: Formula, detail: str) -> Verdict:
 
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
     """Verify the formulas of one Markdown document (a notebook's JSON when ``path`` ends in ``.ipynb``) in
-    this process (soft time limits only: the CLI and :func:`verify_many` check in worker processes with hard
+    this process (soft time limits only: the CLI and :func:`~symnet.notes.verify.runner.verify_many` check in worker processes with hard
     limits)."""
     start = time.perf_counter()
     try:
@@ -114,12 +113,3 @@ def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
     if error:
         return FileReport(str(path), (), error=error)
     return verify_text(source, str(path), budget)
-
-
-def verify_many(paths, jobs: int = 1, budget: float = 2.0, timeout: float | None = None,
-                run_timeout: float | None = None) -> list[FileReport]:
-    """Verify files in ``jobs`` worker processes with hard limits: ``budget`` seconds per formula, ``timeout``
-    per file and ``run_timeout`` for the whole run (see :mod:`symnet.notes.verify.runner`); one report per file."""
-    from .runner import Limits, run_files
-
-    return run_files(paths, Limits(budget=budget, jobs=jobs, file_timeout=timeout, run_timeout=run_timeout))
