@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from symnet.notes.decide import generated, sampler
+from symnet.notes.decide import evaluation, generated
 from symnet.notes.verify import verify_text
 
 
@@ -19,7 +19,7 @@ def sources(monkeypatch):
         return builtins.compile(source, filename, mode, *args, **kwargs)
 
     monkeypatch.setattr(generated, "compile", spy, raising=False)
-    monkeypatch.setattr(sampler, "compile", spy, raising=False)
+    monkeypatch.setattr(evaluation, "compile", spy, raising=False)
     return seen
 
 

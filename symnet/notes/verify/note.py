@@ -14,7 +14,8 @@ from ..extract.formulas import Formula, extract_note
 from ..extract.files import NoteFileError
 from ..extract.files import read_note as read_note_file
 from ..limits import TimeLimit, time_limit
-from ..judge.reading import NoteState, Verdict, judge
+from ..judge.reading import judge
+from ..judge.state import NoteState, Verdict
 
 
 @dataclass(frozen=True)

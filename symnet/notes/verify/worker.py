@@ -60,8 +60,8 @@ def _watch_definitions(verify, progress) -> bool:
     """Mark in ``progress`` when a formula starts to define something (wrapping the two places definitions
     enter a note's state); returns False when they cannot be found: every formula is then taken as defining."""
     from ..decide import matrices
-    from ..judge import reading
-    remember = getattr(reading, "_defining", None)   # every definition, setting and condition goes through it
+    from ..judge import definitions
+    remember = getattr(definitions, "_defining", None)   # every definition, setting and condition goes through it
     define_node = getattr(matrices.MatrixNote, "define_node", None)
     if remember is None or define_node is None:
         return False
@@ -74,7 +74,7 @@ def _watch_definitions(verify, progress) -> bool:
         progress[_DEFINING] = progress[_FORMULA]
         return define_node(self, *args, **kwargs)
 
-    reading._defining = remember_and_tell
+    definitions._defining = remember_and_tell
     matrices.MatrixNote.define_node = define_and_tell
     return True
 
