@@ -1,4 +1,5 @@
-r"""Notes stage 2, parse: a grammar for the LaTeX that ML notes use, and its parser (recursive descent; no eval of any kind).
+r"""Notes stage 2, parse: a grammar for the LaTeX that ML notes use, and its parser (recursive descent; no
+eval of any kind).
 
 The grammar, from the top::
 

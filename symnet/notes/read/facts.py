@@ -1,5 +1,6 @@
-"""What a note assumes, as records: facts read from its formulas (``\\eta > 0``, ``x \\in \\mathbb{R}^d``, ``1 \\le i \\le n``)
-and from its prose ("the components of q and k are independent with mean 0 and unit variance").
+"""What a note assumes, as records: facts read from its formulas (``\\eta > 0``, ``x \\in \\mathbb{R}^d``,
+``1 \\le i \\le n``) and from its prose ("the components of q and k are independent with mean 0 and unit
+variance").
 
 The facts are immutable records, each with where it comes from (a line, or the sentence it was read from):
 

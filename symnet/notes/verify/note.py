@@ -88,8 +88,8 @@ def _undecided(formula: Formula, detail: str) -> Verdict:
 
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
     """Verify the formulas of one Markdown document (a notebook's JSON when ``path`` ends in ``.ipynb``) in
-    this process (soft time limits only: the CLI and :func:`~symnet.notes.verify.runner.verify_many` check in worker processes with hard
-    limits)."""
+    this process (soft time limits only: the CLI and :func:`~symnet.notes.verify.runner.verify_many` check in
+    worker processes with hard limits)."""
     start = time.perf_counter()
     try:
         formulas, images = extract_note(source, path)
