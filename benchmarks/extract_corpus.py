@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from symnet.notes.extract import extract_note, normalise  # noqa: E402
-from symnet.notes.files import NoteFileError, note_files, read_note  # noqa: E402
+from symnet.notes.extract.files import NoteFileError, note_files, read_note  # noqa: E402
 
 
 def misplaced(source: str, formulas) -> int:

@@ -158,7 +158,7 @@ def write_cases(directory: Path, cases: int, seed: int) -> dict[str, str]:
 
 def fuzz(cases: int, seed: int = 0, budget: float = 0.25, jobs: int = 2) -> dict:
     """Run the fuzz cases; figures and the crashes and hangs found."""
-    from symnet.notes.runner import GRACE, Limits, run_files
+    from symnet.notes.verify.runner import GRACE, Limits, run_files
 
     with tempfile.TemporaryDirectory(prefix="symnet-fuzz-") as tmp:
         kinds = write_cases(Path(tmp), cases, seed)
@@ -201,7 +201,7 @@ def hostile_table(budget: float) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from test_hostile import HOSTILE
 
-    from symnet.notes.runner import Limits, run_files
+    from symnet.notes.verify.runner import Limits, run_files
 
     print(f"| note | formulas | verdicts | seconds | budget × formulas | worker peak (MiB) |")
     print("|---|---|---|---|---|---|")

@@ -74,7 +74,7 @@ def runner_control(rounds: int, jobs: int) -> None:
     import tempfile
 
     sys.path.insert(0, str(ROOT))
-    from symnet.notes.runner import Limits, run_files
+    from symnet.notes.verify.runner import Limits, run_files
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -99,7 +99,7 @@ def big_note(paragraphs: int) -> None:
     import tempfile
 
     sys.path.insert(0, str(ROOT))
-    from symnet.notes.runner import Limits, run_files
+    from symnet.notes.verify.runner import Limits, run_files
     from symnet.notes.verify import verify_text
 
     text = "\n\n".join(f"Paragraph {k} says $y_{{{k}}} = {k} x$ and $2 x = x + x$." for k in range(paragraphs))

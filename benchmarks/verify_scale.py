@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from symnet.notes.extract import extract_formulas  # noqa: E402
-from symnet.notes.report import render_text  # noqa: E402
+from symnet.notes.verify.report import render_text  # noqa: E402
 from symnet.notes.verify import verify_text  # noqa: E402
 
 

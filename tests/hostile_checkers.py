@@ -9,16 +9,17 @@ import sympy as sp
 
 
 def misbehave(formula, state, budget):
-    from symnet.notes import reading, verify
+    from symnet.notes.judge import definitions
+    from symnet.notes.verify import note as verify
 
     text = formula.text
     if "SLEEP" in text or "SPIN" in text or "DEFINE" in text:
         signal.signal(signal.SIGALRM, signal.SIG_IGN)  # no soft limit can stop what follows
-        if "DEFINE" in text:  # start defining c (as a definition would: through reading._defining), then hang
+        if "DEFINE" in text:  # start defining c (as a definition would: through definitions._defining), then hang
             from symnet.notes.latex import parse
-            from symnet.notes.meaning import Meaning
+            from symnet.notes.read.meaning import Meaning
             rel = parse("c = s + 5")
-            reading._defining("=", rel.args[1][0], rel.args[1][1], Meaning(state.context), state, 1, budget)
+            definitions._defining("=", rel.args[1][0], rel.args[1][1], Meaning(state.context), state, 1, budget)
         if "SPIN" in text:
             while True:
                 pass
@@ -36,7 +37,7 @@ def misbehave(formula, state, budget):
 
 def burn(formula, state, budget):
     """A fixed amount of pure-Python work per formula (for measuring the runner's parallelism)."""
-    from symnet.notes import verify
+    from symnet.notes.verify import note as verify
 
     s = 0
     for i in range(2_000_000):

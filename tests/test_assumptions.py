@@ -4,10 +4,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import sympy as sp
 
-from symnet.notes.assumptions import (Facts, Independence, Moment, Source, describe, read_formula,
-                                      read_memberships, read_prose)
+from symnet.notes.read.assumptions import read_formula, read_memberships
+from symnet.notes.read.facts import Facts, Independence, Moment, Source, describe
+from symnet.notes.read.prose import read_prose
 from symnet.notes.latex import parse
-from symnet.notes.meaning import Context, Meaning
+from symnet.notes.read.meaning import Context, Meaning
 
 eta, lam = sp.Symbol(r"\eta", real=True), sp.Symbol(r"\lambda", real=True)
 
@@ -56,7 +57,7 @@ def test_labels_and_stated_moments():
     assert f.labels[0].kind == "sums-to-one"
     # summing to one makes a label one-hot only when its entries are 0 or 1
     assert f.one_hot("y") is None
-    from symnet.notes.assumptions import ValueSet
+    from symnet.notes.read.facts import ValueSet
     assert f.merge(Facts(sets=(ValueSet("y", (0, 1)),))).one_hot("y") is not None
     assert formula(r"\mathbb{E}[x] = \mu").mean("x").value == sp.Symbol(r"\mu", real=True)
     assert formula(r"\mathrm{Var}(x) = \sigma^2").variance("x").value == sp.Symbol(r"\sigma", real=True) ** 2

@@ -3,10 +3,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symnet.notes.assumptions import Facts, ValueSet, read_formula, read_prose
-from symnet.notes.expectation import UNKNOWN, Expectation
+from symnet.notes.read.assumptions import read_formula
+from symnet.notes.read.facts import Facts, ValueSet
+from symnet.notes.read.prose import read_prose
+from symnet.notes.read.expectation import UNKNOWN, Expectation
 from symnet.notes.latex import parse
-from symnet.notes.meaning import Context, Meaning, Undecided
+from symnet.notes.read.meaning import Context, Meaning
+from symnet.notes.read.nodes import Undecided
 from symnet.notes.verify import verify_text
 
 q, k, x, y = sp.symbols("q k x y", real=True)

@@ -6,7 +6,7 @@ import pytest
 
 from symnet.cli import main
 from symnet.notes.extract import extract_formulas
-from symnet.notes.files import NoteFileError, decode, note_files, read_note, walk_notes
+from symnet.notes.extract.files import NoteFileError, decode, note_files, read_note, walk_notes
 
 NOTE = "Intro line\n\n\tcode $n = 1 = 2$\n\nwith\ttab $a = 1 = 2$ here\n"
 

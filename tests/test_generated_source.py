@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from symnet.notes import decide, meaning
+from symnet.notes.decide import evaluation, generated
 from symnet.notes.verify import verify_text
 
 
@@ -18,8 +18,8 @@ def sources(monkeypatch):
         seen.append(source)
         return builtins.compile(source, filename, mode, *args, **kwargs)
 
-    monkeypatch.setattr(meaning, "compile", spy, raising=False)
-    monkeypatch.setattr(decide, "compile", spy, raising=False)
+    monkeypatch.setattr(generated, "compile", spy, raising=False)
+    monkeypatch.setattr(evaluation, "compile", spy, raising=False)
     return seen
 
 
@@ -52,7 +52,7 @@ def test_names_are_generated_before_printing():
     x = sp.Symbol("x")
     evil = sp.Function("__import__('os').system('touch MARKER') #")
     arguments = [sp.Symbol("v0", real=True)]
-    f = meaning._numeric_function(arguments, evil(arguments[0]) + x, sp.Integer(1))
+    f = generated._numeric_function(arguments, evil(arguments[0]) + x, sp.Integer(1))
     with pytest.raises(NameError):  # F0 and u0 are not defined: the caller falls back to point-by-point
         f(1.0)
 
@@ -65,9 +65,9 @@ def test_the_printer_check_refuses_note_text():
     assert "print(1)" in raw
     namespace = {"numpy": __import__("numpy")}
     with pytest.raises(ValueError):
-        meaning._check_generated(f"def f(v0):\n    return ({raw}, 1)\n", namespace)
+        generated._check_generated(f"def f(v0):\n    return ({raw}, 1)\n", namespace)
     with pytest.raises((ValueError, AttributeError)):
-        meaning._check_generated("def f(v0):\n    return (numpy.system(v0), 1)\n", namespace)
+        generated._check_generated("def f(v0):\n    return (numpy.system(v0), 1)\n", namespace)
     with pytest.raises(ValueError):
-        meaning._check_generated("def f(v0):\n    return (open(v0), 1)\n", namespace)
-    meaning._check_generated("def f(v0, u1):\n    return (numpy.tanh(v0) + F0(u1), 1)\n", namespace)
+        generated._check_generated("def f(v0):\n    return (open(v0), 1)\n", namespace)
+    generated._check_generated("def f(v0, u1):\n    return (numpy.tanh(v0) + F0(u1), 1)\n", namespace)

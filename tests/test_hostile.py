@@ -6,7 +6,7 @@ import time
 import pytest
 
 from symnet.notes.limits import TimeLimit, time_limit
-from symnet.notes.runner import GRACE, Limits, available_cores, run_files
+from symnet.notes.verify.runner import GRACE, Limits, available_cores, run_files
 
 STATUSES = {"definition", "redefinition", "assumption", "setting", "condition", "verified", "refuted", "undecided", "mention", "unparseable", "ignored"}
 BUDGET = 0.5

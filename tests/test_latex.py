@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from symnet.algebra.derive import derive
 from symnet.models.registry import BUILTINS, build_model
 from symnet.notes.latex import LatexError, Node, Parsed, parse, read
-from symnet.notes.meaning import Context, Meaning, Undecided
-from symnet.notes.notation import shape_declaration
+from symnet.notes.read.meaning import Context, Meaning
+from symnet.notes.read.nodes import Undecided
+from symnet.notes.read.notation import shape_declaration
 from symnet.notes.verify import exit_code, verify_text
 from symnet.rendering.render import render
 
@@ -429,7 +430,7 @@ def test_bold_lowercase_letters_are_column_vectors():
 
 
 def test_shape_declarations_give_the_matrix_checks_their_sizes():
-    from symnet.notes.matrices import MatrixNote
+    from symnet.notes.decide.matrices import MatrixNote
     note = MatrixNote()
     assert note.declare(parse(r"\mathbf{X} \in \mathbb{R}^{n \times d}"))
     assert note.declare(parse(r"\mathbf{w} \in \mathbb{R}^{d}."))
@@ -442,7 +443,7 @@ def test_shape_declarations_give_the_matrix_checks_their_sizes():
 
 
 def test_claims_and_defined_words_for_the_reader():
-    from symnet.notes.notation import claims, defined_word
+    from symnet.notes.read.notation import claims, defined_word
     assert [c.offset for c in claims(parse(CHAIN))] == [r.offset for r in parse(CHAIN).args]
     assert len(claims(parse(r"a = b \text{ for } x > 0"))) == 1
     assert claims(parse("x + 1")) == ()

@@ -3,8 +3,8 @@
 The imports are read from the source with :mod:`ast` (nothing is imported), every one of them: at the top of a
 module, inside a function (a deferred import is still a dependency), under ``if TYPE_CHECKING``. Each module
 belongs to the stage its first name under ``symnet`` gives; a module may import its own stage and the stages
-below it. The notes verifier (``symnet/notes/``) is one stage and, for now, one unit: its own modules are split
-by stage later, so its inside is not walked for cycles.
+below it. The notes verifier (``symnet/notes/``) is one stage with stages of its own (``NOTES_STAGES``, given by
+a module's second name under ``symnet.notes``), held to the same rule inside it.
 """
 from __future__ import annotations
 
@@ -24,16 +24,25 @@ STAGES = (
     "training",    # data sets, optimisers, the loop, plotting, saving
     "theory",      # results notes state, derived (and set beside training)
     "rendering",   # derivations written out, reprs and notebook views
-    "notes",       # the notes verifier (one unit for now)
+    "notes",       # the notes verifier, itself in stages (NOTES_STAGES)
     "cli",         # the command line
     "",            # the package itself: symnet/__init__.py (the public API) and __main__.py
 )
 
+#: The notes verifier's own stages, bottom first (``symnet/notes/<stage>/`` or ``symnet/notes/<stage>.py``).
+NOTES_STAGES = (
+    "limits",      # soft time limits inside one process
+    "extract",     # files read safely, Markdown and notebook cells, formulas with line and column
+    "latex",       # parse: the grammar of notes' LaTeX
+    "read",        # what a formula means (SymPy in the note's context), what the note assumes
+    "decide",      # whether a relation holds: sampling in high precision, symbolic checks, matrices
+    "judge",       # each formula classified and judged in order, the note's state, doubt before refuting
+    "verify",      # report: one note in this process, many in worker processes, text or JSON
+    "",            # symnet/notes/__init__.py
+)
+
 #: Names the package's own ``__init__`` defines before it imports anything: metadata any stage may read.
 ROOT_METADATA = frozenset({"__version__"})
-
-#: Stages whose inside is one unit (a cycle inside one is not reported; one through it is).
-UNITS = frozenset({"notes"})
 
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:
@@ -89,32 +98,36 @@ def stage(module: str) -> str:
     return "" if first == "__main__" else first
 
 
-def upward_imports(graph: dict[str, set[str]], stages: tuple[str, ...] = STAGES) -> list[str]:
-    """``a -> b`` for each import of a module in a stage above the importer's."""
+def notes_stage(module: str) -> str:
+    """The notes stage of a module of ``symnet.notes``: its name under it (``""`` for the package itself)."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 else ""
+
+
+def upward_imports(graph: dict[str, set[str]], stages: tuple[str, ...] = STAGES,
+                   notes_stages: tuple[str, ...] = NOTES_STAGES) -> list[str]:
+    """``a -> b`` for each import of a module in a stage above the importer's (inside the notes verifier: of a
+    module in a notes stage above the importer's)."""
     bad = []
     for module, targets in sorted(graph.items()):
         for target in sorted(targets):
             if stages.index(stage(target)) > stages.index(stage(module)):
                 bad.append(f"{module} ({stage(module) or 'package'}) -> {target} ({stage(target) or 'package'})")
+            elif stage(module) == stage(target) == "notes" and \
+                    notes_stages.index(notes_stage(target)) > notes_stages.index(notes_stage(module)):
+                bad.append(f"{module} (notes {notes_stage(module) or 'package'}) -> "
+                           f"{target} (notes {notes_stage(target) or 'package'})")
     return bad
 
 
-def _unit(module: str, units: frozenset[str]) -> str:
-    return f"symnet.{stage(module)}" if stage(module) in units else module
-
-
-def cycles(graph: dict[str, set[str]], units: frozenset[str] = UNITS) -> list[list[str]]:
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The import cycles between modules (each a strongly connected component of more than one module, or a
-    module importing itself), the modules of each stage in ``units`` counted as one."""
+    module importing itself)."""
     edges: dict[str, set[str]] = {}
     for module, targets in graph.items():
-        a = _unit(module, units)
-        edges.setdefault(a, set())
+        edges.setdefault(module, set()).update(targets)
         for target in targets:
-            b = _unit(target, units)
-            edges.setdefault(b, set())
-            if not (a == b and a != module):  # inside a unit: not walked
-                edges[a].add(b)
+            edges.setdefault(target, set())
     # Tarjan's strongly connected components, iteratively
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -169,6 +182,8 @@ def test_every_module_belongs_to_a_stage():
     graph = import_graph()
     assert len(graph) > 40  # the walk found the package
     assert {stage(m) for m in graph} <= set(STAGES), {stage(m) for m in graph} - set(STAGES)
+    notes = {notes_stage(m) for m in graph if stage(m) == "notes"}
+    assert notes == set(NOTES_STAGES), notes ^ set(NOTES_STAGES)
 
 
 def test_imports_go_down_the_stages():
@@ -179,14 +194,28 @@ def test_no_import_cycles():
     assert cycles(import_graph()) == []
 
 
+def _docstring(path: Path) -> str:
+    return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+
+
 def test_each_stage_package_says_which_stage_it_is():
-    # the docstring a newcomer reads first names the stage's place in STAGES (notes/ is split by stage later)
+    # the docstring a newcomer reads first names the stage's place in STAGES
     for number, name in enumerate(STAGES):
         init = PACKAGE / name / "__init__.py"
-        if name and name not in UNITS and init.exists():
-            doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        if name and init.exists():
+            doc = _docstring(init)
             assert doc.startswith(f"Stage {number}, "), (name, doc[:40])
             assert "May import" in doc, name
+
+
+def test_each_notes_stage_says_which_stage_it_is():
+    # the same inside the notes verifier: a package's __init__ or a one-module stage opens with its place
+    for number, name in enumerate(NOTES_STAGES[:-1]):
+        path = PACKAGE / "notes" / name / "__init__.py"
+        path = path if path.exists() else PACKAGE / "notes" / f"{name}.py"
+        doc = _docstring(path)
+        assert doc.startswith(f"Notes stage {number}, "), (name, doc[:40])
+        assert "May import" in doc, name
 
 
 def test_the_walk_sees_deferred_and_relative_imports():
@@ -196,6 +225,8 @@ def test_the_walk_sees_deferred_and_relative_imports():
     assert "symnet.codegen.numeric" in graph["symnet.codegen.compile"]  # from . import numeric
     assert "symnet.checking.scalarize" in graph["symnet.models.registry"]  # inside build_model
     assert "symnet.notes.extract" in graph["symnet.cli.from_note"]  # inside a function too
+    assert "symnet.notes.judge.definitions" in graph["symnet.notes.judge.reading"]  # from . import definitions
+    assert "symnet.notes.judge.definitions" in graph["symnet.notes.verify.worker"]  # deferred, two dots up
 
 
 # -- negative controls: a layout the checker must reject -----------------------------------------------------
@@ -219,14 +250,30 @@ def test_a_cycle_and_an_upward_import_are_caught():
     assert upward_imports(graph) == ["symnet.algebra.graph (algebra) -> symnet.rendering.display (rendering)"]
 
 
-def test_a_self_import_is_a_cycle_and_a_unit_hides_only_its_inside():
+def test_a_self_import_is_a_cycle():
     assert cycles({"symnet.theory": {"symnet.theory"}}) == [["symnet.theory"]]
-    inside = {"symnet.notes.a": {"symnet.notes.b"}, "symnet.notes.b": {"symnet.notes.a"}}
-    assert cycles(inside) == []
-    through = inside | {"symnet.notes.b": {"symnet.notes.a", "symnet.cli.commands"},
-                        "symnet.cli.commands": {"symnet.notes.a"}}
-    assert cycles(through) == [["symnet.cli.commands", "symnet.notes"]]
-    assert upward_imports(through) == ["symnet.notes.b (notes) -> symnet.cli.commands (cli)"]
+
+
+def test_the_notes_stages_are_walked_inside():
+    # the circles the notes split removed, written back in: meaning <-> expectation (one notes stage), the
+    # runner <-> the one-note verifier, and the meaning of a formula asking the judge (up the notes stages)
+    graph = {
+        "symnet.notes.read.meaning": {"symnet.notes.read.expectation", "symnet.notes.judge.state"},
+        "symnet.notes.read.expectation": {"symnet.notes.read.meaning"},
+        "symnet.notes.judge.state": {"symnet.notes.read.meaning"},
+        "symnet.notes.verify.note": {"symnet.notes.verify.runner", "symnet.notes.judge.state"},
+        "symnet.notes.verify.runner": {"symnet.notes.verify.note"},
+        "symnet.notes.limits": set(),
+    }
+    assert sorted(map(tuple, cycles(graph))) == [
+        ("symnet.notes.judge.state", "symnet.notes.read.expectation", "symnet.notes.read.meaning"),
+        ("symnet.notes.verify.note", "symnet.notes.verify.runner"),
+    ]
+    assert upward_imports(graph) == [
+        "symnet.notes.read.meaning (notes read) -> symnet.notes.judge.state (notes judge)"]
+    # a notes module importing the command line is still caught as going up the outer stages
+    assert upward_imports({"symnet.notes.limits": {"symnet.cli.commands"}}) == [
+        "symnet.notes.limits (notes) -> symnet.cli.commands (cli)"]
 
 
 def test_the_reader_resolves_what_a_module_really_imports(tmp_path):

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from symnet.cli import main
-from symnet.notes.report import exit_code, render_json, render_text
+from symnet.notes.verify.report import exit_code, render_json, render_text
 from symnet.notes.verify import FileReport, Verdict
 
 GOOD = "$L = x^2$\n\n$\\frac{\\partial L}{\\partial x} = 2 x$\n"

@@ -397,8 +397,8 @@ def _quadratic_demo(lr: float, steps: int, fmt: str, kwargs: dict) -> int:
 def verify(paths, fmt, strict, jobs, budget, timeout, run_timeout, quiet, colour) -> int:
     import math
 
-    from ..notes.files import note_files
-    from ..notes.report import exit_code, render, use_colour
+    from ..notes.extract.files import note_files
+    from ..notes.verify.report import exit_code, render, use_colour
     from ..notes.verify import verify_many
 
     files = note_files(paths)

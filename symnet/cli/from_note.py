@@ -1,7 +1,7 @@
 """``symnet derive note.md --wrt w``: the gradients of the loss a Markdown note defines, in the note's names.
 
 The note is read the way ``symnet verify`` reads it (:func:`symnet.notes.extract.extract_formulas`,
-:func:`symnet.notes.latex.parse`, :class:`symnet.notes.meaning.Meaning`): a formula ``name = expression`` (or
+:func:`symnet.notes.latex.parse`, :class:`symnet.notes.read.meaning.Meaning`): a formula ``name = expression`` (or
 ``:=``) whose name is not yet defined is a definition. The loss is the last definition of ``L``, ``J``,
 ``E`` or ``\\mathcal{L}`` (or the one ``loss`` names, else the note's last definition); the definitions it
 depends on become the graph's nodes, the names ``--wrt`` lists its parameters, every other leaf an input.
@@ -56,7 +56,7 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
     """(name, value, line) for each definition in the note, in order; formulas that are not read are skipped."""
     from ..notes.extract import extract_formulas
     from ..notes.latex import LatexError, parse
-    from ..notes.meaning import Context, Meaning
+    from ..notes.read.meaning import Context, Meaning
 
     context = Context.empty()
     meaning = Meaning(context)
@@ -98,7 +98,7 @@ def _definitions(text: str) -> list[tuple[sp.Basic, sp.Expr, int]]:
 def _function_target(node) -> tuple[str, tuple] | None:
     """``f(u, v)`` on a definition's left side (parsed as ``f`` times a bracket, or as a call): its key and
     parameters, as verify reads function definitions."""
-    from ..notes.meaning import _key
+    from ..notes.read.nodes import _key
 
     if node.kind == "op" and node.name == "*" and node.args[0].kind in ("name", "sub") and \
             node.args[1].kind in ("paren", "tuple"):

@@ -1,10 +1,12 @@
-"""Soft time limits inside one process: nested deadlines on ``SIGALRM`` that restore the outer one.
+"""Notes stage 0, limits: soft time limits inside one process, nested deadlines on ``SIGALRM`` that restore
+the outer one.
 
 A ``with time_limit(s):`` block raises :class:`TimeLimit` when ``s`` seconds have passed, or earlier when an
-enclosing block's deadline comes first. Leaving an inner block re-arms the timer for what is left of the outer
-one (a moment later when that deadline has already passed, so that code which caught the TimeLimit can return
-what it has), so a chain of inner limits can never switch the outer limit off. These limits are *soft*: a C extension, a NumPy call or a big-integer product does not see the
-signal until it returns. Hard limits (the process is killed) are :mod:`symnet.notes.runner`'s job.
+enclosing block's deadline comes first. Leaving an inner block re-arms the timer for what is left of the outer one
+(a moment later when that deadline has already passed, so that code which caught the TimeLimit can return what it
+has), so a chain of inner limits can never switch the outer limit off. These limits are *soft*: a C extension, a
+NumPy call or a big-integer product does not see the signal until it returns. Hard limits (the process is killed)
+are :mod:`symnet.notes.verify.runner`'s job. May import: nothing of symnet.
 
 >>> import time
 >>> try:

@@ -1,4 +1,5 @@
-r"""A grammar for the LaTeX that ML notes use, and its parser (recursive descent; no eval of any kind).
+r"""Notes stage 2, parse: a grammar for the LaTeX that ML notes use, and its parser (recursive descent; no
+eval of any kind).
 
 The grammar, from the top::
 
@@ -23,11 +24,13 @@ Modules: ``tokens`` (vocabulary, :class:`Node`, :class:`LatexError`, :func:`toke
 per claim of an alignment or a list of equations), ``continued`` (the start of a display that continues the
 previous one), ``piecewise``/``case``, ``evaluate``, ``shape`` (X ∈ ℝ^{n×d}), ``signature``, ``set``,
 ``range`` (i = 1, …, n), ``condition``, ``given``, ``integral``, ``symbol``; their meaning is in
-:mod:`symnet.notes.notation`.
+:mod:`symnet.notes.read.notation`.
 
 Parsing is bounded whatever the input (:data:`tokens.MAX_LENGTH`, brackets, depth, exponent towers, digits,
 constant sizes): past a limit the formula is a :class:`LatexError` with a hint, never a RecursionError or a
 MemoryError. Where notation is ambiguous the reading taken is recorded (:func:`read` → :class:`Parsed`).
+
+May import: nothing outside this package (it is the notes verifier's parser, and stands alone).
 
 >>> parse(r"\frac{\partial L}{\partial w} = 2 x (w x - y)").kind
 'rel'

@@ -17,7 +17,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import SymnetError
+from ...errors import SymnetError
 
 SUFFIXES = (".md", ".markdown", ".txt", ".ipynb")
 MAX_BYTES = 10 * 1024 * 1024   # a note larger than 10 MB is refused (a log or a dataset, not notes)

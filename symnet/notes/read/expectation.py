@@ -1,4 +1,4 @@
-"""E, Var and Cov by the rules of expectation, from the facts a note states (:mod:`symnet.notes.assumptions`).
+"""E, Var and Cov by the rules of expectation, from the facts a note states (:mod:`symnet.notes.read.assumptions`).
 
 The rules, and nothing else:
 
@@ -16,9 +16,9 @@ The rules, and nothing else:
 Var(X) = E[X²] − E[X]², Cov(X, Y) = E[XY] − E[X] E[Y]. What the facts do not give is kept as an unknown number
 ``E(x)``, ``E(x**2)``, ``E(x*y)`` (so linearity, Var(x + c) = Var(x) and Cov's definition are decided whatever it
 is, and nothing else is) and listed in :attr:`Expectation.missing` ("the variance of q_i", "independence of x and
-y not stated"); with ``strict=True`` the first missing thing raises :class:`~symnet.notes.meaning.Undecided`.
+y not stated"); with ``strict=True`` the first missing thing raises :class:`~symnet.notes.read.meaning.Undecided`.
 
->>> from symnet.notes.assumptions import read_prose
+>>> from symnet.notes.read.prose import read_prose
 >>> facts = read_prose("Let $q, k \\\\in \\\\mathbb{R}^{d}$ have independent components with mean 0 and unit variance.")
 >>> q, k = sp.symbols("q k", real=True)
 >>> Expectation(facts, sp.Symbol("d", real=True)).variance(q * k)
@@ -32,9 +32,11 @@ from itertools import product
 import sympy as sp
 from sympy.utilities.iterables import multiset_partitions
 
-from .assumptions import Facts, describe, plain
-from .latex import Node, parse
-from .meaning import family_base, Meaning, Undecided, expand
+from ..latex import Node, parse
+from .facts import Facts, describe, plain
+from .meaning import Meaning, use_expectation
+from .nodes import Undecided, expand, family_base
+from .prose import read_around
 
 #: An expectation the facts do not give, kept as an unknown number: E(x), E(x**2), E(x*y).
 UNKNOWN = sp.Function("E", real=True)
@@ -47,7 +49,7 @@ def expectation(meaning: Meaning, name: str, args: tuple) -> sp.Expr:
     """``E``, ``Var`` or ``Cov`` of parsed arguments in a note's context (:meth:`Meaning.expectation`): the facts
     are the context's (its prose read first), the facts used are added to ``ctx.evidence``."""
     ctx = meaning.ctx
-    ctx.read_prose(ctx.prose)                 # whoever set the prose, its assumptions are read (once)
+    read_around(ctx, ctx.prose)                # whoever set the prose, its assumptions are read (once)
     wanted = 2 if name == "Cov" else 1
     if len(args) != wanted:
         raise Undecided(f"{name} of {len(args)} argument(s)")
@@ -498,3 +500,6 @@ def _show(atom) -> str:
 
 
 __all__ = ["Expectation", "expectation", "expectation_evidence"]
+
+
+use_expectation(expectation)  # Meaning reads E[X], Var(X), Cov(X, Y) by these rules

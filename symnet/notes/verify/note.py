@@ -10,12 +10,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .extract import Formula, extract_note
-from .files import SUFFIXES, NoteFileError, note_files  # noqa: F401 (re-exported)
-from .files import read_note as read_note_file
-from .limits import TimeLimit, time_limit
-from .reading import NoteState, Verdict, judge
-from .report import COLOURS, exit_code, render_json, render_text  # noqa: F401 (moved to report.py; re-exported)
+from ..extract.formulas import Formula, extract_note
+from ..extract.files import NoteFileError
+from ..extract.files import read_note as read_note_file
+from ..limits import TimeLimit, time_limit
+from ..judge.reading import judge
+from ..judge.state import NoteState, Verdict
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def judge_all(formulas, budget: float = 2.0, skip=frozenset(), on_start=None, ju
     the run. ``on_start(k)`` is called before formula ``k`` (the runner streams it to the parent, which kills
     the process at the hard deadline when the soft limit cannot interrupt the work).
     """
-    from .limits import _deadlines, reset as reset_time_limits
+    from ..limits import _deadlines, reset as reset_time_limits
 
     state = NoteState()
     judge_one = judge_one or verdict_for
@@ -88,8 +88,8 @@ def _undecided(formula: Formula, detail: str) -> Verdict:
 
 def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileReport:
     """Verify the formulas of one Markdown document (a notebook's JSON when ``path`` ends in ``.ipynb``) in
-    this process (soft time limits only: the CLI and :func:`verify_many` check in worker processes with hard
-    limits)."""
+    this process (soft time limits only: the CLI and :func:`~symnet.notes.verify.runner.verify_many` check in
+    worker processes with hard limits)."""
     start = time.perf_counter()
     try:
         formulas, images = extract_note(source, path)
@@ -101,7 +101,7 @@ def verify_text(source: str, path: str = "<text>", budget: float = 2.0) -> FileR
 
 def read_note(path: str | Path) -> tuple[str, str]:
     """A note's text and, when it cannot be read, why (the text is then empty): regular files, size cap,
-    encodings (:func:`symnet.notes.files.read_note`)."""
+    encodings (:func:`symnet.notes.extract.files.read_note`)."""
     try:
         return read_note_file(path), ""
     except NoteFileError as exc:
@@ -114,12 +114,3 @@ def verify_file(path: str | Path, budget: float = 2.0) -> FileReport:
     if error:
         return FileReport(str(path), (), error=error)
     return verify_text(source, str(path), budget)
-
-
-def verify_many(paths, jobs: int = 1, budget: float = 2.0, timeout: float | None = None,
-                run_timeout: float | None = None) -> list[FileReport]:
-    """Verify files in ``jobs`` worker processes with hard limits: ``budget`` seconds per formula, ``timeout``
-    per file and ``run_timeout`` for the whole run (see :mod:`symnet.notes.runner`); one report per file."""
-    from .runner import Limits, run_files
-
-    return run_files(paths, Limits(budget=budget, jobs=jobs, file_timeout=timeout, run_timeout=run_timeout))

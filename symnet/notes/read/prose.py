@@ -18,8 +18,10 @@ from dataclasses import replace
 
 import sympy as sp
 
-from .assumptions import Distribution, Facts, Independence, Label, Moment, Source, _sympy, plain, read_memberships
-from .latex import LatexError, Node, parse
+from ..latex import LatexError, Node, parse
+from .assumptions import _sympy, read_memberships
+from .facts import Distribution, Facts, Independence, Label, Moment, Source, plain
+from .nodes import _key
 
 _MATH = r"\$[^$]+\$"
 _VALUE = rf"(?:{_MATH}|-?\d+(?:\.\d+)?(?!\d|\.\d)|\bzero\b|\bone\b|σ[\w^{{}}\\]*|\\sigma[\w^{{}}\\]*)"
@@ -85,6 +87,20 @@ def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
             found, previous = _read_sentence(sentence.strip(), Source(line, sentence.strip(), scope), previous)
             facts = facts.merge(found)
     return facts
+
+
+def read_around(ctx, text: str) -> None:
+    """Read the assumptions in the prose around a formula into ``ctx`` (a :class:`~.meaning.Context`): only
+    what was not read just before."""
+    ctx.prose = text
+    if text == ctx._read:
+        return
+    new = text[len(ctx._read):] if ctx._read and text.startswith(ctx._read) else text
+    ctx._read = text
+    # a question states no facts: "If X = N(1, 4), find P(0 < X < 3.2)?" is an exercise's premise
+    new = re.sub(r"[^.!?。！？\n]*[?？]", " ", new)
+    if new.strip():
+        ctx.assume(read_prose(new))
 
 
 def _normalise(text: str) -> str:
@@ -206,7 +222,6 @@ def _math_names(latex: str) -> list[tuple[str, bool]]:
 
 
 def _member_key(node: Node) -> str:
-    from .meaning import _key
     return plain(_key(node).replace("_{", "_").rstrip("}"))
 
 

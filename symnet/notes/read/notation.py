@@ -18,7 +18,8 @@ import re
 
 import sympy as sp
 
-from .latex import Node
+from ..latex import Node
+from .nodes import Undecided
 
 #: The kinds this module gives a meaning to (or a reason for having none).
 KINDS = frozenset({"binary", "piecewise", "evaluate", "integral", "shape", "signature", "set", "range", "symbol",
@@ -46,7 +47,6 @@ _RELATIONS = {"=": sp.Eq, "<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge, "�
 def meaning(m, node: Node) -> sp.Expr:
     """The SymPy value of ``node`` (a kind in :data:`KINDS`), using ``m`` (a :class:`Meaning`) for its parts;
     raises :class:`Undecided` with the reason where there is no value."""
-    from .meaning import Undecided
 
     if node.kind == "piecewise":
         return piecewise(m, node)
@@ -57,7 +57,6 @@ def meaning(m, node: Node) -> sp.Expr:
 
 def condition(m, node: Node):
     """A case's condition as a SymPy boolean: ``x > 0``, ``0 \\le x < 1`` (a chain: both), ``x \\ne 0``."""
-    from .meaning import Undecided
 
     if node.kind != "rel":
         raise Undecided("a case's condition that is not a comparison")
@@ -73,7 +72,6 @@ def condition(m, node: Node):
 
 def piecewise(m, node: Node) -> sp.Expr:
     """``\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}`` as ``Piecewise((1, x > 0), (0, True))``."""
-    from .meaning import Undecided
 
     pairs = []
     for case in node.args:
@@ -86,7 +84,6 @@ def piecewise(m, node: Node) -> sp.Expr:
 
 def _point(m, node: Node) -> tuple:
     """``x = 0`` → (x, 0)."""
-    from .meaning import Undecided
 
     if node is None or node.kind != "rel" or node.args[0] != ("=",):
         raise Undecided("an evaluation bar without a point x = a")
@@ -96,7 +93,6 @@ def _point(m, node: Node) -> tuple:
 
 def evaluation(m, node: Node) -> sp.Expr:
     """``f|_{x=a}`` is f at x = a; ``F|_{x=a}^{b}`` is F(b) − F(a)."""
-    from .meaning import Undecided
 
     body, lower, upper = node.args
     value = m.expr(body)

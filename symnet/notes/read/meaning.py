@@ -4,28 +4,22 @@
 (known ones, the note's own, and undefined ones kept as SymPy functions, never products of letters), sums with
 bound indices apart from free ones, and derivatives: ``∂A/∂B`` differentiates A's definition with B held as the
 variable (so ``∂L/∂ŷ`` and ``∂L/∂z`` differ as they should); the derivative of a name the note never defines is
-not guessed. What a formula *is* (definition, claim, setting …) is :mod:`symnet.notes.reading`'s business, and
-whether a claim holds :mod:`symnet.notes.decide`'s. ``_numeric_function`` prints expressions for NumPy with
-every name generated (no note text reaches the source).
+not guessed. What a formula *is* (definition, claim, setting …) is :mod:`symnet.notes.judge.reading`'s business, and
+whether a claim holds :mod:`symnet.notes.decide`'s.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 import sympy as sp
-from sympy.printing.numpy import SciPyPrinter
 
-from ..algebra.functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from ...algebra.functions import gelu, leaky_relu, relu, sigmoid, softplus, step
+from ..latex import Node
 from . import notation
-from .latex import Node
-from .limits import TimeLimit, time_limit  # re-exported: the soft limits live in limits.py
-
-
-class Undecided(Exception):
-    """The formula cannot be decided: why (assumptions missing, notation symnet does not evaluate)."""
+from .facts import Facts
+from .nodes import Undecided, _key, _show, _ungroup, expand, family_base, family_size
 
 
 KNOWN_FUNCTIONS = {
@@ -45,7 +39,7 @@ KNOWN_FUNCTIONS = {
 FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "Dropout", "dropout", "argmax",
                   "argmin", "grad", "MSE", "MAE", "Concat", "FFN", "MultiHead", "head"}
 
-#: Functions of whole rows or matrices, read by the matrix checks (symnet.notes.interpret), never as scalars.
+#: Functions of whole rows or matrices, read by the matrix checks (symnet.notes.decide.interpret), never as scalars.
 MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize", "CE", "BCE", "windows", "fold",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
@@ -61,10 +55,6 @@ def _fraction(text: str) -> sp.Rational:
     return sp.Rational(f.numerator, f.denominator)
 
 
-if TYPE_CHECKING:
-    from .assumptions import Facts
-
-
 @dataclass
 class Context:
     """What a note has defined so far."""
@@ -74,7 +64,7 @@ class Context:
     prose: str = ""         # the text around the formula (for stated assumptions)
     formula: str = ""       # the formula's own LaTeX
     expansions: dict = None  # each defined name written out in leaves (filled as claims need them)
-    facts: Facts = None     # what the note assumes (symnet.notes.assumptions), merged as it is read
+    facts: Facts = None     # what the note assumes (symnet.notes.read.assumptions), merged as it is read
     evidence: list = None   # the facts the current claim's expectations rest on (None: it has none)
     missing: list = None    # what its expectations needed and the note does not state
 
@@ -82,7 +72,6 @@ class Context:
         if self.expansions is None:
             self.expansions = {}
         if self.facts is None:
-            from .assumptions import Facts
             self.facts = Facts()
         self._read = ""
 
@@ -94,19 +83,6 @@ class Context:
         """Add assumptions (later statements win over earlier ones about the same thing)."""
         if facts:
             self.facts = self.facts.merge(facts)
-
-    def read_prose(self, text: str) -> None:
-        """Read the assumptions in the prose around a formula (only what was not read just before)."""
-        self.prose = text
-        if text == self._read:
-            return
-        new = text[len(self._read):] if self._read and text.startswith(self._read) else text
-        self._read = text
-        # a question states no facts: "If X = N(1, 4), find P(0 < X < 3.2)?" is an exercise's premise
-        new = re.sub(r"[^.!?。！？\n]*[?？]", " ", new)
-        if new.strip():
-            from .assumptions import read_prose
-            self.assume(read_prose(new))
 
     @classmethod
     def empty(cls) -> "Context":
@@ -382,192 +358,19 @@ class Meaning:
 
     def expectation(self, name: str, args: tuple) -> sp.Expr:
         """E[X], Var(X), Cov(X, Y) by the rules of expectation under the facts the note has stated
-        (:mod:`symnet.notes.expectation`); the facts used are kept for the verdict's evidence."""
-        from .expectation import expectation
-        return expectation(self, name, args)
+        (:mod:`symnet.notes.read.expectation`); the facts used are kept for the verdict's evidence. Those rules
+        build on this class, so they are installed from above (:func:`use_expectation`) and not imported."""
+        return _EXPECTATION[0](self, name, args)
 
     def ctx_dimension(self) -> sp.Expr:
         return sp.IndexedBase("d", real=True)[sp.Symbol("k", integer=True)]
 
 
-class FamilyBase(sp.IndexedBase):
-    """A family of real numbers: real however SymPy rebuilds it (Sum.doit and xreplace rebuild bases from
-    their arguments alone, which would drop an assumption given as a keyword)."""
-
-    def __new__(cls, label, shape=None, **kwargs):
-        kwargs.setdefault("real", True)
-        return super().__new__(cls, label, shape, **kwargs)
+#: the rules of expectation :meth:`Meaning.expectation` applies (installed by symnet.notes.read.expectation,
+#: which the read package imports: it subclasses Meaning, so this module cannot import it)
+_EXPECTATION: list = [None]
 
 
-def family_base(name: str) -> sp.IndexedBase:
-    """The family ``name`` (x_1, x_2, …): its label is not the scalar ``name`` (a note may use both x and x_i)."""
-    return FamilyBase(sp.Symbol(name))
-
-
-def family_size(name: str) -> sp.Symbol:
-    """How many members a family has, when the note does not say: one size symbol per family, |z|."""
-    return sp.Symbol(f"|{name}|", integer=True, positive=True)
-
-
-def _ungroup(node: Node) -> Node:
-    while node.kind in ("group", "paren") and len(node.args) == 1:
-        node = node.args[0]
-    return node
-
-
-def _key(node: Node) -> str:
-    if node.kind == "name":
-        return node.name
-    if node.kind == "sub":
-        return node.args[0].name + "_{" + ",".join(_show(a) for a in node.args[1:]) + "}"
-    return _show(node)
-
-
-def _show(node: Node) -> str:
-    if node.kind in ("name", "num", "call"):
-        return node.name
-    if node.kind == "sub":
-        return f"{_show(node.args[0])}_{','.join(_show(a) for a in node.args[1:])}"
-    return node.kind
-
-
-def expand(e: sp.Expr, values: dict, hold: set = frozenset(), memo: dict | None = None) -> sp.Expr:
-    """Substitute definitions, each name's expansion computed once (names in ``hold`` stay)."""
-    memo = {} if memo is None else memo
-    active: set = set()
-
-    def of(name):
-        if name in memo:
-            return memo[name]
-        if name in active:
-            raise Undecided("the definitions refer to each other in a circle")
-        active.add(name)
-        value = values[name] if name in values else values[name.base](*name.indices)  # a family member
-        if name not in values and value.has(name):
-            memo[name] = name   # η_0 in η_t = η_0 / (1 + k t): the member the family is built on stays a leaf
-        else:
-            memo[name] = sub(value)
-        active.discard(name)
-        return memo[name]
-
-    def sub(x):
-        names = [a for a in _defined_in(x, values) if a not in hold and
-                 not (isinstance(a, sp.Indexed) and a.base in hold)]
-        return x.xreplace({a: of(a) for a in names}) if names else x
-
-    return sub(e)
-
-
-def _defined_in(e: sp.Expr, values: dict) -> list:
-    """The defined names in ``e``: symbols, family entries (x_2 = …), and members of defined families."""
-    found = [a for a in e.atoms(sp.Indexed) if a in values or a.base in values]
-    return found + [a for a in e.free_symbols if isinstance(a, sp.Symbol) and a in values]
-
-
-# -- numeric and symbolic comparison -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str      # verified | refuted | undecided
-    detail: str
-
-
-def _numeric_function(arguments: list, left: sp.Expr, right: sp.Expr):
-    """Both sides as one NumPy function of the arguments v0, v1, …, printed by SciPy's printer (what
-    lambdify does, without its per-argument rewriting pass, which is quadratic in the expression's size).
-
-    No text from a note reaches the source: every other symbol becomes ``u0, u1, …`` and every undefined
-    function ``F0, F1, …`` before printing (calling them fails, and the caller falls back to evaluating point
-    by point), and the printed source is refused unless each of its names is generated or known."""
-    import numpy as np
-
-    left, right = _generated_names(arguments, left, right)
-    printer = _SharingPrinter({"fully_qualified_modules": True, "allow_unknown_functions": True})
-    source = f"def f({', '.join(a.name for a in arguments)}):\n    return ({printer.doprint(left)}, " \
-             f"{printer.doprint(right)})\n"
-    import scipy
-    import scipy.special
-    namespace = {"numpy": np, "scipy": scipy, **_NUMERIC}
-    _check_generated(source, namespace)
-    exec(compile(source, "<symnet verify>", "exec"), namespace)  # SymPy's printing of generated names only
-    return namespace["f"]
-
-
-def _generated_names(arguments: list, left: sp.Expr, right: sp.Expr) -> tuple:
-    """Both sides with every name a note chose replaced by a generated one (the arguments are kept)."""
-    from sympy.core.function import AppliedUndef
-
-    kept = set(arguments)
-    both = sp.Tuple(left, right)
-    others = sorted((s for s in both.atoms(sp.Symbol) if s not in kept), key=sp.default_sort_key)
-    both = both.xreplace({s: sp.Symbol(f"u{k}") for k, s in enumerate(others)})
-    functions = sorted({a.func for a in both.atoms(AppliedUndef)}, key=str)
-    if functions:
-        generated = {f: sp.Function(f"F{k}") for k, f in enumerate(functions)}
-        both = both.replace(lambda e: isinstance(e, AppliedUndef), lambda e: generated[e.func](*e.args))
-    if both.atoms(sp.Indexed, sp.IndexedBase, sp.MatrixSymbol, sp.Idx):
-        raise ValueError("a named object the NumPy printer would print by its name")
-    return both[0], both[1]
-
-
-#: what generated source may name besides v0…, u0…, F0…: Python's words and the namespace's modules
-_GENERATED = re.compile(r"[vuF]\d+")
-
-
-def _check_generated(source: str, namespace: dict) -> None:
-    """Refuse source with a name that is neither generated nor known (dotted names must resolve in modules),
-    a comment or a string: note text can only arrive as a name, and every name was replaced."""
-    import io
-    import keyword
-    import tokenize
-
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError) as exc:
-        raise ValueError(f"generated source does not tokenize: {exc}") from None
-    for k, t in enumerate(tokens):
-        if t.type in (tokenize.COMMENT, tokenize.STRING, tokenize.ERRORTOKEN) or \
-                getattr(tokenize, "FSTRING_START", None) == t.type:
-            raise ValueError(f"generated source holds a {tokenize.tok_name[t.type]}: {t.string!r}")
-        if t.type != tokenize.NAME or (k and tokens[k - 1].string == "."):
-            continue
-        name, j, value = t.string, k, None
-        if name in namespace:  # a module or one of our functions: the dotted chain must resolve
-            value = namespace[name]
-            while j + 2 < len(tokens) and tokens[j + 1].string == ".":
-                j += 2
-                value = getattr(value, tokens[j].string)  # AttributeError: refused by the caller
-        elif not (keyword.iskeyword(name) or _GENERATED.fullmatch(name) or name == "f"):
-            raise ValueError(f"generated source names {name!r}")
-
-
-class _SharingPrinter(SciPyPrinter):
-    """Prints each distinct subexpression once: expanded derivatives repeat subtrees many times."""
-
-    def __init__(self, settings: dict) -> None:
-        super().__init__(settings)
-        self._printed: dict = {}
-
-    def _print(self, expr, **kwargs):
-        if kwargs:
-            return super()._print(expr, **kwargs)
-        if expr not in self._printed:
-            self._printed[expr] = super()._print(expr)
-        return self._printed[expr]
-
-
-def _numeric_functions() -> dict:
-    from ..codegen import numeric
-    return {"Heaviside": lambda x, h=0.0: __import__("numpy").heaviside(x, 0.0),
-            **{n: getattr(numeric, n) for n in ("sigmoid", "relu", "step", "leaky_relu", "gelu", "softplus",
-                                                "logsumexp")}}
-
-
-_NUMERIC = _numeric_functions()
-
-
-def _num(v) -> str:
-    v = float(v)
-    if v == int(v) and abs(v) < 1e12:
-        return str(int(v))
-    return f"{v:.6g}"
+def use_expectation(rule) -> None:
+    """Install ``rule(meaning, name, args)`` as the rules of expectation :class:`Meaning` applies."""
+    _EXPECTATION[0] = rule

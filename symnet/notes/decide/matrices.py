@@ -18,7 +18,7 @@ windows_k, fold_k, max over positions, CE, BCE, ‖·‖_F², ‖·‖_1); layer
 identity between σ, X̂ and X that holds for one ε holds for any. Targets of CE are drawn as probability rows.
 
 >>> note = MatrixNote()
->>> from .latex import parse
+>>> from symnet.notes.latex import parse
 >>> note.define("Z", parse(r"Z = X W").args[1][1])
 >>> note.check(parse(r"Z^{T} = W^{T} X^{T}").args[1], "=").status
 'verified'
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..codegen import numeric
+from ...codegen import numeric
 from .interpret import ELEMENTWISE, ROWWISE, Interpreter, Jacobian, _abs, _is_name, key, references
-from .latex import Node
-from .meaning import Outcome, Undecided, _num
+from ..latex import Node
+from ..read.nodes import Undecided
+from .outcome import Outcome, _num
 from .shapes import SCALAR, WHOLE_NAME, ShapeClash, ShapePass, Sizes
 
 #: Complex step: f(x + ih) = f(x) + ih f'(x) + O(h²), so Im f / h is f' to rounding for any h this small.
@@ -231,7 +232,7 @@ class MatrixNote:
         """``X \\in \\mathbb{R}^{n \\times d}`` (a ``shape`` node): the shape the note states for X, sizes
         named by the same letter being the same size; ``x \\in \\mathbb{R}`` a scalar, ``\\mathbb{R}^{d}``
         a column. Names already defined or shaped keep their shape. Whether anything was declared."""
-        from .notation import shape_declaration
+        from ..read.notation import shape_declaration
 
         declared = False
         for subject, sizes in shape_declaration(node).items():

@@ -1,5 +1,5 @@
 """One walk over a formula's tree for matrix notation; what a value is (a shape, or arrays of numbers) is up
-to a subclass: :class:`symnet.notes.shapes.ShapePass` or :class:`symnet.notes.matrices.NumericPass`."""
+to a subclass: :class:`symnet.notes.decide.shapes.ShapePass` or :class:`symnet.notes.decide.matrices.NumericPass`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..codegen import numeric
-from .latex import Node
-from .meaning import Undecided, _key, _show, _ungroup
+from ...codegen import numeric
+from ..latex import Node
+from ..read.nodes import Undecided, _key, _show, _ungroup
 
 
 @dataclass(frozen=True)

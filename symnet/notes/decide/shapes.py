@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .interpret import Interpreter, Jacobian, _is_name, key
-from .latex import Node
-from .meaning import Undecided
+from ..latex import Node
+from ..read.nodes import Undecided
 
 #: Sizes given to classes nothing fixes: distinct, so that a missing transpose changes a shape.
 FREE_SIZES = (3, 4, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13)

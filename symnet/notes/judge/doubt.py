@@ -20,7 +20,7 @@ import math
 
 import sympy as sp
 
-from .latex import Node
+from ..latex import Node
 
 #: Letters that index steps, layers and examples when written as superscripts (w^t, x^{(i)}, u^{k+1}).
 INDEX_SUPERSCRIPTS = set("ijklmnrstuv") | {r"\tau"}
@@ -270,7 +270,7 @@ def _names(node) -> set:
 
 
 def _summed_to_end(node):
-    """``\sum_i y_i \log p_i + (1 - y_i)\log(1 - p_i)``: the terms after a sum that use its index belong to it."""
+    r"""``\sum_i y_i \log p_i + (1 - y_i)\log(1 - p_i)``: the terms after a sum that use its index belong to it."""
     if not isinstance(node, Node):
         return node
     if node.kind == "rel":

@@ -214,7 +214,7 @@ def render(reports: list, fmt: str = "text", colour: bool = False, quiet: bool =
     if fmt == "github":
         return render_github(reports, strict)
     if fmt == "sarif":
-        from .. import __version__ as version
+        from ... import __version__ as version
         return render_sarif(reports, strict, version)
     return render_text(reports, colour=colour, quiet=quiet, strict=strict)
 

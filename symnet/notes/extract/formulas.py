@@ -1,7 +1,7 @@
 """Find the formulas in Markdown notes and Jupyter notebooks, each with its line and column in the file.
 
 markdown-it-py reads the document's structure and mdit-py-plugins find the maths (see
-:mod:`symnet.notes.markdown`): ``$…$`` (spaces allowed), ``$$…$$`` (also inside a paragraph), ``\\(…\\)``,
+:mod:`symnet.notes.extract.markdown`): ``$…$`` (spaces allowed), ``$$…$$`` (also inside a paragraph), ``\\(…\\)``,
 ``\\[…\\]`` and top-level ``\\begin{align}``… environments. YAML and TOML front matter, code (fenced,
 indented, inline spans) and HTML comments are never read. ``$5 and $10`` is prose: a ``$`` followed by a
 digit opens maths only when its closing ``$`` is not preceded by a space, so the formula in ``It costs $5

@@ -1,0 +1,115 @@
+"""Inequalities and approximations: a claim ``a ≤ b`` (or an assumption, when it holds for some values only;
+its bounds are then recorded) and ``a ≈ b``, checked to the digits written.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from ..decide.sampler import satisfiable
+from ..read.meaning import Meaning
+from ..read.nodes import Undecided, _show
+from .claims import _claim
+from .domains import _decide, _domain, _sides
+from .forms import _plain, _value_or_none
+from .state import NoteState
+
+
+def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budget: float) -> tuple[str, str]:
+    """Every link checked as a claim; one between plain quantities that holds for some values and not others
+    is an assumption (η > 0, 1 ≤ i ≤ n, j ≠ i) and bounds what later claims try."""
+    if "≠" in ops:
+        sides = [_value_or_none(meaning, p) for p in parts]
+        if any(v is None or v.free_symbols for v in sides):
+            # x ≠ π/2 + kπ, j ≠ i: random points would almost always agree; a statement of where something
+            # holds, never verified as an identity
+            _record_bounds(ops, parts, sides, state, line)
+            return "assumption", "an exclusion (≠) between quantities that vary: assumed from here on"
+    if all(p.kind in ("name", "sub", "num") for p in parts) and any(p.kind != "num" for p in parts) and \
+            not any(_show(parts[k]) == _show(parts[k + 1]) for k in range(len(ops))):
+        # n ≥ 1, 0 < α < 1, i ≤ n: a range stated for names, never a claim (sampling inside the range it
+        # states would only confirm it)
+        sides = [_value_or_none(meaning, p) for p in parts]
+        _record_bounds(ops, parts, sides, state, line)
+        shown = " ".join(f"{_show(p)} {op}" for p, op in zip(parts, ops)) + f" {_show(parts[-1])}"
+        state.assumed.append(f"{shown} (line {line})")
+        return "assumption", f"{shown}: assumed from here on"
+    outcomes = []
+    for k, op in enumerate(ops):
+        try:
+            outcomes.append(_claim(meaning, parts[k], parts[k + 1], op, state, budget))
+        except Undecided:
+            if not all(_plain(p, state) for p in parts):
+                raise
+            outcomes.append(None)
+    plain = all(_plain(p, state) for p in parts)
+    guessed = any("taken as a size" in o.detail or "assuming" in o.detail for o in outcomes if o is not None)
+    if all(o is not None and o.status == "verified" for o in outcomes) and not (guessed and plain):
+        # (x > 0 "verified" from the assumption x > 0, K ≥ 0 from a guess that K is a size: restatements)
+        return "verified", outcomes[0].detail
+    if not all(_plain(p, state) for p in parts):
+        bad = next(o for o in outcomes if o is not None and o.status == "refuted")
+        if state.cue != "claim":
+            # bounds in notes are mostly hypotheses, thresholds or statements "with probability 1 − δ": one
+            # that fails for some values is reported as a condition, unless the words make it a claim
+            return "condition", f"as a claim for all values it fails ({bad.detail}); read as a condition"
+        return "refuted", bad.detail
+    sides = [_value_or_none(meaning, p) for p in parts]
+    if all(s is not None for s in sides):
+        never = any(op in ("<", ">") and sides[k] - sides[k + 1] == 0 or
+                    not (sides[k].free_symbols | sides[k + 1].free_symbols) and
+                    not satisfiable(sides[k], sides[k + 1], op, _domain(state, sides[k], sides[k + 1]))
+                    for k, op in enumerate(ops))
+        if never:
+            bad = next((o for o in outcomes if o is not None and o.status == "refuted"), None)
+            return "refuted", "holds for no values" + (f": {bad.detail}" if bad else "")
+    _record_bounds(ops, parts, sides, state, line)
+    shown = " ".join(f"{_show(p) if p.kind in ('name', 'sub', 'num') else '…'} {op}"
+                     for p, op in zip(parts, ops)) + f" {_show(parts[-1]) if parts[-1].kind in ('name', 'sub', 'num') else '…'}"
+    state.assumed.append(f"{shown} (line {line})")
+    return "assumption", f"{shown}: assumed from here on"
+
+
+def _record_bounds(ops, parts, sides, state: NoteState, line: int) -> None:
+    """Numeric bounds on single symbols (η > 0, 0 < α < 1) bound what later claims try; 1 ≤ i ≤ n makes i whole."""
+    for k, op in enumerate(ops):
+        a, b = sides[k], sides[k + 1]
+        if op == "≠" and isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol):
+            # j ≠ i: indices drawn apart (as subscripts they are whole-number symbols)
+            state.distinct.add(frozenset((sp.Symbol(a.name, integer=True), sp.Symbol(b.name, integer=True))))
+            continue
+        if op == "≠":
+            continue
+        if a is None or b is None:
+            continue
+        strict = op in ("<", ">")
+        small, big = (a, b) if op in ("<", "≤") else (b, a)
+        if isinstance(big, sp.Symbol) and small.is_number:
+            state.lower[big] = (small, strict)
+            state.bound_section[big] = state.section
+        if isinstance(small, sp.Symbol) and big.is_number:
+            state.upper[small] = (big, strict)
+            state.bound_section[small] = state.section
+        for s in (a, b):
+            if isinstance(s, sp.Symbol) and (a.is_Integer or b.is_Integer) and op in ("≤", "≥") and \
+                    any(isinstance(x, sp.Symbol) and not x.is_number for x in (a, b) if x is not s):
+                state.integers.add(s)
+
+
+def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> tuple[str, str]:
+    """``a ≈ b`` between numbers: true to the digits written on the right (1.44 is three)."""
+    left, right = _sides(meaning, parts[0], parts[1], state)
+    if left.free_symbols or right.free_symbols:
+        raise Undecided("an approximation with variables (where it is meant to hold is not stated)")
+    literal = parts[1]
+    if literal.kind != "num" or not re.fullmatch(r"\d+\.\d+", literal.name):
+        raise Undecided("an approximation whose right side is not a decimal number")
+    decimals = len(literal.name.split(".")[1])
+    digits = len(literal.name.replace(".", "").lstrip("0"))
+    tolerance = sp.Rational(1, 2) * sp.Integer(10) ** -decimals
+    difference = sp.Abs(left - right)
+    outcome = _decide(difference, tolerance, "≤", state, budget)
+    if outcome.status == "verified":
+        return "verified", f"approximately, to the {digits} significant digits written ({sp.N(left, digits + 3)})"
+    return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"

@@ -1,0 +1,84 @@
+"""What the judge keeps while it reads a note: :class:`NoteState` (definitions, bounds, settings, conditions …),
+:class:`Verdict`, and the conventions it reads by (sizes, rounded numbers, units, optima).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..decide.matrices import MatrixNote
+from ..latex import Node
+from ..read.meaning import Context
+
+
+DEFINING = ("=", ":=", "←")
+ORDER = ("<", ">", "≤", "≥")
+#: Names that are sizes by habit (dimensions, counts): taken as whole numbers when the note does not say.
+SIZE_NAMES = re.compile(r"^(n|m|N|M|d|D|K|d_k|d_v|d_\{model\}|d_\{\\text\{model\}\}|d_\{\\mathrm\{model\}\})$")
+#: "for every integer $k$", "$n$ is a positive integer", "natural numbers $m$ and $n$"
+WHOLE_PROSE = re.compile(r"(?:integers?|whole numbers?|natural numbers?|整数)\s*\$([^$]+)\$|\$([^$]+)\$\s+(?:is|are)\s+"
+                         r"(?:a |an )?(?:positive |non-negative |nonnegative )?(?:integers?|whole numbers?)",
+                         re.IGNORECASE)
+#: A decimal of at most this many significant digits is read as rounded (0.272), one with more claims them all.
+ROUNDED_DIGITS = 6
+#: Words that are units in notes' arithmetic (24 GB, 3 bytes): a formula with them is not about variables.
+UNIT = re.compile(r"bytes?|bits?|[KMGTP]i?B|KB|ms|sec|seconds?|minutes?|hours?|days?|params|parameters|"
+                  r"tokens?|FLOPs?|flops|epochs?|steps|samples|images|pixels|px|GPUs?|nodes|layers")
+#: Built-in names a note may take for something else (σ for "any activation"); tanh, exp, ReLU … it may not.
+REDEFINABLE = {"sigma"}
+#: Elementary functions keep their meaning; activations (ReLU, LeakyReLU with the note's own slope, GELU's
+#: approximations, ELU, Swish …) come in variants a note may define for itself.
+ELEMENTARY = {"exp", "log", "ln", "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "abs", "max", "min", "sign",
+              "sgn", "erf", "factorial", "arcsin", "arccos", "arctan", "sec", "csc", "cot", "arsinh", "artanh",
+              "coth"}
+#: How an optimum is written: w^*, \hat{w}, w_{opt}, w^{\star}.
+OPTIMUM = re.compile(r"^(?:\\hat\{(?P<a>.+)\}|(?P<b>.+?)\^\{?(?:\*|\\star|\\ast|opt|\\text\{opt\})\}?)$")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One formula's verdict, where it stands and why."""
+
+    line: int
+    column: int
+    text: str
+    status: str   # definition redefinition assumption setting condition verified refuted undecided mention unparseable
+    detail: str = ""
+    cell: int | None = None   # the 1-based cell of a notebook (line and column are then inside the cell)
+
+
+@dataclass
+class NoteState:
+    """What a note has said so far."""
+
+    context: Context = field(default_factory=Context.empty)
+    matrices: MatrixNote = field(default_factory=MatrixNote)
+    lines: dict = field(default_factory=dict)         # defined name -> line
+    lower: dict = field(default_factory=dict)         # symbol -> (value, strict)
+    upper: dict = field(default_factory=dict)
+    integers: set = field(default_factory=set)
+    assumed: list = field(default_factory=list)       # "η > 0 (line 3)"
+    settings: dict = field(default_factory=dict)      # symbol -> (value, scope, line)
+    conditions: list = field(default_factory=list)    # (variable, expression that must vanish, line)
+    recurrences: dict = field(default_factory=dict)   # family base -> (k, shift, body, line)
+    previous: Node | None = None                      # the last side of the last relation (for "= …" displays)
+    scope: object = None                              # the paragraph being read
+    used: set = field(default_factory=set)            # the settings the claim being checked uses
+
+    def used_settings_in(self, names) -> bool:
+        """Whether a setting of this paragraph gives a value to one of ``names`` (f(x) = 0 at x = 10)."""
+        return any(s in names for s, (_, scope, _line) in self.settings.items() if scope == self.scope)
+    distinct: set = field(default_factory=set)        # index pairs stated different (j ≠ i)
+    cue: str | None = None                            # what the words before the formula make of it
+    index_condition: tuple = ()                       # ("=", "i", "j") from "…, i = j" after the formula
+    words: set = field(default_factory=set)           # multi-letter names the note defined (LSE)
+    display: bool = False                             # this formula is a display following a display
+    last_display: bool = False
+    whole_names: set = field(default_factory=set)     # names the prose calls integers
+    section: object = None                            # the section being read
+    matrix_names: set = field(default_factory=set)    # names defined with matrix notation (or only as matrices)
+    section_settings: dict = field(default_factory=dict)  # symbol -> (value, line) set in earlier paragraphs
+    bound_section: dict = field(default_factory=dict)  # symbol -> the section its stated bound holds in
+    unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
+    solving: tuple | None = None                      # (paragraph, line) of the last condition being solved
+    line_sections: dict = field(default_factory=dict) # line -> the section it is in
