@@ -67,6 +67,12 @@ CASES = [
     ("recurrence members", r"$N_h+1=N_{h-1}+1+N_{h-2}+1$", "undecided"),
     ("labels equal and different", r"$y_a = y_b \neq y_c$", "condition"),
     ("log without a backslash", r"$log_amn=log_am+log_an+1$", "undecided"),
+    ("matrix entries rounded",
+     r"$$z = \begin{bmatrix} 2/1.63 \\ 1 \end{bmatrix} = \begin{bmatrix} 1.23 \\ 1 \end{bmatrix}$$",
+     "undecided"),                                                                   # 1.22699 → 1.23
+    ("matrix entry rounded wrongly",
+     r"$$z = \begin{bmatrix} 20/16.33 \\ 1 \end{bmatrix} = \begin{bmatrix} 1.23 \\ 1 \end{bmatrix}$$",
+     "refuted"),                                                                     # 1.22474 → 1.22
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
 ]

@@ -71,8 +71,9 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
                                 f"use values of its own")
         domain = _domain(state, left, right)
         # E and Var bring in what the assumptions state (Var(Σ w_j x_j) = n σ² γ²): those names are given
-        stated = stated_names(state.context.facts) if _expectation(left_node) or _expectation(right_node) else set()
-        sided = one_sided(left, right, left_node, right_node, stated | {str(s) for s in domain.integers})
+        expectations = _expectation(left_node) or _expectation(right_node)
+        stated = stated_names(state.context.facts) | {str(s) for s in domain.integers} if expectations else set()
+        sided = one_sided(left, right, left_node, right_node, stated, wholes=expectations)
         if sided and solvable(left, right, relation, domain, unknowns=tuple(sided)):
             names = ", ".join(map(str, sided[:4]))
             raise Undecided(f"fails as an identity ({outcome.detail}), but {names} "
@@ -183,8 +184,12 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
             # P(heads), E[X]: capitals alone do not make matrices; nothing in the note says these are
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but nothing in the note makes "
                             f"these names matrices")
-        if outcome.status == "refuted" and not (_defined_written(left_node, state) or
-                                                _defined_written(right_node, state)):
+        if outcome.status == "refuted" and not (written_names(left_node) or written_names(right_node)):
+            rounded = _entry_rounded(outcome.detail)
+            if rounded:
+                raise Undecided(f"the entries agree to the digits written ({rounded}); = with rounded values")
+        if outcome.status == "refuted" and (written_names(left_node) or written_names(right_node)) and \
+                not (_defined_written(left_node, state) or _defined_written(right_node, state)):
             # Aᵀ = −A, X* X = I: a property that picks out particular matrices (skew-symmetric, unitary) the
             # note leaves free, not an identity about every matrix
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but the note defines none of its "
@@ -380,9 +385,21 @@ def _undefined_derivative(node, state: NoteState) -> str | None:
     return base
 
 
+def _entry_rounded(detail: str) -> str | None:
+    """``entry (1, 1): left -1.22699, right -1.23``: a short decimal that is the other value rounded."""
+    match = re.search(r"left (-?[\d.]+(?:e[-+]?\d+)?), right (-?\d+\.(\d{1,4}))(?![\d.e])", detail)
+    if not match:
+        return None
+    left, right, decimals = float(match.group(1)), float(match.group(2)), len(match.group(3))
+    if abs(left - right) <= 0.5 * 10 ** -decimals + 1e-12:
+        return f"{left:g} is {match.group(2)} to {decimals} decimals"
+    return None
+
+
 def _same_section(line, state: NoteState) -> bool:
     """Whether a definition's line is in the section being read."""
-    return line is not None and state.line_sections.get(line, state.section) == state.section
+    # a definition in another notebook cell has no record under this cell (cells are sections of their own)
+    return line is not None and state.line_sections.get((state.section[0], line)) == state.section
 
 
 def _defined_written(node: Node, state: NoteState) -> bool:

@@ -331,13 +331,15 @@ def _text(node: Node) -> str:
     return ""
 
 
-def one_sided(left: sp.Expr, right: sp.Expr, left_node: Node, right_node: Node, stated: set = frozenset()) -> list:
-    """Quantities that only one side depends on (after the note's definitions are put in). Whole numbers
-    (sizes, indices: Var of a mean is σ²/n whatever n is) and names the note's assumptions speak of (stated
-    moments, shapes, bounds) are not unknowns an equation could fix; neither is a variable of differentiation."""
+def one_sided(left: sp.Expr, right: sp.Expr, left_node: Node, right_node: Node, stated: set = frozenset(),
+              wholes: bool = False) -> list:
+    """Quantities that only one side depends on (after the note's definitions are put in). A variable of
+    differentiation is no unknown an equation could fix; nor, in a claim about expectations (``wholes``),
+    are whole numbers (Var of a mean is σ²/n whatever n is) and the names the assumptions speak of."""
     exempt = derivative_variables(left_node) | derivative_variables(right_node) | set(stated)
     a, b = quantities(left), quantities(right)
-    return sorted((x for x in a ^ b if str(x) not in exempt and not getattr(x, "is_integer", False)), key=str)
+    return sorted((x for x in a ^ b if str(x) not in exempt and not (wholes and getattr(x, "is_integer", False))),
+                  key=str)
 
 
 def stated_names(facts) -> set:

@@ -122,7 +122,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     for k, row in enumerate(rows):
         offset = row.offset if tree.kind == "rows" else lead
         line, column = formula.position(offset)
-        state.line_sections[line] = state.section
+        state.line_sections[(state.section[0], line)] = state.section   # (notebook cell, line): lines restart per cell
         end = rows[k + 1].offset if k + 1 < len(rows) else len(formula.text)
         row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
         verdict = _with_evidence(_judge_row(row, state, line, column, row_text, budget), state.context)

@@ -98,7 +98,8 @@ def read_around(ctx, text: str) -> None:
     new = text[len(ctx._read):] if ctx._read and text.startswith(ctx._read) else text
     ctx._read = text
     # a question states no facts: "If X = N(1, 4), find P(0 < X < 3.2)?" is an exercise's premise
-    new = re.sub(r"[^.!?。！？\n]*[?？]", " ", new)
+    new = " ".join(sentence for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", new)
+                   if not sentence.rstrip().endswith(("?", "？")))
     if new.strip():
         ctx.assume(read_prose(new))
 
