@@ -34,9 +34,11 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     if undefined:
         # f_2''(x) = −e^{−x}: a derivative of a function the note never defined is not a new definition
         raise Undecided(f"the derivative of {undefined}, which this note does not define: not checked")
-    if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Z]", left.name) and \
-            right.name == left.name.lower():
-        return "mention", f"the event {left.name} = {right.name} (a random variable taking a value)"
+    if left.kind == "name" and re.fullmatch(r"[A-Z]", left.name) and (
+            right.kind == "name" and right.name == left.name.lower() or
+            right.kind == "sub" and right.args[0].kind == "name" and right.args[0].name == left.name.lower()):
+        # X = x, X = x_i: the event that a random variable takes a value
+        return "mention", f"the event {left.name} = {_show(right)} (a random variable taking a value)"
     if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Za-z]", left.name) and \
             re.fullmatch(r"[A-Za-z]", right.name) and Meaning.symbol(right.name) not in ctx.values:
         # j = i, G = C: a case or a condition between two letters, not a definition of one by the other
@@ -194,6 +196,10 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
     return "redefinition", f"replaces {origin} from here on"
 
 
+#: Subscript letters that name things (width, height, coordinates) rather than run over members.
+LABEL_LETTERS = set("whxyz")
+
+
 def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Meaning, state: NoteState,
                       line: int, budget: float) -> tuple[str, str]:
     ctx = state.context
@@ -214,6 +220,9 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
         return "definition", "a recurrence (closed forms after it are checked by induction)"
     label = free and not (meaning_free_of(right, meaning) & set(free) or
                           {sp.Symbol(str(i), real=True) for i in free} & meaning_free_of(right, meaning))
+    if free and all(str(i) in LABEL_LETTERS for i in free):
+        # t_w = log(G_w/P_w), t_h = …: w, h, x, y name the box's width, height and centre, each its own line
+        label = True
     if label:
         # k_h = 4, w_k = "solid", x_{ij} = 0: the subscript is a label (or an example), not an index the
         # right side runs over; a constant is a setting of that label in its paragraph
