@@ -73,6 +73,8 @@ CASES = [
     ("matrix entry rounded wrongly",
      r"$$z = \begin{bmatrix} 20/16.33 \\ 1 \end{bmatrix} = \begin{bmatrix} 1.23 \\ 1 \end{bmatrix}$$",
      "refuted"),                                                                     # 1.22474 → 1.22
+    ("an event, not an equation", "Let $X = x_1 + 1$.\n\nThe event $X = x_i$", "mention"),
+    ("w, h subscripts name things", "$t_w = \\log(G_w/P_w)$\n\n$t_h = \\log(G_h/P_h)$", "definition"),
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
 ]

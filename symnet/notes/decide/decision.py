@@ -49,6 +49,21 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str = "=", domain: Domain | Non
     """Decide ``lhs relation rhs``; raises :class:`Undecided` with the reason when it cannot."""
     domain = domain or Domain()
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    key = (lhs, rhs, relation, repr(domain), budget, seed, points)
+    if key in _DECIDED:
+        return _DECIDED[key]
+    outcome = _decide_once(lhs, rhs, relation, domain, budget, seed, points)
+    if len(_DECIDED) > 512:
+        _DECIDED.clear()
+    _DECIDED[key] = outcome
+    return outcome
+
+
+#: Outcomes already reached (a chain's links often expand to the same pair: ∂L/∂w = ∂L/∂z ∂z/∂w = …).
+_DECIDED: dict = {}
+
+
+def _decide_once(lhs, rhs, relation: str, domain: Domain, budget: float, seed: int, points: int) -> Outcome:
     undefined = sorted(set(_undefined_names(lhs)) | set(_undefined_names(rhs)))
     if undefined:
         if relation == "=" and _simplifies_to_zero(lhs - rhs, budget):

@@ -124,21 +124,25 @@ class _Compiled:
     compiled once whatever sizes its points take."""
 
     def __init__(self, pair: sp.Tuple) -> None:
-        labels = {b.label for b in pair.atoms(sp.IndexedBase)}
+        # one walk for the families and the loops (the sides of a derived note are large)
+        found = pair.atoms(sp.IndexedBase, sp.Sum, sp.Product)
+        bases = {a for a in found if isinstance(a, sp.IndexedBase)}
+        loops = [a for a in found if isinstance(a, (sp.Sum, sp.Product))]
+        labels = {b.label for b in bases}
         self.symbols = sorted((x for x in pair.free_symbols if isinstance(x, sp.Symbol) and x not in labels
                                and not isinstance(x, sp.Dummy)), key=str)
         # one family per name, however SymPy rebuilt its base along the way
-        bases = pair.atoms(sp.IndexedBase)
         self.families = sorted({str(b.label): b for b in bases}.values(), key=str)
         number = {str(b.label): k for k, b in enumerate(self.families)}
-        bound = sorted({v for op in pair.atoms(sp.Sum, sp.Product) for v, *_ in op.limits}, key=str)
+        bound = sorted({v for op in loops for v, *_ in op.limits}, key=str)
         renaming = {x: sp.Symbol(f"v{k}", real=True) for k, x in enumerate(self.symbols)}
         renaming.update({x: sp.Symbol(f"d{k}", integer=True) for k, x in enumerate(bound)})
         bound = [renaming[x] for x in bound]
         renaming.update({b: sp.IndexedBase(sp.Symbol(f"F{number[str(b.label)]}")) for b in bases})
         renamed = elementary(pair.xreplace(renaming))
         allowed = re.compile(r"^[vdF]\d+$")
-        if renamed.atoms(AppliedUndef) or any(not allowed.match(x.name) for x in renamed.atoms(sp.Symbol)):
+        left_over = renamed.atoms(AppliedUndef, sp.Symbol)
+        if any(isinstance(x, AppliedUndef) or not allowed.match(x.name) for x in left_over):
             raise Undecided("names are left that cannot be given values")
         printer = _RealPrinter({"fully_qualified_modules": True, "allow_unknown_functions": False})
         names = ", ".join([f"v{k}" for k in range(len(self.symbols))] + [f"F{k}" for k in range(len(self.families))])
@@ -147,13 +151,13 @@ class _Compiled:
             # each side on its own (one may be undefined where the other is not), its repeated pieces computed
             # once: expanded derivatives repeat whole subtrees
             shared, (body,) = sp.cse(side, symbols=sp.numbered_symbols(f"c{k}_"), ignore=bound) \
-                if sp.count_ops(side) > 40 and not side.has(sp.Sum, sp.Product) else ([], (side,))
+                if not loops and sp.count_ops(side) > 40 else ([], (side,))
             lines = "".join(f"    {name} = {printer.doprint(value)}\n" for name, value in shared)
             source += f"def f{k}({names}):\n{lines}    return {printer.doprint(body)}\n"
         namespace = dict(_NAMESPACE)
         exec(compile(source, "<symnet decide>", "exec"), namespace)  # noqa: S102 (generated names only)
         self.functions = [namespace[f"f{k}"] for k in range(len(renamed))]
-        self.loops = bool(pair.atoms(sp.Sum, sp.Product))
+        self.loops = bool(loops)
 
     def __call__(self, values: list, families: list, digits: int) -> list:
         """Each side's value at ``digits`` digits, None where it is undefined or not real."""

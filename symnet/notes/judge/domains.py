@@ -79,29 +79,33 @@ def _domain(state: NoteState, left, right) -> Domain:
     wholes = set(state.integers)
     sizes: dict = {}
     bound_of: dict = {}
-    loops = pair.atoms(sp.Sum, sp.Product)
+    # one walk over the claim for everything below (the expanded sides of a derived note are large)
+    found = pair.atoms(sp.Sum, sp.Product, sp.Indexed, sp.KroneckerDelta)
+    loops = {a for a in found if isinstance(a, (sp.Sum, sp.Product))}
     for op in loops:
+        inner = op.function.atoms(sp.Indexed, sp.KroneckerDelta)
         for index, low, high in op.limits:
             wholes |= {s for s in (low.free_symbols | high.free_symbols) if isinstance(s, sp.Symbol)}
-            for entry in op.function.atoms(sp.Indexed):
+            for entry in (a for a in inner if isinstance(a, sp.Indexed)):
                 if index in entry.indices:
                     bound_of.setdefault(entry.base, high)
-            for delta in op.function.atoms(sp.KroneckerDelta):
+            for delta in (a for a in inner if isinstance(a, sp.KroneckerDelta)):
                 # ∂/∂x_j of a sum over x_i leaves δ_ij: j runs over the same range as i
                 for other in delta.args:
                     if other != index and index in delta.args and isinstance(other, sp.Symbol) and \
                             isinstance(high, sp.Symbol):
                         sizes.setdefault(other, high)
-    for s in pair.free_symbols:
+    free = pair.free_symbols
+    for s in free:
         if isinstance(s, sp.Symbol) and SIZE_NAMES.match(s.name):
             wholes.add(s)
-    entries = pair.atoms(sp.Indexed)
+    entries = {a for a in found if isinstance(a, sp.Indexed)}
     for entry in entries:
         for index in entry.indices:
             if isinstance(index, sp.Symbol) and index.is_integer:
                 size = bound_of.get(entry.base)
                 sizes[index] = size if isinstance(size, sp.Symbol) else sizes.get(index)
-    for delta in pair.atoms(sp.KroneckerDelta):
+    for delta in (a for a in found if isinstance(a, sp.KroneckerDelta)):
         # δ_ij: i and j are indices (drawn equal now and then), whatever their range
         for index in delta.args:
             if isinstance(index, sp.Symbol) and index.is_integer:
@@ -115,7 +119,7 @@ def _domain(state: NoteState, left, right) -> Domain:
             one_hot[base] = bound_of.get(base) if isinstance(bound_of.get(base), sp.Symbol) else None
             if not any(a.startswith(f"{base.label} one-hot") for a in state.assumed):
                 state.assumed.append(f"{base.label} one-hot ({label.source})")
-    mentioned = pair.free_symbols | {b.label for b in one_hot}
+    mentioned = free | {b.label for b in one_hot}
     notes = tuple(a for a in state.assumed if any(str(s) in a for s in mentioned))
     for b in (facts.bounds if facts is not None else ()):
         # bounds stated in prose ("for positive x"): by name, against numbers

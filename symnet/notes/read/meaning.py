@@ -318,13 +318,20 @@ class Meaning:
             raise Undecided(f"∂{_show(target)}: {_show(target)} is not defined in this note")
         # hold v as the variable (with every member of its family: ∂/∂z_j sees z_i and the z_k of a sum)
         # and expand every other definition
+        # the same derivative asked again (∂L/∂a_1 in every claim downstream of a_1): computed once while the
+        # definitions stay as they are (the memo is cleared with the expansions on any redefinition)
+        memo = self.ctx.expansions
+        key = ("∂", t, v, order)
+        if key in memo:
+            return memo[key]
         family = isinstance(v, sp.Indexed) and isinstance(self.ctx.values.get(v.base), sp.Lambda)
         hold = {v, v.base} if family else {v}
         expanded = expand(t, self.ctx.values, hold=hold)
         if not (expanded.has(v) or isinstance(v, sp.Indexed) and expanded.has(v.base)):
             # ∂L/∂S = 0 because L never mentions S: true as read, but almost always a name used for two things
             raise Undecided(f"{_show(target)} does not depend on {_show(variable)} in this note's definitions")
-        return sp.diff(expanded, v, order)
+        memo[key] = result = sp.diff(expanded, v, order)
+        return result
 
     def defined_function(self, target: Node):
         """``L`` in ∂L/∂w where the note defined ``L(w, b) = …``: the body, in its own parameters."""
