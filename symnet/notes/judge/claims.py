@@ -13,7 +13,7 @@ from ..latex import Node
 from ..read.meaning import KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Meaning
 from ..read.nodes import Undecided, _key, _show
 from .domains import _decide, _domain, _sides
-from .doubt import (derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
+from .doubt import (children, derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
 from .forms import _capital_products, _has_derivative, _noncommutative
 from .state import NoteState, ROUNDED_DIGITS, SIZE_NAMES
@@ -225,12 +225,8 @@ def _activations(node) -> set:
         found.add(r"\sigma" if node.name.lstrip("\\") == "sigma" else node.name.lstrip("\\"))
     if node.kind == "name" and node.name == r"\sigma":
         found.add(r"\sigma")
-    for a in node.args:
-        if isinstance(a, Node):
-            found |= _activations(a)
-        elif isinstance(a, tuple):
-            for b in a:
-                found |= _activations(b)
+    for child in children(node):
+        found |= _activations(child)
     return found
 
 
@@ -305,9 +301,8 @@ def _applied_names(node) -> set:
         found.add(node.name)
     if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind in ("paren", "tuple"):
         found.add(node.args[0].name)
-    for a in node.args:
-        for b in (a if isinstance(a, tuple) else (a,)):
-            found |= _applied_names(b)
+    for child in children(node):
+        found |= _applied_names(child)
     return found
 
 
@@ -356,9 +351,8 @@ def _derivative_nodes(node) -> list:
     if not isinstance(node, Node):
         return []
     found = [node.args[1]] if node.kind == "deriv" and len(node.args) > 1 and isinstance(node.args[1], Node) else []
-    for a in node.args:
-        for b in (a if isinstance(a, tuple) else (a,)):
-            found += _derivative_nodes(b)
+    for child in children(node):
+        found += _derivative_nodes(child)
     return found
 
 
@@ -419,7 +413,7 @@ def _calls_defined(node, state: NoteState) -> bool:
         return False
     if node.kind == "call" and node.name in state.context.functions:
         return True
-    return any(_calls_defined(b, state) for a in node.args for b in (a if isinstance(a, tuple) else (a,)))
+    return any(_calls_defined(child, state) for child in children(node))
 
 
 def _undeclared(node: Node, state: NoteState) -> set:

@@ -29,6 +29,30 @@ LETTER = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 VARIATION = (r"\delta", r"\Delta")
 
 
+# -- walking the tree ----------------------------------------------------------------------------------------
+
+def children(node) -> list:
+    """The parts of a node that are nodes (a relation's sides included); none for anything else."""
+    if not isinstance(node, Node):
+        return []
+    found = []
+    for a in node.args:
+        for b in (a if isinstance(a, tuple) else (a,)):
+            if isinstance(b, Node):
+                found.append(b)
+    return found
+
+
+def rebuilt(node: Node, change) -> Node:
+    """``node`` with ``change`` applied to each of its parts (each side of a relation)."""
+    if node.kind == "rel":
+        return Node(node.kind, node.name, (node.args[0], tuple(change(p) for p in node.args[1])), node.offset)
+    if not node.args or node.kind in ("num", "name"):
+        return node
+    return Node(node.kind, node.name, tuple(change(a) if isinstance(a, Node) else a for a in node.args),
+                node.offset)
+
+
 # -- second readings ------------------------------------------------------------------------------------------
 
 def second_readings(left: Node, right: Node, known: set = frozenset(),
@@ -86,12 +110,8 @@ def _alone(node) -> set:
         return found
     if node.kind == "name" and len(node.name) == 1:
         return {node.name}
-    for a in node.args:
-        if isinstance(a, Node):
-            found |= _alone(a)
-        elif isinstance(a, tuple):
-            for b in a:
-                found |= _alone(b)
+    for child in children(node):
+        found |= _alone(child)
     return found
 
 
@@ -119,12 +139,7 @@ def _joined(node, known: set = frozenset()):
         for f in merged[1:]:
             out = Node("op", "*", (out, f), out.offset)
         return out
-    if node.kind == "rel":
-        return Node(node.kind, node.name, (node.args[0], tuple(_joined(p, known) for p in node.args[1])),
-                    node.offset)
-    if not node.args or node.kind in ("num", "name"):
-        return node
-    return Node(node.kind, node.name, tuple(_joined(a, known) for a in node.args), node.offset)
+    return rebuilt(node, lambda part: _joined(part, known))
 
 
 def _join(last: Node, f: Node, known: set = frozenset()) -> Node | None:
@@ -183,11 +198,7 @@ def _labelled(node):
             inner = base.args[0]
             return Node("sub", "", (Node("name", f"{inner.name}^{{({label})}}", (), inner.offset),) + base.args[1:],
                         base.offset)
-    if node.kind == "rel":
-        return Node(node.kind, node.name, (node.args[0], tuple(_labelled(p) for p in node.args[1])), node.offset)
-    if not node.args or node.kind in ("num", "name"):
-        return node
-    return Node(node.kind, node.name, tuple(_labelled(a) for a in node.args), node.offset)
+    return rebuilt(node, _labelled)
 
 
 def _valued(node, functions: set = frozenset()):
@@ -200,12 +211,7 @@ def _valued(node, functions: set = frozenset()):
         base = node.args[0]
         text = base.name if base.kind == "name" else "·"
         return Node("name", f"{text}({node.args[1].args[0].name})", (), node.offset)
-    if node.kind == "rel":
-        return Node(node.kind, node.name, (node.args[0], tuple(_valued(p, functions) for p in node.args[1])),
-                    node.offset)
-    if not node.args or node.kind in ("num", "name"):
-        return node
-    return Node(node.kind, node.name, tuple(_valued(a, functions) for a in node.args), node.offset)
+    return rebuilt(node, lambda part: _valued(part, functions))
 
 
 def _bare(node) -> set:
@@ -217,9 +223,8 @@ def _bare(node) -> set:
         return {node.name}
     if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind == "paren":
         return _bare(node.args[1])
-    for a in node.args:
-        for b in (a if isinstance(a, tuple) else (a,)):
-            found |= _bare(b)
+    for child in children(node):
+        found |= _bare(child)
     return found
 
 
@@ -231,12 +236,7 @@ def _unapplied(node, functions: set, bare: set):
             node.args[0].name in functions and node.args[0].name in bare:
         return Node("op", "*", (node.args[0], Node("group", "", node.args[1].args, node.args[1].offset)),
                     node.offset)
-    if node.kind == "rel":
-        return Node(node.kind, node.name, (node.args[0], tuple(_unapplied(p, functions, bare) for p in node.args[1])),
-                    node.offset)
-    if not node.args or node.kind in ("num", "name"):
-        return node
-    return Node(node.kind, node.name, tuple(_unapplied(a, functions, bare) for a in node.args), node.offset)
+    return rebuilt(node, lambda part: _unapplied(part, functions, bare))
 
 
 def _terms(node: Node) -> list:
@@ -260,12 +260,8 @@ def _names(node) -> set:
     if not isinstance(node, Node):
         return set()
     found = {node.name} if node.kind == "name" else set()
-    for a in node.args:
-        if isinstance(a, Node):
-            found |= _names(a)
-        elif isinstance(a, tuple):
-            for b in a:
-                found |= _names(b)
+    for child in children(node):
+        found |= _names(child)
     return found
 
 
@@ -274,8 +270,7 @@ def _summed_to_end(node):
     if not isinstance(node, Node):
         return node
     if node.kind == "rel":
-        return Node(node.kind, node.name, (node.args[0], tuple(_summed_to_end(p) for p in node.args[1])),
-                    node.offset)
+        return rebuilt(node, _summed_to_end)
     terms = _terms(node)
     for k, term in enumerate(terms[:-1]):
         index = _sum_index(term)
@@ -314,12 +309,8 @@ def derivative_variables(node) -> set:
         return found
     if node.kind == "deriv" and len(node.args) > 1 and isinstance(node.args[1], Node):
         found.add(_text(node.args[1]))
-    for a in node.args:
-        if isinstance(a, Node):
-            found |= derivative_variables(a)
-        elif isinstance(a, tuple):
-            for b in a:
-                found |= derivative_variables(b)
+    for child in children(node):
+        found |= derivative_variables(child)
     return found
 
 
@@ -375,11 +366,8 @@ def written_names(node) -> set:
     else:
         nodes = node.args
     for a in nodes:
-        if isinstance(a, Node):
-            found |= written_names(a)
-        elif isinstance(a, tuple):
-            for b in a:
-                found |= written_names(b)
+        for child in (a if isinstance(a, tuple) else (a,)):
+            found |= written_names(child)
     return found
 
 
@@ -398,11 +386,10 @@ def repeated_index(node) -> str | None:
         twice = sorted(k for k, v in seen.items() if v >= 2)
         if twice:
             return twice[0]
-    for a in node.args:
-        for b in (a if isinstance(a, tuple) else (a,)):
-            found = repeated_index(b)
-            if found:
-                return found
+    for child in children(node):
+        found = repeated_index(child)
+        if found:
+            return found
     return None
 
 
@@ -412,7 +399,7 @@ def unbounded_sum(node) -> bool:
         return False
     if node.kind == "sum" and len(node.args) > 1 and node.args[1] is None:
         return True
-    return any(unbounded_sum(b) for a in node.args for b in (a if isinstance(a, tuple) else (a,)))
+    return any(unbounded_sum(child) for child in children(node))
 
 
 def imaginary_unit(node, bound: frozenset = frozenset()) -> bool:
@@ -426,7 +413,7 @@ def imaginary_unit(node, bound: frozenset = frozenset()) -> bool:
     if node.kind == "op" and node.name == "^" and node.args[0].kind == "name" and node.args[0].name == "e":
         if "i" in _names(node.args[1]) and "i" not in bound:
             return True
-    return any(imaginary_unit(b, bound) for a in node.args for b in (a if isinstance(a, tuple) else (a,)))
+    return any(imaginary_unit(child, bound) for child in children(node))
 
 
 # -- numbers ---------------------------------------------------------------------------------------------------
