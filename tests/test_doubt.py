@@ -75,6 +75,16 @@ CASES = [
      "refuted"),                                                                     # 1.22474 → 1.22
     ("an event, not an equation", "Let $X = x_1 + 1$.\n\nThe event $X = x_i$", "mention"),
     ("w, h subscripts name things", "$t_w = \\log(G_w/P_w)$\n\n$t_h = \\log(G_h/P_h)$", "definition"),
+    # verifications that must not rest on a reading the note does not support (found in hand-judged sample B)
+    ("a subscripted capital before a bracket may be a function", r"$$R_n(F_1+F_2)=R_n(F_1)+R_n(F_2)$$",
+     "undecided"),
+    ("Greek capitals do not commute", "Let $A = T\\Lambda T^{-1}$.\n\n$$AT = \\Lambda T$$", "undecided"),
+    ("Greek capitals, the right order", "Let $A = T\\Lambda T^{-1}$.\n\n$$AT = T\\Lambda$$", "verified"),
+    ("a superscript 0 is a label", r"$$E_{out}^{0} = E_{in}^{0} + 1$$", "undecided"),
+    ("g(x) = 0 is a constraint", "Subject to $g(x) = 0$.\n\nAlong the curve $g(x(t)) = 0$", "undecided"),
+    ("a bound from another sentence does not narrow a general claim",
+     "For $x \\geq 0$ we have $\\sqrt{x^2} = x$.\n\nIn general, $\\sqrt{x^2} = x$.", "refuted"),
+    ("the same claim under its bound", "For $x \\geq 0$ we have $\\sqrt{x^2} = x$.", "verified"),
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
 ]

@@ -23,7 +23,12 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
            budget: float, second: bool = False) -> Outcome:
     """A claim between two sides, with the note's definitions and this paragraph's settings. A refutation
     must survive the doubts of :mod:`symnet.notes.judge.doubt` (one-sided quantities, other readings, rounding)."""
+    meaning.ambiguous.clear()
     outcome, sides = _claim_as_written(meaning, left_node, right_node, relation, state, budget)
+    if outcome.status == "verified" and meaning.ambiguous:
+        names = ", ".join(sorted(meaning.ambiguous)[:3])
+        raise Undecided(f"holds with {names}(…) read as a product ({outcome.detail}), but {names} before a bracket "
+                        f"may be a function applied, for which it is not shown")
     if outcome.status != "refuted":
         return outcome
     index = repeated_index(left_node) or repeated_index(right_node)

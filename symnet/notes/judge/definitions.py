@@ -171,6 +171,10 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
             not any(isinstance(p, sp.Symbol) and p.name in ("x", "t", "z", "w") for p in params):
         # P(𝒮) = 1, f(heads) = 0.5: a value at one argument, not a definition of the whole function
         return "setting", f"a value of {name} at one argument (line {line})"
+    if known is None and not builtin and value.is_number:
+        # g(x) = 0, h_i(x) = 0: a constraint (where g vanishes), not g defined as the zero function
+        return "condition", f"{name}({', '.join(map(str, params))}) = {value}: a constraint on its arguments, " \
+                            f"not a definition of {name}"
     if known is None and not builtin:
         ctx.functions[name] = (params, value)
         state.lines[name] = line

@@ -134,6 +134,8 @@ def _domain(state: NoteState, left, right) -> Domain:
                         state.upper.setdefault(s_, (b.other, strict))
     # a bound stated in a formula ("for z > 0") holds in its own section of the note
     here = {s for s in mentioned if state.bound_section.get(s, state.section) == state.section}
+    if state.general:
+        here = set()   # "in general, …": no bound stated elsewhere narrows the claim
     lower = {s: v for s, v in state.lower.items() if s in here}
     upper = {s: v for s, v in state.upper.items() if s in here}
     notes = tuple(a for a in notes if not any(str(s) in a for s in mentioned - here))

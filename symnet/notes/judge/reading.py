@@ -106,6 +106,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    state.general = _general(formula)
     state.section = (getattr(formula, "cell", None), getattr(formula, "section_index", 0))
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
     state.display = bool(getattr(formula, "display", False)) and state.last_display
@@ -157,6 +158,19 @@ CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for 
                               r"(如果|若|当|假设|例如)\s*$", re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
+
+
+GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
+                     r"generally|regardless)\b[^.!?]*$|一般地|总是|对任意", re.IGNORECASE)
+
+
+def _general(formula) -> bool:
+    """Whether the words before a formula claim it in general ("In general, √(x²) = x"): then no bound the
+    note stated elsewhere ("for x ≥ 0 …") narrows where it is checked."""
+    context = getattr(formula, "context", "") or ""
+    at = context.rfind(formula.text)
+    before = context[max(0, at - 80):at] if at > 0 else ""
+    return bool(GENERAL.search(before.rstrip(" $\\[(")))
 
 
 def _cue(formula) -> str | None:

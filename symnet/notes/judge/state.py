@@ -81,4 +81,5 @@ class NoteState:
     bound_section: dict = field(default_factory=dict)  # symbol -> the section its stated bound holds in
     unreadable: dict = field(default_factory=dict)    # name -> line of a definition that could not be read
     solving: tuple | None = None                      # (paragraph, line) of the last condition being solved
-    line_sections: dict = field(default_factory=dict) # line -> the section it is in
+    line_sections: dict = field(default_factory=dict) # (cell, line) -> the section it is in
+    general: bool = False                             # the words claim the formula in general ("in general")

@@ -43,7 +43,8 @@ FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "
 MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize", "CE", "BCE", "windows", "fold",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
-CAPITAL = re.compile(r"^[A-Z](\^\{.*\})?$")
+CAPITAL = re.compile(r"^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Sigma|Phi|Psi|Omega)|"
+                     r"\\(?:mathbf|boldsymbol|bm)\{[A-Z]\})(\^\{.*\})?$")
 
 #: Letters that notes use for functions: f(x), F(x), J(θ), L(θ), l(…), g(x) are calls unless defined as values.
 CALL_LIKE = {"f", "g", "l", "F", "G", "J", "L", "P", "p", "q", "Q"}
@@ -94,6 +95,7 @@ class Meaning:
 
     def __init__(self, context: Context) -> None:
         self.ctx = context
+        self.ambiguous: set = set()   # capitals before brackets read as products (R_n(…), T(…))
 
     # -- names ---------------------------------------------------------------------------------------------
     @staticmethod
@@ -155,7 +157,11 @@ class Meaning:
             if node.name == "/":
                 return self.expr(a) / self.expr(b)
             if node.name == "^":
-                return self.expr(a) ** self.expr(b)
+                base, power = self.expr(a), self.expr(b)
+                if power == 0 and not base.is_number:
+                    # E_{out}^{0/1}, x^{(0)} written as x^0: a superscript 0 names a version, it is no power
+                    raise Undecided(f"{_show(a)}^{{{_show(b)}}}: a superscript 0 is a label here, not a power")
+                return base ** power
             if node.name == "∘":
                 raise Undecided("a Hadamard product ∘ is matrix notation")
             return self.product(a, b)
@@ -226,7 +232,23 @@ class Meaning:
                 return sp.Function(_key(a))(*[self.expr(x) for x in args])
             if b.kind == "tuple":
                 raise Undecided(f"{_show(a)}(…) is not a function this note defines")
+            if b.kind == "paren" and self._capital_name(a):
+                # R_n(F_1 + F_2), T(x + y): a capital before a bracket may be a function applied; the claim is
+                # read as a product, and a verification must not rest on that reading alone
+                self.ambiguous.add(_show(a))
         return self.expr(a) * self.expr(b)
+
+    def _capital_name(self, node: Node) -> bool:
+        # a subscripted capital (R_n, M_t, T_k) names a function or an operator more often than a matrix
+        if node.kind != "sub" or not node.args:
+            return False
+        base = node.args[0]
+        if base.kind != "name" or not CAPITAL.match(base.name):
+            return False
+        try:
+            return not self.ctx.defines(self.name(node))
+        except Undecided:
+            return False
 
     def _applies(self, node: Node) -> bool:
         """Whether ``node`` followed by a bracket is a function applied (one the note defined, or a known one),
