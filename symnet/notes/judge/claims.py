@@ -189,6 +189,11 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
             # P(heads), E[X]: capitals alone do not make matrices; nothing in the note says these are
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but nothing in the note makes "
                             f"these names matrices")
+        if outcome.status == "refuted" and (_number(left_node) or _number(right_node)) and \
+                (written_names(left_node) or written_names(right_node)):
+            # ‖u‖ = 1, L𝟏 = 0, uᵀSu = 1: an expression set to a number is a constraint (or a zero vector)
+            raise Undecided(f"read as matrices it fails ({outcome.detail}), but one side is a number: a "
+                            f"constraint on particular values, not an identity")
         if outcome.status == "refuted" and not (written_names(left_node) or written_names(right_node)):
             rounded = _entry_rounded(outcome.detail)
             if rounded:
@@ -382,6 +387,12 @@ def _undefined_derivative(node, state: NoteState) -> str | None:
     if any(k in state.context.functions or k.lstrip("\\") in KNOWN_FUNCTIONS for k in known if k):
         return None
     return base
+
+
+def _number(node: Node) -> bool:
+    while node.kind in ("paren", "group") and len(node.args) == 1:
+        node = node.args[0]
+    return node.kind == "num" or node.kind == "neg" and node.args[0].kind == "num"
 
 
 def _entry_rounded(detail: str) -> str | None:

@@ -140,7 +140,8 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
             return "mention", f"restates {_show(left)} from line {where} (another section)"
         return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
     new_value = meaning.expr(right)
-    if state.cue == "claim" and outcome.status == "refuted":
+    if state.cue == "claim" and outcome.status == "refuted" and _same_section(where, state):
+        # (a new section's L = … is a redefinition whatever the words before it)
         return outcome.status, outcome.detail
     if state.cue == "condition":
         return "condition", "an equation the words around it make a condition, not an identity"
@@ -190,7 +191,7 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         if known and not _same_section(state.lines.get(name), state):
             return "mention", f"restates {name} from line {state.lines.get(name)} (another section)"
         return "verified", f"agrees with {origin}; {outcome.detail}"
-    if state.cue == "claim" and outcome.status == "refuted":
+    if state.cue == "claim" and outcome.status == "refuted" and (not known or _same_section(state.lines.get(name), state)):
         return outcome.status, outcome.detail
     if state.cue == "condition":
         # "otherwise h(x) = 1", "if x < c": a case of a definition given in pieces, not a new definition

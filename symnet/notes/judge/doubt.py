@@ -430,6 +430,8 @@ def scaled_or_rounded(left: sp.Expr, right: sp.Expr) -> str | None:
     if abs(ratio - 1) <= 0.05:
         return f"{a:.6g} and {b:.6g} agree within 5 % (a rounded value? ≈ would say so)"
     exponent = math.log10(abs(ratio))
+    if abs(abs(exponent) - 2) < 0.002:
+        return f"{a:.6g} and {b:.6g} differ by a factor 100 (a percentage?)"
     if abs(exponent) >= 2.5 and abs(exponent - round(exponent)) < 0.02 and round(exponent) % 3 == 0:
         return f"{a:.6g} and {b:.6g} differ by 10^{round(exponent)} (a unit such as k, M, G?)"
     return None

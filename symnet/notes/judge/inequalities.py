@@ -112,4 +112,8 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
     outcome = _decide(difference, tolerance, "≤", state, budget)
     if outcome.status == "verified":
         return "verified", f"approximately, to the {digits} significant digits written ({sp.N(left, digits + 3)})"
+    if sp.Abs(left - right) <= sp.Rational(1, 100) * sp.Abs(right):
+        # within 1 %: a value worked out from rounded intermediate numbers, not a wrong one
+        raise Undecided(f"{sp.N(left, digits + 3)} is within 1 % of {literal.name} but not equal to the digits "
+                        f"written (rounded inputs?)")
     return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"
