@@ -57,4 +57,11 @@ def main(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["."])
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
+        raise SystemExit(0)
+    try:
+        main(sys.argv[1:] or ["."])
+    except NoteFileError as exc:
+        print(f"extract_corpus: {exc}", file=sys.stderr)
+        raise SystemExit(2)
