@@ -93,6 +93,12 @@ CASES = [
      "redefinition"),
     ("a function contradicted in its own section",
      "Let $a(\\eta) = \\log(1+e^\\eta)$.\n\nThen $a(\\eta) = \\eta^2/2$.", "refuted"),
+    ("a chain after a wrong step", "$$\n\\begin{aligned}\na &= 2 + 3 \\\\\n  &= 6 \\\\\n  &= 3 \\cdot 2\n\\end{aligned}\n$$",
+     "undecided"),                                          # 6 = 3·2 holds, but a = 6 does not
+    ("a chain whose steps all hold", "$$\n\\begin{aligned}\nb &= 2 + 3 \\\\\n  &= 5 \\\\\n  &= 10/2\n\\end{aligned}\n$$",
+     "verified"),
+    ("the first wrong step of a chain", "$$\n\\begin{aligned}\nb &= 2 + 3 \\\\\n  &= 6\n\\end{aligned}\n$$",
+     "refuted"),
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
 ]

@@ -136,6 +136,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
             # a ≡ b (mod n), m^{ed} mod n: congruences are not equations between real numbers
             verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
                               "modular arithmetic (mod n) is not checked")
+        verdict = _in_chain(verdict, row, state, rows[k - 1] if k else None)
         if parsed.readings and verdict.status in ("verified", "refuted", "undecided"):
             # say how an ambiguous piece of notation was read (W_{12} as W_{1,2})
             verdict = Verdict(verdict.line, verdict.column, verdict.text, verdict.status,
@@ -162,6 +163,30 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
 
 GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
                      r"generally|regardless)\b[^.!?]*$|一般地|总是|对任意", re.IGNORECASE)
+
+
+def _in_chain(verdict: Verdict, row: Node, state: NoteState, above: Node | None) -> Verdict:
+    """``= …`` rows continue a chain: each says what the chain's start equals. A step that follows from the row
+    above is verified only while every earlier step of the chain is (a typo two rows up makes the end wrong)."""
+    continued = row.kind == "rel" and bool(row.args[1]) and (
+        row.args[1][0].kind == "continued" or
+        above is not None and above.kind == "rel" and bool(above.args[1]) and row.args[1][0] is above.args[1][-1])
+    if not continued:
+        state.chain_broken = None
+    elif verdict.status == "verified" and state.chain_broken is not None:
+        line, status = state.chain_broken
+        verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
+                          f"this step follows from the row above ({verdict.detail}), but the chain's step on line "
+                          f"{line} is {status}: what the chain's start equals is not shown")
+    elif verdict.status == "refuted" and state.chain_broken is not None:
+        # the row above is already wrong: this row may well be right about the chain's start (one refutation
+        # per chain, at its first wrong step)
+        line, status = state.chain_broken
+        verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
+                          f"fails against the row above ({verdict.detail}), whose step on line {line} is {status}")
+    if verdict.status in ("refuted", "undecided"):
+        state.chain_broken = state.chain_broken or (verdict.line, verdict.status)
+    return verdict
 
 
 def _general(formula) -> bool:

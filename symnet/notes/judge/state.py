@@ -83,3 +83,4 @@ class NoteState:
     solving: tuple | None = None                      # (paragraph, line) of the last condition being solved
     line_sections: dict = field(default_factory=dict) # (cell, line) -> the section it is in
     general: bool = False                             # the words claim the formula in general ("in general")
+    chain_broken: tuple | None = None                 # (line, status) of a chain's first step not verified
