@@ -47,6 +47,12 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
         # sizes the definitions do not tie together are not shown different either: no contradiction
         raise Undecided(f"read as matrices the shapes do not fit as drawn ({outcome.detail}); nothing in the "
                         f"note forces those sizes apart")
+    foreign = sorted(name for name in _applied_names(left_node) | _applied_names(right_node)
+                     if name in state.context.functions and not _same_section(state.lines.get(name), state))
+    if foreign:
+        # g = ReLU defined in an earlier section; here the note says its layers are linear (in prose)
+        raise Undecided(f"fails with {foreign[0]} as defined on line {state.lines.get(foreign[0])} ({outcome.detail}), "
+                        f"another section: the note may mean another {foreign[0]} here")
     if sides is not None:
         family = _free_family_members(sides[0], sides[1], state)
         if family:

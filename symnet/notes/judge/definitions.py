@@ -138,6 +138,9 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
             # a summary restating what another section defined (or a copy of it): nothing new to check, and
             # which definition is meant there is the note's business
             return "mention", f"restates {_show(left)} from line {where} (another section)"
+        if _bare(ctx.values.get(symbol)):
+            # α_i = C again, y_t = i again: a name set to a name (a case, an event) said twice proves nothing
+            return "mention", f"restates {_show(left)} from line {where}"
         return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
     new_value = meaning.expr(right)
     if state.cue == "claim" and outcome.status == "refuted" and _same_section(where, state):
@@ -180,6 +183,11 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         ctx.functions[name] = (params, value)
         state.lines[name] = line
         return "definition", ""
+    if known is not None and value.is_number and not known[1].is_number:
+        # H(p_1) = 1 after H(p) = −p log p − …: a value at an argument set elsewhere (a worked example), never H
+        # redefined as a constant
+        raise Undecided(f"{name}({', '.join(map(str, params))}) = {value}: a value of {name} at an argument not "
+                        f"set in this paragraph")
     current = known[1].xreplace(dict(zip(known[0], params))) if known else \
         KNOWN_FUNCTIONS[name.lstrip("\\")](*params)
     try:
@@ -256,6 +264,8 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             where = state.lines.get(member, state.lines.get(base))
             if not _same_section(where, state):
                 return "mention", f"restates {_show(left)} from line {where} (another section)"
+            if _bare(ctx.values.get(member, ctx.values.get(base))):
+                return "mention", f"restates {_show(left)} from line {where}"
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
     # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
@@ -319,6 +329,17 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
                        f"step {outcome.detail}"
 
 
+def _bare(value) -> bool:
+    """A value that is a single name, a number, or a name's inverse (Σ = Λ⁻¹): nothing a restatement checks."""
+    if isinstance(value, sp.Lambda):
+        value = value.expr
+    if not isinstance(value, sp.Basic):
+        return False
+    if value.is_Pow and value.exp == -1:
+        value = value.base
+    return value.is_Atom or isinstance(value, sp.Indexed)
+
+
 def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float):
     """``w^* = …`` (or ``w = …``) after ``∂L/∂w = 0``: checked by substitution into the condition."""
     if not state.conditions or left.kind != "name":
@@ -327,6 +348,8 @@ def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budge
     name = (match.group("a") or match.group("b")) if match else left.name
     for variable, expression, line in reversed(state.conditions):
         if str(variable) == name or getattr(variable, "name", None) == name:
+            if not _same_section(line, state) and not match:
+                return None   # w = 0 far from ∂J/∂w = 0 (an initial value, another method): no candidate solution
             value = meaning.expr(right)
             residual = expand(expression, state.context.values, hold={variable}).xreplace({variable: value})
             outcome = _decide(residual, sp.Integer(0), "=", state, budget)

@@ -132,6 +132,10 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
             verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
                               f"a function name written without a backslash ({BARE_FUNCTION.search(row_text).group(1)}) "
                               f"reads as a product of letters; as written it fails: {verdict.detail}")
+        if verdict.status in ("verified", "refuted") and re.search(r"!\s*=|==", row_text):
+            # j != 1, a == b: comparisons written as code
+            verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
+                              "!= or == is a comparison written as code, not maths (j! = 1 is not meant)")
         if verdict.status in ("verified", "refuted") and MODULAR.search(row_text):
             # a ≡ b (mod n), m^{ed} mod n: congruences are not equations between real numbers
             verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
@@ -337,6 +341,14 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
             except Undecided:
                 pass
         return "setting", f"{' = '.join(_show(p) for p in parts[:-1])} = {value} in this paragraph only (line {line})"
+    if ops[0] in DEFINING and state.cue == "condition" and len(ops) == 1 and parts[0].kind in ("name", "sub"):
+        try:
+            known = state.context.defines(meaning.name(parts[0]))
+        except Undecided:
+            known = True
+        if not known:
+            # "if α_i = C", "when μ = 0": a case under a condition, not a definition for the rest of the note
+            return "condition", "an equation the words around it make a case or condition, not a definition"
     if ops[0] in DEFINING:
         # looked up at each call: the runner's workers wrap definitions._defining to see a definition start
         status, detail = definitions._defining(ops[0], parts[0], parts[1], meaning, state, line, budget)
