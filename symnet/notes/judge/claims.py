@@ -47,6 +47,13 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
         # sizes the definitions do not tie together are not shown different either: no contradiction
         raise Undecided(f"read as matrices the shapes do not fit as drawn ({outcome.detail}); nothing in the "
                         f"note forces those sizes apart")
+    if _decimals(left_node) or _decimals(right_node):
+        if written_names(left_node) or written_names(right_node) or _has_derivative(left_node) or \
+                _has_derivative(right_node):
+            # ∂f/∂w_0 = x_0 × (−0.20) = 0.20: decimals beside names are a worked example's values, and the
+            # example's inputs are often given in prose
+            raise Undecided(f"fails as written ({outcome.detail}), but decimals beside names make it a worked "
+                            f"example whose values may be given in the prose")
     foreign = sorted(name for name in _applied_names(left_node) | _applied_names(right_node)
                      if name in state.context.functions and not _same_section(state.lines.get(name), state))
     if foreign:
@@ -393,6 +400,15 @@ def _undefined_derivative(node, state: NoteState) -> str | None:
     if any(k in state.context.functions or k.lstrip("\\") in KNOWN_FUNCTIONS for k in known if k):
         return None
     return base
+
+
+def _decimals(node) -> bool:
+    """Whether a decimal number (0.20, 1.105) is written in a side."""
+    if not isinstance(node, Node):
+        return False
+    if node.kind == "num" and "." in node.name:
+        return True
+    return any(_decimals(child) for child in children(node))
 
 
 def _number(node: Node) -> bool:

@@ -427,8 +427,8 @@ def scaled_or_rounded(left: sp.Expr, right: sp.Expr) -> str | None:
     if not (math.isfinite(a) and math.isfinite(b)) or a == 0 or b == 0 or (a > 0) != (b > 0):
         return None
     ratio = a / b
-    if float(b).is_integer() and not float(a).is_integer() and b in (math.floor(a), math.ceil(a)):
-        return f"{a:.6g} rounds to {b:g} (an implied floor or ceiling, as in output-size formulas?)"
+    if float(b).is_integer() and not float(a).is_integer() and b == math.floor(a) and a - b >= 0.5 - 1e-12:
+        return f"{a:.6g} rounds down to {b:g} (an implied floor, as in output-size formulas?)"
     if abs(ratio - 1) <= 0.05:
         return f"{a:.6g} and {b:.6g} agree within 5 % (a rounded value? ≈ would say so)"
     exponent = math.log10(abs(ratio))
