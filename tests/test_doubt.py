@@ -63,6 +63,8 @@ CASES = [
     ("decimals beside names: a worked example", r"$\frac{\partial}{\partial w} \sigma(w) = w \times (-0.20)$",
      "undecided"),
     ("a range is an assumption", r"$n \geq 1$", "assumption"),
+    ("a bound on a size is an assumption", r"$d \le 10^4$", "assumption"),     # d is drawn up to 60 only
+    ("numbers compared", r"$2^{10} > 10^3$", "verified"),
     ("strict inequality with equal sides", r"$x < x$", "refuted"),
     ("summed index free in the derivative",
      "Let $\\beta_j = \\sum_h w_{hj} b_h$.\n\n$\\frac{\\partial \\beta_j}{\\partial w_{hj}}=b_h$", "undecided"),

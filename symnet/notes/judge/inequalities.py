@@ -26,13 +26,16 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
             # holds, never verified as an identity
             _record_bounds(ops, parts, sides, state, line)
             return "assumption", "an exclusion (≠) between quantities that vary: assumed from here on"
-    if all(p.kind in ("name", "sub", "num") for p in parts) and any(p.kind != "num" for p in parts) and \
+    if all(p.kind in ("name", "sub", "num") or _numeric(p) for p in parts) and \
+            any(p.kind in ("name", "sub") for p in parts) and \
             not any(_show(parts[k]) == _show(parts[k + 1]) for k in range(len(ops))):
         # n ≥ 1, 0 < α < 1, i ≤ n: a range stated for names, never a claim (sampling inside the range it
         # states would only confirm it)
         sides = [_value_or_none(meaning, p) for p in parts]
         _record_bounds(ops, parts, sides, state, line)
-        shown = " ".join(f"{_show(p)} {op}" for p, op in zip(parts, ops)) + f" {_show(parts[-1])}"
+        def written(p):
+            return _show(p) if p.kind in ("name", "sub", "num") else str(_value_or_none(meaning, p))
+        shown = " ".join(f"{written(p)} {op}" for p, op in zip(parts, ops)) + f" {written(parts[-1])}"
         state.assumed.append(f"{shown} (line {line})")
         return "assumption", f"{shown}: assumed from here on"
     outcomes = []
@@ -117,3 +120,12 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
         raise Undecided(f"{sp.N(left, digits + 3)} is within 1 % of {literal.name} but not equal to the digits "
                         f"written (rounded inputs?)")
     return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"
+
+
+def _numeric(node) -> bool:
+    """A number written with arithmetic (10^4, 2/3, −1): no names in it."""
+    if node.kind == "num":
+        return True
+    if node.kind in ("op", "neg", "paren", "group"):
+        return all(_numeric(a) for a in node.args if hasattr(a, "kind"))
+    return False
