@@ -36,6 +36,7 @@ ROUND_TRIP = [
     ("linear-regression", {"l2": 0.5}),
     ("dense", {"sizes": "2,2", "activation": "tanh"}),
     ("mlp", {"sizes": "2,2,1", "activation": "tanh"}),
+    ("mlp", {"sizes": "2,2,2", "loss": "cross_entropy"}),   # entries W^{(2)}_{1,2}(…) before brackets
     ("quadratic", {}),
 ]
 

@@ -242,6 +242,8 @@ class Meaning:
         # a subscripted capital (R_n, M_t, T_k) names a function or an operator more often than a matrix
         if node.kind != "sub" or not node.args:
             return False
+        if not all(isinstance(i, Node) and i.kind == "name" for i in node.args[1:]):
+            return False   # W_{1,2}, W^{(2)}_{1,1}: an entry (numbers below), multiplied by the bracket
         base = node.args[0]
         if base.kind != "name" or not CAPITAL.match(base.name):
             return False
