@@ -10,12 +10,14 @@ import sympy as sp
 from ..decide.outcome import Outcome
 from ..decide.sampler import fails_only_at_special_points, solvable
 from ..latex import Node
-from ..read.meaning import KNOWN_FUNCTIONS, MATRIX_FUNCTIONS, Meaning
+from ..read.meaning import MATRIX_FUNCTIONS, Meaning
 from ..read.nodes import Undecided, _key, _show
 from .domains import _decide, _domain, _sides
 from .doubt import (children, derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
 from .forms import _capital_products, _has_derivative, _noncommutative
+from .scope import (_applied_names, _defined_written, _free_family_members, _index_clash, _named_values,
+                    _same_section, _undeclared)
 from .state import NoteState, ROUNDED_DIGITS, SIZE_NAMES
 
 
@@ -300,108 +302,6 @@ def _one_sided_names(left_node: Node, right_node: Node, state: NoteState) -> lis
     return sorted(n for n in sided if n not in exempt)
 
 
-def _named_values(node: Node, state: NoteState) -> set:
-    """The names a side writes whose value comes from a definition (not a setting of this paragraph)."""
-    found = set()
-    for n in written_names(node):
-        try:
-            symbol = Meaning(state.context).name(n)
-        except Undecided:
-            continue
-        if symbol in state.context.values and symbol not in state.settings:
-            found.add(_show(n))
-    # p(5) with p defined in another section (another distribution, another exercise)
-    found |= {f"{name}(…)" for name in _applied_names(node)
-              if name in state.context.functions and not _same_section(state.lines.get(name), state)}
-    return found
-
-
-def _applied_names(node) -> set:
-    if not isinstance(node, Node):
-        return set()
-    found = set()
-    if node.kind == "call":
-        found.add(node.name)
-    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind in ("paren", "tuple"):
-        found.add(node.args[0].name)
-    for child in children(node):
-        found |= _applied_names(child)
-    return found
-
-
-def _free_family_members(left, right, state: NoteState) -> str | None:
-    """A family the note does not define that the claim uses at two or more different indices (N_h, N_{h−1};
-    T_k, T_{k−1}): the claim relates its members, which only a definition could settle."""
-    members: dict = {}
-    for e in (left, right):
-        for x in e.atoms(sp.Indexed):
-            members.setdefault(x.base.label, set()).add(x.indices)
-    for label, indices in members.items():
-        if len(indices) < 2 or state.context.defines(label) or label in state.context.values:
-            continue
-        ordered = sorted(indices, key=str)
-        for a in ordered:
-            for b in ordered:
-                # the same index shifted (N_h and N_{h−1}, T_k and T_{k−2}): a recurrence's members
-                if a != b and len(a) == len(b) and \
-                        all((x - y).is_Integer for x, y in zip(a, b)) and any(not x.is_number for x in a):
-                    return str(label)
-    return None
-
-
-def _index_clash(left_node: Node, right_node: Node, state: NoteState) -> str | None:
-    """∂β_j/∂w_{hj} with β_j = Σ_h w_{hj} b_h: the derivative's index h is also the sum's bound index."""
-    letters = set()
-    for node in (left_node, right_node):
-        for variable in _derivative_nodes(node):
-            if variable.kind == "sub":
-                letters |= {a.name for a in variable.args[1:] if isinstance(a, Node) and a.kind == "name"}
-            elif variable.kind == "name" and "_" in variable.name:
-                # w_{hj} kept whole as a name: its subscript's letters
-                letters |= set(re.sub(r"\\[A-Za-z]+|[^A-Za-z]", "", variable.name.split("_", 1)[1]))
-    if not letters:
-        return None
-    bound = set()
-    for value in state.context.values.values():
-        if isinstance(value, sp.Basic):
-            for op in value.atoms(sp.Sum):
-                bound |= {str(v).lstrip("_") for v, *_ in op.limits}
-    clash = sorted(letters & bound)
-    return clash[0] if clash else None
-
-
-def _derivative_nodes(node) -> list:
-    if not isinstance(node, Node):
-        return []
-    found = [node.args[1]] if node.kind == "deriv" and len(node.args) > 1 and isinstance(node.args[1], Node) else []
-    for child in children(node):
-        found += _derivative_nodes(child)
-    return found
-
-
-def _undefined_derivative(node, state: NoteState) -> str | None:
-    """The name of a function written with primes (f'', f_2') that neither the note nor symnet defines."""
-    if not isinstance(node, Node):
-        return None
-    if node.kind == "op" and node.name == "*":
-        return _undefined_derivative(node.args[0], state)
-    index = ""
-    if node.kind == "sub" and node.args and node.args[0].kind == "prime":
-        index = "_" + _show(node.args[1]) if len(node.args) > 1 else ""
-        node = node.args[0]
-    if node.kind != "prime":
-        return None
-    while node.kind == "prime":
-        node = node.args[0]
-    if node.kind not in ("name", "sub", "call"):
-        return None
-    base = _show(node) + index
-    known = {base, _key(node) if node.kind != "call" else node.name, node.name}
-    if any(k in state.context.functions or k.lstrip("\\") in KNOWN_FUNCTIONS for k in known if k):
-        return None
-    return base
-
-
 def _decimals(node) -> bool:
     """Whether a decimal number (0.20, 1.105) is written in a side."""
     if not isinstance(node, Node):
@@ -426,50 +326,6 @@ def _entry_rounded(detail: str) -> str | None:
     if abs(left - right) <= 0.5 * 10 ** -decimals + 1e-12:
         return f"{left:g} is {match.group(2)} to {decimals} decimals"
     return None
-
-
-def _same_section(line, state: NoteState) -> bool:
-    """Whether a definition's line is in the section being read."""
-    # a definition in another notebook cell has no record under this cell (cells are sections of their own)
-    return line is not None and state.line_sections.get((state.section[0], line)) == state.section
-
-
-def _defined_written(node: Node, state: NoteState) -> bool:
-    """Whether a side writes a name the note defined (scalar or matrix), or a function the note defined."""
-    for n in written_names(node):
-        try:
-            if _key(n) in state.matrices.definitions or _key(n) in state.matrix_names or \
-                    state.context.defines(Meaning(state.context).name(n)):
-                return True
-        except Undecided:
-            continue
-    return _has_derivative(node) or _calls_defined(node, state)
-
-
-def _calls_defined(node, state: NoteState) -> bool:
-    if not isinstance(node, Node):
-        return False
-    if node.kind == "call" and node.name in state.context.functions:
-        return True
-    return any(_calls_defined(child, state) for child in children(node))
-
-
-def _undeclared(node: Node, state: NoteState) -> set:
-    """Names written in a side that no definition, declaration or matrix definition of the note speaks of."""
-    matrices = state.matrices
-    known = set(matrices.leaves) | set(matrices.definitions)
-    for right in matrices.definitions.values():
-        known |= {_key(n) for n in written_names(right) if n.kind in ("name", "sub")}
-    loose = set()
-    for n in written_names(node):
-        try:
-            k = _key(n)
-            symbol = Meaning(state.context).name(n)
-        except Undecided:
-            continue
-        if k not in known and not state.context.defines(symbol) and not getattr(symbol, "is_integer", False):
-            loose.add(_show(n))
-    return loose
 
 
 def _bases(e: sp.Basic) -> set:

@@ -13,7 +13,8 @@ from ..decide.decision import decide
 from ..latex import Node
 from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from ..read.nodes import Undecided, _key, _show, expand
-from .claims import _claim, _matrix_notation, _same_section, _undefined_derivative
+from .claims import _claim, _matrix_notation
+from .scope import _same_section, _undefined_derivative
 from .domains import _decide, _domain, _sides
 from .forms import (_defined_names, _derivative_variable, _grounded, _has_derivative, _has_name, _is_two, _is_zero,
                     _plain_equation, _target, _value_or_none, meaning_free_of, unify_indices)
