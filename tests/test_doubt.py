@@ -114,6 +114,13 @@ CASES = [
     ("a function from another section",
      "# ReLU\n\nLet $g(z) = \\max(0, z)$.\n\n# Linear layers\n\n$a_1 = g(w_1x + b_1) = w_1x + b_1$", "undecided"),
     ("a function from this section", "Let $g(z) = \\max(0, z)$.\n\n$a_1 = g(w_1x + b_1) = w_1x + b_1$", "refuted"),
+    ("a size written as a product", r"$(7+2 \cdot 1-3)/1+1 = 7 \times 7$", "undecided"),
+    ("a product that is not a size", r"$(7+2 \cdot 1-3)/1+1 = 7 \times 8$", "refuted"),
+    ("a probability after P was given a value", "$$P = 1/105$$\n\n$$P(A \\cup B) = 1 - 6/14$$", "undecided"),
+    ("a display continuing the one before", "$$a = 2 + 3$$\n\n$$= 6$$", "undecided"),
+    ("the same chain in one display", "$$\nb = 2 + 3\n= 6\n$$", "refuted"),
+    ("gates are names, not a family", "$\\Gamma_r = \\sigma(W_r x + b_r)$\n\n$\\Gamma_u = \\sigma(W_u x + b_u)$",
+     "definition"),
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
 ]

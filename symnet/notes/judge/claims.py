@@ -82,6 +82,10 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
             reason = scaled_or_rounded(left, right)
             if reason:
                 raise Undecided(f"as numbers the sides differ, but {reason}")
+            if _size_product(left_node) or _size_product(right_node):
+                # (7 + 2 − 3)/1 + 1 = 7 × 7: the output is a 7×7 map, a size written as a product
+                raise Undecided(f"as numbers the sides differ ({outcome.detail}), but n × n may be a size (an "
+                                f"n×n map), not a product")
             named = _named_values(left_node, state) | _named_values(right_node, state)
             if named:
                 # 4.5 = (W − F + 2P)/S + 1 with P from a general formula: a worked example may take its own
@@ -300,6 +304,12 @@ def _one_sided_names(left_node: Node, right_node: Node, state: NoteState) -> lis
     sided = (written(left_node) - leaves(right_node, frozenset())) | \
         (written(right_node) - leaves(left_node, frozenset()))
     return sorted(n for n in sided if n not in exempt)
+
+
+def _size_product(node: Node) -> bool:
+    """``7 \\times 7``: the same whole number twice, multiplied: how sizes are written."""
+    return node.kind == "op" and node.name == "*" and all(a.kind == "num" for a in node.args) and \
+        node.args[0].name == node.args[1].name and node.args[0].name.isdigit()
 
 
 def _decimals(node) -> bool:

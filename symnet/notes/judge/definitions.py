@@ -211,7 +211,7 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
 
 
 #: Subscript letters that name things (width, height, coordinates) rather than run over members.
-LABEL_LETTERS = set("whxyz")
+LABEL_LETTERS = set("whxyzufocr")   # width, height, coordinates; the gates of an LSTM/GRU (Γ_u, Γ_r, f, o, c)
 
 
 def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Meaning, state: NoteState,

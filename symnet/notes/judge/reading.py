@@ -78,7 +78,12 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     """The verdicts on one formula (one per row of an aligned block), updating what the note has said."""
     pieces = _lines(formula)
     if pieces:
-        return [v for piece in pieces for v in judge(piece, state, budget)]
+        verdicts = []
+        for k, piece in enumerate(pieces):
+            state.piece = k          # lines after the first continue this display, not the one before
+            verdicts += judge(piece, state, budget)
+        state.piece = 0
+        return verdicts
     text = formula.text.strip()
     lead = len(formula.text) - len(formula.text.lstrip())
     try:
@@ -280,6 +285,7 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         state.previous = tree
         return verdict("mention")
     ops, parts = tree.args
+    continued_display = parts[0].kind == "continued" and not state.piece
     if parts[0].kind == "continued":
         if state.previous is None or not state.display:
             # "beam size $= 2$": a fragment of a sentence, not a display continuing the one before
@@ -300,6 +306,11 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
     except Exception as exc:   # SymPy's own errors (BadSignatureError …): a limit of symnet, not of the note
         return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
+    if status == "refuted" and parts is not None and continued_display:
+        # "= …" continuing the display before: where that display's chain started may be misread (a bracket
+        # split over two displays), so its failure is no refutation
+        return verdict("undecided", f"continues the display before, whose start may be read wrongly; as read it "
+                                    f"fails: {detail}")
     if status == "refuted" and state.cue == "condition":
         # "f'(x) = 0 for some x", "if a = b", "e.g. X = x": the words make it a condition, not an identity
         return verdict("condition", f"the words around it make it a condition; as an identity it fails: {detail}")

@@ -84,3 +84,4 @@ class NoteState:
     line_sections: dict = field(default_factory=dict) # (cell, line) -> the section it is in
     general: bool = False                             # the words claim the formula in general ("in general")
     chain_broken: tuple | None = None                 # (line, status) of a chain's first step not verified
+    piece: int = 0                                    # which line of a display written without \\ is read

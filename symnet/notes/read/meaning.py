@@ -90,6 +90,17 @@ class Context:
         return cls({}, {})
 
 
+def _names_in(node) -> set:
+    """The plain names written anywhere in a node."""
+    if not isinstance(node, Node):
+        return set()
+    found = {node.name} if node.kind == "name" else set()
+    for a in node.args:
+        for b in (a if isinstance(a, tuple) else (a,)):
+            found |= _names_in(b)
+    return found
+
+
 class Meaning:
     """Turns parsed nodes into SymPy expressions in a note's context."""
 
@@ -215,6 +226,11 @@ class Meaning:
             return self.symbol(f"{a.name} {_key(b)}")   # Δc, δw: an increment, one name
         if b.kind in ("paren", "tuple"):
             args = b.args if b.kind == "tuple" else (b.args[0],)
+            if a.kind == "name" and a.name == "P" and a.name not in self.ctx.functions and \
+                    not (b.kind == "paren" and b.args and b.args[0].kind == "num") and \
+                    not (self.symbol("P") in self.ctx.values and "P" in _names_in(b)):
+                # P(A ∪ B), P(≥ 1 …): a probability even where the note gave P a value elsewhere
+                raise Undecided("a probability P(…) is not evaluated")
             if a.kind == "name" and a.name in ("E", "P") and self.symbol(a.name) not in self.ctx.values and \
                     a.name not in self.ctx.functions:
                 if a.name == "E":
