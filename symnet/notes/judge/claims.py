@@ -11,7 +11,7 @@ from ..decide.outcome import Outcome
 from ..decide.sampler import fails_only_at_special_points, solvable
 from ..latex import Node
 from ..read.meaning import MATRIX_FUNCTIONS, Meaning
-from ..read.nodes import Undecided, _key, _show
+from ..read.nodes import Undecided, _key, _show, numeric
 from .domains import _decide, _domain, _sides
 from .doubt import (children, derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
@@ -208,7 +208,7 @@ def _matrix_claim(left_node, right_node, relation, state: NoteState, scalar_reas
             # P(heads), E[X]: capitals alone do not make matrices; nothing in the note says these are
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but nothing in the note makes "
                             f"these names matrices")
-        if outcome.status == "refuted" and (_number(left_node) or _number(right_node)) and \
+        if outcome.status == "refuted" and (numeric(left_node) or numeric(right_node)) and \
                 (written_names(left_node) or written_names(right_node)):
             # ‖u‖ = 1, L𝟏 = 0, uᵀSu = 1: an expression set to a number is a constraint (or a zero vector)
             raise Undecided(f"read as matrices it fails ({outcome.detail}), but one side is a number: a "
@@ -319,12 +319,6 @@ def _decimals(node) -> bool:
     if node.kind == "num" and "." in node.name:
         return True
     return any(_decimals(child) for child in children(node))
-
-
-def _number(node: Node) -> bool:
-    while node.kind in ("paren", "group") and len(node.args) == 1:
-        node = node.args[0]
-    return node.kind == "num" or node.kind == "neg" and node.args[0].kind == "num"
 
 
 def _entry_rounded(detail: str) -> str | None:

@@ -21,6 +21,7 @@ import math
 import sympy as sp
 
 from ..latex import Node
+from ..read.nodes import names_in
 
 #: Letters that index steps, layers and examples when written as superscripts (w^t, x^{(i)}, u^{k+1}).
 INDEX_SUPERSCRIPTS = set("ijklmnrstuv") | {r"\tau"}
@@ -256,15 +257,6 @@ def _sum_index(node: Node) -> str | None:
     return index.name if index.kind == "name" else None
 
 
-def _names(node) -> set:
-    if not isinstance(node, Node):
-        return set()
-    found = {node.name} if node.kind == "name" else set()
-    for child in children(node):
-        found |= _names(child)
-    return found
-
-
 def _summed_to_end(node):
     r"""``\sum_i y_i \log p_i + (1 - y_i)\log(1 - p_i)``: the terms after a sum that use its index belong to it."""
     if not isinstance(node, Node):
@@ -274,7 +266,7 @@ def _summed_to_end(node):
     terms = _terms(node)
     for k, term in enumerate(terms[:-1]):
         index = _sum_index(term)
-        if index is None or not any(index in _names(t) for t in terms[k + 1:]):
+        if index is None or not any(index in names_in(t) for t in terms[k + 1:]):
             continue
         negated = term.kind == "neg"
         total = term.args[0] if negated else term
@@ -411,7 +403,7 @@ def imaginary_unit(node, bound: frozenset = frozenset()) -> bool:
         if index.kind == "name":
             bound = bound | {index.name}
     if node.kind == "op" and node.name == "^" and node.args[0].kind == "name" and node.args[0].name == "e":
-        if "i" in _names(node.args[1]) and "i" not in bound:
+        if "i" in names_in(node.args[1]) and "i" not in bound:
             return True
     return any(imaginary_unit(child, bound) for child in children(node))
 

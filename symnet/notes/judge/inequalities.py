@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..decide.sampler import satisfiable
 from ..read.meaning import Meaning
-from ..read.nodes import Undecided, _show
+from ..read.nodes import Undecided, _show, numeric
 from .claims import _claim
 from .domains import _decide, _domain, _sides
 from .forms import _plain, _value_or_none
@@ -26,7 +26,7 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
             # holds, never verified as an identity
             _record_bounds(ops, parts, sides, state, line)
             return "assumption", "an exclusion (≠) between quantities that vary: assumed from here on"
-    if all(p.kind in ("name", "sub", "num") or _numeric(p) for p in parts) and \
+    if all(p.kind in ("name", "sub", "num") or numeric(p) for p in parts) and \
             any(p.kind in ("name", "sub") for p in parts) and \
             not any(_show(parts[k]) == _show(parts[k + 1]) for k in range(len(ops))):
         # n ≥ 1, 0 < α < 1, i ≤ n: a range stated for names, never a claim (sampling inside the range it
@@ -121,11 +121,3 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
                         f"written (rounded inputs?)")
     return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"
 
-
-def _numeric(node) -> bool:
-    """A number written with arithmetic (10^4, 2/3, −1): no names in it."""
-    if node.kind == "num":
-        return True
-    if node.kind in ("op", "neg", "paren", "group"):
-        return all(_numeric(a) for a in node.args if hasattr(a, "kind"))
-    return False

@@ -26,7 +26,7 @@ from ..latex import LatexError, Node, parse, read
 from ..limits import TimeLimit, time_limit
 from ..read.assumptions import read_memberships
 from ..read.meaning import Context, Meaning
-from ..read.nodes import Undecided, _show
+from ..read.nodes import Undecided, _show, numeric
 from ..read.notation import defined_word
 from ..read.prose import read_around
 from . import definitions
@@ -172,17 +172,6 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
 
 GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
                      r"generally|regardless)\b[^.!?]*$|一般地|总是|对任意", re.IGNORECASE)
-
-
-def _is_number_node(node: Node) -> bool:
-    """A number written as one (2.0, −1, 3/4): "if x = 2" sets a worked example's value (a setting)."""
-    while node.kind in ("paren", "group") and len(node.args) == 1:
-        node = node.args[0]
-    if node.kind == "neg":
-        return _is_number_node(node.args[0])
-    if node.kind == "op" and node.name == "/":
-        return _is_number_node(node.args[0]) and _is_number_node(node.args[1])
-    return node.kind == "num"
 
 
 def _in_chain(verdict: Verdict, row: Node, state: NoteState, above: Node | None) -> Verdict:
@@ -364,7 +353,7 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
                 pass
         return "setting", f"{' = '.join(_show(p) for p in parts[:-1])} = {value} in this paragraph only (line {line})"
     if ops[0] in DEFINING and state.cue == "condition" and len(ops) == 1 and parts[0].kind in ("name", "sub") and \
-            not _is_number_node(parts[1]):
+            not numeric(parts[1]):
         try:
             known = state.context.defines(meaning.name(parts[0]))
         except Undecided:

@@ -19,7 +19,7 @@ from ...algebra.functions import gelu, leaky_relu, relu, sigmoid, softplus, step
 from ..latex import Node
 from . import notation
 from .facts import Facts
-from .nodes import Undecided, _key, _show, _ungroup, expand, family_base, family_size
+from .nodes import Undecided, _key, _show, _ungroup, expand, family_base, family_size, names_in
 
 
 KNOWN_FUNCTIONS = {
@@ -88,17 +88,6 @@ class Context:
     @classmethod
     def empty(cls) -> "Context":
         return cls({}, {})
-
-
-def _names_in(node) -> set:
-    """The plain names written anywhere in a node."""
-    if not isinstance(node, Node):
-        return set()
-    found = {node.name} if node.kind == "name" else set()
-    for a in node.args:
-        for b in (a if isinstance(a, tuple) else (a,)):
-            found |= _names_in(b)
-    return found
 
 
 class Meaning:
@@ -228,7 +217,7 @@ class Meaning:
             args = b.args if b.kind == "tuple" else (b.args[0],)
             if a.kind == "name" and a.name == "P" and a.name not in self.ctx.functions and \
                     not (b.kind == "paren" and b.args and b.args[0].kind == "num") and \
-                    not (self.symbol("P") in self.ctx.values and "P" in _names_in(b)):
+                    not (self.symbol("P") in self.ctx.values and "P" in names_in(b)):
                 # P(A ∪ B), P(≥ 1 …): a probability even where the note gave P a value elsewhere
                 raise Undecided("a probability P(…) is not evaluated")
             if a.kind == "name" and a.name in ("E", "P") and self.symbol(a.name) not in self.ctx.values and \

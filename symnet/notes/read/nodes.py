@@ -85,3 +85,25 @@ def _defined_in(e: sp.Expr, values: dict) -> list:
     """The defined names in ``e``: symbols, family entries (x_2 = …), and members of defined families."""
     found = [a for a in e.atoms(sp.Indexed) if a in values or a.base in values]
     return found + [a for a in e.free_symbols if isinstance(a, sp.Symbol) and a in values]
+
+
+def names_in(node) -> set:
+    """The plain names written anywhere in a parsed node (``p`` in ``n p(1 - p)``)."""
+    if not isinstance(node, Node):
+        return set()
+    found = {node.name} if node.kind == "name" else set()
+    for a in node.args:
+        for b in (a if isinstance(a, tuple) else (a,)):
+            found |= names_in(b)
+    return found
+
+
+def numeric(node) -> bool:
+    """A number written with arithmetic and no names (2, −1, 3/4, 10^4)."""
+    if not isinstance(node, Node):
+        return False
+    if node.kind == "num":
+        return True
+    if node.kind in ("op", "neg", "paren", "group") and node.args:
+        return all(numeric(a) for a in node.args)
+    return False
