@@ -121,6 +121,8 @@ CASES = [
     ("the same chain in one display", "$$\nb = 2 + 3\n= 6\n$$", "refuted"),
     ("gates are names, not a family", "$\\Gamma_r = \\sigma(W_r x + b_r)$\n\n$\\Gamma_u = \\sigma(W_u x + b_u)$",
      "definition"),
+    ("an equation the words set to zero", "Set the gradient to zero: $\\cosh(w) = 0$", "condition"),  # control:
+    # "no real root anywhere" above, the same equation without those words, is refuted
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
 ]

@@ -164,8 +164,9 @@ CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|
 
 CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|must|"
                               r"should|requires?|required|satisf(?:y|ies|ying)|constraints?|we may set|choose|whose|"
-                              r"the event|happens?|otherwise|assume|assuming|suppose|given|provided)\b[^.!?]*$|"
-                              r"(如果|若|当|假设|例如)\s*$", re.IGNORECASE)
+                              r"the event|happens?|otherwise|assume|assuming|suppose|given|provided|"
+                              r"set(?:ting)?(?: \w+){0,3} to zero|equat\w*(?: \w+){0,3} to zero)\b[^.!?]*$|"
+                              r"(如果|若|当|假设|例如|令[^，。]*为零[：:]?|令[^，。]*等于零[：:]?)\s*$", re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
 
