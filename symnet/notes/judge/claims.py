@@ -16,7 +16,7 @@ from .domains import _decide, _domain, _sides
 from .doubt import (children, derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
 from .forms import _capital_products, _has_derivative, _noncommutative
-from .scope import (_applied_names, _defined_written, _free_family_members, _index_clash, _named_values,
+from .scope import (written_symbols, _applied_names, _defined_written, _free_family_members, _index_clash, _named_values,
                     _same_section, _undeclared)
 from .state import NoteState, ROUNDED_DIGITS, SIZE_NAMES
 
@@ -266,18 +266,14 @@ def _one_sided_names(left_node: Node, right_node: Node, state: NoteState) -> lis
 
     def leaves(node, seen) -> set:
         found = set()
-        for n in written_names(node):
-            try:
-                k = _key(n)
-            except Undecided:
+        for n, k, symbol in written_symbols(node, state, meaning):
+            if k is None:
                 continue
             if k in definitions:
                 if k not in seen:
                     found |= leaves(definitions[k], seen | {k})
                 continue
-            try:
-                symbol = meaning.name(n)
-            except Undecided:
+            if symbol is None:
                 continue
             if ctx.defines(symbol) or k in state.matrix_names:
                 value = ctx.values.get(symbol)
@@ -291,12 +287,8 @@ def _one_sided_names(left_node: Node, right_node: Node, state: NoteState) -> lis
     def written(node) -> set:
         # the free names written on a side itself (not reached through a definition)
         found = set()
-        for n in written_names(node):
-            try:
-                symbol = meaning.name(n)
-                if _key(n) in definitions or ctx.defines(symbol) or _key(n) in state.matrix_names:
-                    continue
-            except Undecided:
+        for n, k, symbol in written_symbols(node, state, meaning):
+            if k is None or symbol is None or k in definitions or ctx.defines(symbol) or k in state.matrix_names:
                 continue
             found |= _bases(symbol)
         return found

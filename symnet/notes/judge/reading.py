@@ -202,10 +202,14 @@ def _in_chain(verdict: Verdict, row: Node, state: NoteState, above: Node | None)
 def _general(formula) -> bool:
     """Whether the words before a formula claim it in general ("In general, √(x²) = x"): then no bound the
     note stated elsewhere ("for x ≥ 0 …") narrows where it is checked."""
+    return bool(GENERAL.search(_words_before(formula).rstrip(" $\\[(")))
+
+
+def _words_before(formula) -> str:
+    """The 80 characters of the formula's paragraph just before it."""
     context = getattr(formula, "context", "") or ""
     at = context.rfind(formula.text)
-    before = context[max(0, at - 80):at] if at > 0 else ""
-    return bool(GENERAL.search(before.rstrip(" $\\[(")))
+    return context[max(0, at - 80):at] if at > 0 else ""
 
 
 def _cue(formula) -> str | None:
@@ -213,7 +217,7 @@ def _cue(formula) -> str | None:
     or before it), 'define' (let, redefine, now), 'claim' (then, for every, hence), or None."""
     context = getattr(formula, "context", "") or ""
     at = context.rfind(formula.text)
-    before = context[max(0, at - 80):at] if at > 0 else ""
+    before = _words_before(formula)
     after = context[at + len(formula.text):at + len(formula.text) + 40] if at >= 0 else ""
     before = before.rsplit("$", 1)[0] if before.count("$") % 2 else before
     before = before.rstrip(" $\\[(")

@@ -15,16 +15,25 @@ from .forms import _has_derivative
 from .state import NoteState
 
 
-def _named_values(node: Node, state: NoteState) -> set:
-    """The names a side writes whose value comes from a definition (not a setting of this paragraph)."""
-    found = set()
+def written_symbols(node, state: NoteState, meaning: Meaning | None = None):
+    """Each name written in a side with its key and its symbol (None where either cannot be read)."""
+    meaning = meaning or Meaning(state.context)
     for n in written_names(node):
         try:
-            symbol = Meaning(state.context).name(n)
+            key = _key(n)
         except Undecided:
-            continue
-        if symbol in state.context.values and symbol not in state.settings:
-            found.add(_show(n))
+            key = None
+        try:
+            symbol = meaning.name(n)
+        except Undecided:
+            symbol = None
+        yield n, key, symbol
+
+
+def _named_values(node: Node, state: NoteState) -> set:
+    """The names a side writes whose value comes from a definition (not a setting of this paragraph)."""
+    found = {_show(n) for n, _, symbol in written_symbols(node, state)
+             if symbol is not None and symbol in state.context.values and symbol not in state.settings}
     # p(5) with p defined in another section (another distribution, another exercise)
     found |= {f"{name}(…)" for name in _applied_names(node)
               if name in state.context.functions and not _same_section(state.lines.get(name), state)}
@@ -125,13 +134,10 @@ def _same_section(line, state: NoteState) -> bool:
 
 def _defined_written(node: Node, state: NoteState) -> bool:
     """Whether a side writes a name the note defined (scalar or matrix), or a function the note defined."""
-    for n in written_names(node):
-        try:
-            if _key(n) in state.matrices.definitions or _key(n) in state.matrix_names or \
-                    state.context.defines(Meaning(state.context).name(n)):
-                return True
-        except Undecided:
-            continue
+    for _, key, symbol in written_symbols(node, state):
+        if key is not None and (key in state.matrices.definitions or key in state.matrix_names or
+                                symbol is not None and state.context.defines(symbol)):
+            return True
     return _has_derivative(node) or _calls_defined(node, state)
 
 
@@ -149,13 +155,6 @@ def _undeclared(node: Node, state: NoteState) -> set:
     known = set(matrices.leaves) | set(matrices.definitions)
     for right in matrices.definitions.values():
         known |= {_key(n) for n in written_names(right) if n.kind in ("name", "sub")}
-    loose = set()
-    for n in written_names(node):
-        try:
-            k = _key(n)
-            symbol = Meaning(state.context).name(n)
-        except Undecided:
-            continue
-        if k not in known and not state.context.defines(symbol) and not getattr(symbol, "is_integer", False):
-            loose.add(_show(n))
-    return loose
+    return {_show(n) for n, key, symbol in written_symbols(node, state)
+            if key is not None and symbol is not None and key not in known and not state.context.defines(symbol)
+            and not getattr(symbol, "is_integer", False)}
