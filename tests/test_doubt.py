@@ -125,7 +125,45 @@ CASES = [
     # "no real root anywhere" above, the same equation without those words, is refuted
     ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
+    # after sample F's preparation (tuned on A–E): a fact of another exercise, a rounded value for a name,
+    # lines written as equations, W_t+1 typed for W_{t+1}
+    ("variance from another section's exercise", "# One\n\nLet $X \\sim N(2,3)$. Then $E[X] = 2$.\n\n# Two\n\n"
+     "For a chi-squared variable with $n$ degrees of freedom,\n\n$$\\sigma^2 = \\operatorname{Var}[X] = 2n$$",
+     "undecided"),
+    ("variance from this section's words", "Let $X$ be a random variable with variance 3.\n\n"
+     "$\\operatorname{Var}[2X] = 6$", "refuted"),                                  # Var 2X = 4·3 = 12
+    ("a rounded value given to a name", "If $\\alpha = 1$ all is shrunk; in practice $\\alpha \\approx 0.2$",
+     "setting"),
+    ("a constant is no name to set", r"$\pi \approx 3.5$", "refuted"),                 # π = 3.14159…
+    ("lines of one section are equations", "# Lines\n\nThey cross: $y = 5 - x$, $y = x - 1$.\n\n"
+     "The same line twice: $2y = 6x + 8$ and $y = 3x + 4$.", "redefinition"),
+    ("a claim about a name defined once is judged", "# Lines\n\nLet $y = x - 1$.\n\nThen $2y = 2x + 2$",
+     "refuted"),                                                                     # 2y = 2x − 2
+    ("W_t+1 typed for W_{t+1}", "The update is $W_{t+1} = W_t + y_n x_n$, so $y_nx_nW_t+1 > y_nx_nW_t$",
+     "undecided"),
+    ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
+     "refuted"),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]
+
+
+def test_the_lines_equation_is_not_refuted():
+    """The equation between two redefinitions of y in one section: undecided, never refuted."""
+    note = ("# Lines\n\nThey cross: $y = 5 - x$, $y = x - 1$.\n\n"
+            "The same line twice: $2y = 6x + 8$ and $y = 3x + 4$.")
+    equation = [v for v in verify_text(note).verdicts if v.text == "2y = 6x + 8"][0]
+    assert equation.status == "undecided" and "several values" in equation.detail
+
+
+def test_evidence_names_what_was_sampled():
+    """m defined as a maximum is sampled as a real number when the claim holds for reals (evidence without
+    "m ∈ 1..60"); E[X+Y] = E[X] + E[Y] rests on expectation rules, not on "every function E". Control: a
+    claim that holds only for whole n says so."""
+    lse = verify_text(r"Let $m = \max_i z_i$. Then $\log\sum_i e^{z_i} = m + \log\sum_i e^{z_i - m}$.")
+    assert lse.verdicts[-1].status == "verified" and "m ∈" not in lse.verdicts[-1].detail
+    linear = verify_text(r"By linearity, $E[X+Y]=E[X]+E[Y]$.").verdicts[-1]
+    assert linear.status == "verified" and "every function" not in linear.detail
+    whole = verify_text(r"$\cos(2 \pi n) = 1$").verdicts[-1]
+    assert whole.status == "verified" and "whole-number n" in whole.detail
 
 
 @pytest.mark.parametrize("name, note, expected", CASES, ids=[c[0] for c in CASES])

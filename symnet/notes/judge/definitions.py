@@ -123,6 +123,7 @@ def _define_value(symbol, left: Node, right: Node, value, meaning: Meaning, stat
     state.context.values[symbol] = value
     state.context.expansions.clear()
     state.lines[symbol] = line
+    state.defined_in[symbol] = state.section
     return "definition", ""
 
 
@@ -154,6 +155,11 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     ctx.values[symbol] = new_value
     ctx.expansions.clear()
     state.lines[symbol] = line
+    if state.defined_in.get(symbol) == state.section:
+        # "y = 5 − x and y = x − 1 cross at (3, 2)": a name given two values in one section is written in
+        # equations (a system, examples of lines), not defined
+        state.several.add((symbol, state.section))
+    state.defined_in[symbol] = state.section
     return "redefinition", f"replaces {_show(left)} from line {where} from here on"
 
 

@@ -63,7 +63,9 @@ def _decide(left, right, relation: str, state: NoteState, budget: float) -> Outc
             again = decide(left, right, relation, real, budget)
         except Undecided:
             again = Outcome("undecided", "")
-        if again.status != "verified":
+        if again.status == "verified":
+            outcome = again   # it holds for real values too: the evidence names the real ranges sampled
+        else:
             names = ", ".join(sorted(map(str, guessed)))
             outcome = Outcome("verified", f"{outcome.detail}; for whole-number {names} (taken as a size)")
     settings = [f"{s} = {v} (setting, line {line})" for s, (v, scope, line) in state.settings.items()

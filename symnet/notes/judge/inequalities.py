@@ -102,6 +102,11 @@ def _record_bounds(ops, parts, sides, state: NoteState, line: int) -> None:
 
 def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> tuple[str, str]:
     """``a ≈ b`` between numbers: true to the digits written on the right (1.44 is three)."""
+    if parts[0].kind in ("name", "sub") and parts[1].kind == "num" and \
+            meaning.expr(parts[0]).free_symbols:
+        # "in practice α ≈ 0.2": a value given to a name (a setting, rounded), not a claim about it (π ≈ 3.5,
+        # a constant, is a claim)
+        return "setting", "a rounded value given to a name, not a claim"
     left, right = _sides(meaning, parts[0], parts[1], state)
     if left.free_symbols or right.free_symbols:
         raise Undecided("an approximation with variables (where it is meant to hold is not stated)")

@@ -31,6 +31,7 @@ from ..read.notation import defined_word
 from ..read.prose import read_around
 from . import definitions
 from .claims import _claim
+from .scope import written_symbols
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
 from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE
@@ -107,12 +108,12 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         state.settings = {s: v for s, v in state.settings.items() if isinstance(s, sp.Indexed)}
     state.scope = scope
     # what the prose around the formula and its memberships assume (expectations use these facts)
-    read_around(state.context, getattr(formula, "context", ""))
+    state.section = (getattr(formula, "cell", None), getattr(formula, "section_index", 0))
+    read_around(state.context, getattr(formula, "context", ""), section_scope(state.section))
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
     state.general = _general(formula)
-    state.section = (getattr(formula, "cell", None), getattr(formula, "section_index", 0))
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
     state.display = bool(getattr(formula, "display", False)) and state.last_display
     state.last_display = bool(getattr(formula, "display", False))
@@ -131,7 +132,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         state.line_sections[(state.section[0], line)] = state.section   # (notebook cell, line): lines restart per cell
         end = rows[k + 1].offset if k + 1 < len(rows) else len(formula.text)
         row_text = text if len(rows) == 1 else formula.text[offset:end].strip().rstrip("\\").strip()
-        verdict = _with_evidence(_judge_row(row, state, line, column, row_text, budget), state.context)
+        verdict = _with_evidence(_judge_row(row, state, line, column, row_text, budget), state)
         if verdict.status == "refuted" and BARE_FUNCTION.search(row_text):
             # log_amn, sin x written without a backslash: letters SymPy-free reading cannot tell from a product
             verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
@@ -231,10 +232,21 @@ def _cue(formula) -> str | None:
     return None
 
 
-def _with_evidence(verdict: Verdict, ctx: Context) -> Verdict:
+def section_scope(section) -> str:
+    """The scope of the facts read in a section's prose (see :meth:`Facts.scoped`)."""
+    return f"section {section}"
+
+
+def _with_evidence(verdict: Verdict, state: NoteState) -> Verdict:
     """A verdict on expectations names the assumptions it rests on, or what it lacks."""
     from ..read.expectation import expectation_evidence
+    ctx = state.context
     status, detail = expectation_evidence(verdict.status, verdict.detail, ctx)
+    here = section_scope(state.section)
+    foreign = [r for r in ctx.evidence or () if r.source.scope not in ("", here)]
+    if status == "refuted" and foreign:
+        # "Let X ~ N(2, 3)" in one exercise says nothing of the X of the next: no refutation rests on it
+        status, detail = "undecided", f"rests on an assumption stated in another section; as read it fails: {detail}"
     return Verdict(verdict.line, verdict.column, verdict.text, status, detail, verdict.cell)
 
 
@@ -264,6 +276,10 @@ def _remember_unreadable(text: str, state: NoteState, line: int) -> None:
         return
     if node is not None and node.kind in ("name", "sub"):
         state.unreadable[_show(node.args[0] if node.kind == "sub" else node)] = line
+
+
+#: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
+_UNBRACED_STEP = re.compile(r"([A-Za-z])_([a-z])([+-])1(?![0-9.])")
 
 
 def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, budget: float) -> Verdict:
@@ -300,6 +316,17 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
     except Exception as exc:   # SymPy's own errors (BadSignatureError …): a limit of symnet, not of the note
         return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
+    if status == "refuted" and state.several:
+        equations = sorted({_show(n) for part in parts for n, _, symbol in written_symbols(part, state)
+                            if (symbol, state.section) in state.several})
+        if equations:
+            return verdict("undecided", f"{', '.join(equations)} given several values in this section (equations, "
+                                        f"not definitions); as read it fails: {detail}")
+    sloppy = _UNBRACED_STEP.search(text)
+    if status in ("verified", "refuted") and sloppy:
+        # "W_t+1" is W_t + 1 as typed, but notes write it for W_{t+1}: the two readings differ
+        return verdict("undecided", f"{sloppy.group()} may mean {sloppy.group(1)}_{{{sloppy.group(2)}"
+                                    f"{sloppy.group(3)}1}}; as typed it is {status}: {detail}")
     if status == "refuted" and parts is not None and continued_display:
         # "= …" continuing the display before: where that display's chain started may be misread (a bracket
         # split over two displays), so its failure is no refutation

@@ -85,3 +85,5 @@ class NoteState:
     general: bool = False                             # the words claim the formula in general ("in general")
     chain_broken: tuple | None = None                 # (line, status) of a chain's first step not verified
     piece: int = 0                                    # which line of a display written without \\ is read
+    defined_in: dict = field(default_factory=dict)    # symbol -> the section of its latest definition
+    several: set = field(default_factory=set)         # (symbol, section): defined twice in one section

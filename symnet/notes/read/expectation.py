@@ -74,6 +74,9 @@ def expectation_evidence(status: str, detail: str, ctx) -> tuple[str, str]:
         return status, "assumptions missing: " + "; ".join(ctx.missing)
     if status in ("verified", "refuted") and ctx.evidence is not None:
         used = describe(ctx.evidence)
+        # the unstated expectations E[X], E[Y] are unknown numbers here, not arbitrary functions named E
+        detail = re.sub(r", for every function (?:(?:E|Var|Cov|\\mathbb\{E\}|\\operatorname\{(?:Var|Cov)\})(?:, )?)+$",
+                        "", detail)
         unknown = ", whatever the unstated expectations are" if ctx.missing else ""
         return status, f"{detail}; by expectation rules{unknown}{', assuming ' + used if used else ''}"
     return status, detail

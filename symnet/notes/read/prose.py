@@ -89,9 +89,9 @@ def read_prose(text: str, line: int | None = None, scope: str = "") -> Facts:
     return facts
 
 
-def read_around(ctx, text: str) -> None:
+def read_around(ctx, text: str, scope: str = "") -> None:
     """Read the assumptions in the prose around a formula into ``ctx`` (a :class:`~.meaning.Context`): only
-    what was not read just before."""
+    what was not read just before; ``scope`` names the section they were read in."""
     ctx.prose = text
     if text == ctx._read:
         return
@@ -101,7 +101,7 @@ def read_around(ctx, text: str) -> None:
     new = " ".join(sentence for sentence in re.split(r"(?<=[.!?。！？])\s+|\n", new)
                    if not sentence.rstrip().endswith(("?", "？")))
     if new.strip():
-        ctx.assume(read_prose(new))
+        ctx.assume(read_prose(new, scope=scope))
 
 
 def _normalise(text: str) -> str:
