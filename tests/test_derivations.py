@@ -107,10 +107,17 @@ def _mutations(line: str):
         yield "sign flipped", f"$${left} = {last.replace(' - ', ' + ', 1)}$$"
 
 
+def _fails(verdict) -> bool:
+    """Refuted, or held back as undecided with the counterexample it fails at."""
+    return verdict.status == "refuted" or verdict.status == "undecided" and verdict.detail.startswith("fails as read (")
+
+
 @pytest.mark.parametrize("model_id", ["mlp-2,3,2-cross_entropy-0.1", "attention-True", "layer-norm", "rnn", "conv1d",
                                       "encoder"])
 def test_wrong_gradients_of_every_kind_are_refuted(model_id, matrix_notes):
-    # negative control: each mutated gradient line, put after the forward pass, must be refuted
+    # negative control: each mutated gradient line, put after the forward pass, must fail with a counterexample:
+    # refuted, or (it rests on the forward pass's definitions, symnet/notes/judge/confidence.py) undecided as
+    # "fails as read (at …)"
     note = matrix_notes[model_id]
     forward = note.split("## Chain rule")[0]
     gradients = [l for l in note.split("## Gradients")[1].splitlines() if l.startswith("$$")]
@@ -123,10 +130,10 @@ def test_wrong_gradients_of_every_kind_are_refuted(model_id, matrix_notes):
             if kind == "transpose dropped":
                 # shapes the definitions leave free may make the dropped transpose fit or not: at least never
                 # verified, and undecided only for the shapes
-                assert verdicts[-1].status == "refuted" or "shape" in verdicts[-1].detail, verdicts[-1]
+                assert _fails(verdicts[-1]) or "shape" in verdicts[-1].detail, verdicts[-1]
                 continue
             tried += 1
-            caught += verdicts[-1].status == "refuted"
+            caught += _fails(verdicts[-1])
     assert tried and caught == tried
 
 

@@ -100,7 +100,8 @@ def test_hard_limits_cut_off_what_the_soft_limit_cannot(tmp_path):
     assert got[7] == ("CRASH = 1", "undecided", "memory limit")
     for k in (2, 4, 6, 8):  # a is still 1 after every cut: these would be refuted without it
         assert got[k][1] == "verified", got[k]
-    assert got[9][1] == "refuted"
+    # wrong with a = s + 1 in force: it fails at every s (held back as undecided: it rests on the definition)
+    assert got[9][1] == "undecided" and got[9][2].startswith("fails as read ("), got[9]
     assert [v.status for v in reports[1].verdicts] == ["definition", "verified"]
     assert stats["kills"] >= 3
     assert stats["peak_memory"] < Limits().memory

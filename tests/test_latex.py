@@ -426,7 +426,10 @@ def test_bold_lowercase_letters_are_column_vectors():
     assert all(status in ("refuted", "condition", "undecided") for status in statuses[2:]), statuses
     grounded = "\n\n".join([r"$$\mathbf{u} = 2\mathbf{w}$$", r"$$\|\mathbf{u}\|^2 = 2\mathbf{w}^\top\mathbf{w}$$",
                              r"$$\|\mathbf{u}\|^2 = 4\mathbf{w}^\top\mathbf{w}$$"])
-    assert [v.status for v in verify_text(grounded).verdicts] == ["definition", "refuted", "verified"]
+    verdicts = verify_text(grounded).verdicts
+    # the wrong factor fails with u = 2w in force: held back as undecided, since it rests on that definition
+    assert [v.status for v in verdicts] == ["definition", "undecided", "verified"]
+    assert verdicts[1].detail.startswith("fails as read (")
 
 
 def test_shape_declarations_give_the_matrix_checks_their_sizes():

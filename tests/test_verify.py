@@ -182,7 +182,9 @@ def test_a_defined_function_applied_then_raised_or_multiplied():
     assert last(r"Let $f(x) = x + 1$. Then $f(x)^2 = x^2 + 2x + 1$") == "verified"
     # negative control: f · x² is not it (a bare f on one side only: undecided, never verified)
     assert last(r"Let $f(x) = x + 1$. Then $f(x)^2 = x^2 f$") in ("refuted", "undecided")
-    assert last(r"Let $f(x) = x + 1$. Then $f(x)^2 = x^2 + 1$") == "refuted"
+    # wrong with the note's f: it fails at x = 1 (4 against 2), held back as undecided because it rests on f
+    wrong = verify_text(r"Let $f(x) = x + 1$. Then $f(x)^2 = x^2 + 1$").verdicts[-1]
+    assert wrong.status == "undecided" and "left 4, right 2" in wrong.detail
     assert last(r"Let $f(x) = x + 1$. Then $f(x)(x - 1) = x^2 - 1$") == "verified"
     assert last(r"Let $g(z) = \frac{1}{1 + e^{-z}}$ and $h(z) = g(z)^2$. Then $h(0) = 0$") == "refuted"
     assert last(r"$$q \left(\frac{x}{q}\right)^2 = \frac{x^2}{q}$$") == "verified"

@@ -15,6 +15,7 @@ from ..read.nodes import Undecided, _key, _show, numeric
 from .domains import _decide, _domain, _sides
 from .doubt import (children, derivative_variables, imaginary_unit, one_sided, repeated_index, scaled_or_rounded,
                     second_readings, stated_names, unbounded_sum, written_names)
+from .confidence import NO_VALUE
 from .forms import _capital_products, _has_derivative, _noncommutative
 from .scope import (written_symbols, _applied_names, _defined_written, _free_family_members, _index_clash, _named_values,
                     _same_section, _undeclared)
@@ -103,6 +104,9 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
             raise Undecided(f"fails as an identity ({outcome.detail}), but {names} "
                             f"{'is' if len(sided) == 1 else 'are'} on one side only: an equation that holds for "
                             f"some values (a condition, a fit or a definition in passing), not refuted")
+        if sided:
+            outcome = Outcome("refuted", f"{outcome.detail}; {NO_VALUE} {', '.join(map(str, sided[:4]))} "
+                                         f"satisfies it")
         if _activations(left_node) | _activations(right_node) > {r"\sigma"} and r"\sigma" in \
                 _activations(left_node) | _activations(right_node) and "\\sigma" not in state.context.functions:
             # σ'(x) = 1 − tanh²(x): σ here stands for the activation the note speaks of, not the logistic one

@@ -31,6 +31,7 @@ from ..read.notation import defined_word
 from ..read.prose import read_around
 from . import definitions
 from .claims import _claim
+from .confidence import refutation_doubt
 from .scope import written_symbols
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
@@ -342,6 +343,10 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     if status == "condition" or status == "undecided" and "holds for some values" in detail or \
             ops[-1] == "=" and _is_zero(parts[-1]) and any(_has_derivative(p) for p in parts):
         state.solving = (state.scope, line)
+    doubt = refutation_doubt(ops, tuple(parts), state, detail, state.context.evidence) if status == "refuted" \
+        else None
+    if doubt:
+        return verdict("undecided", f"fails as read ({detail}), but {doubt}; not refuted")
     return verdict(status, detail)
 
 

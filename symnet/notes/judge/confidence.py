@@ -1,0 +1,80 @@
+"""When a failing claim is *refuted*: only where the failure does not rest on symnet's reading of the note's
+context. A refutation blocks a note (exit 1 in a hook), so it must be as sure as a proof.
+
+Hand-judged samples of public notes (benchmarks/RESULTS.md) showed where refutations go wrong: nearly every
+false alarm rested on something read from elsewhere in the note — a definition from another paragraph taken
+for the one meant, a setting of a worked example carried over, equations of lines read as definitions, a
+condition (one side a constant, or different unknowns on each side) read as an identity — while the right
+ones were of two kinds, both kept here:
+
+- closed arithmetic: the sides write no free names at all (``(64 − 4)/2 + 1 = 20``, ``f(6) = 4.0`` with
+  ``f`` the note's function, a matrix of numbers), after a name the chain starts by naming (``w = …``);
+- an identity in the names it writes: every side writes the same free names, none of them given a value by
+  the note and no function of the note called (``cos(α + β) = cos α sin β − sin α cos β``,
+  ``σ'(ξ) = σ(ξ)(−ξ)``).
+
+Checks that name their own premises also stand: a closed form checked by induction against the note's
+recurrence, a solution substituted into the note's condition, expectations computed from this section's
+stated assumptions. Every other failure is reported *undecided*, with the counterexample and what it rests on.
+"""
+from __future__ import annotations
+
+from ..latex import Node
+from ..read.meaning import KNOWN_FUNCTIONS, Meaning
+from .doubt import _text, derivative_variables
+from .scope import _calls_defined, written_symbols
+from .state import NoteState
+
+#: what a claim's detail says when no value of its one-sided names satisfies it (σ(x) + σ(−x) = 2): false as
+#: an identity and as an equation
+NO_VALUE = "no value of"
+#: details of checks whose premises the verdict names (see the module's docstring)
+_SELF_CONTAINED = ("the closed form does not", "does not solve the condition")
+
+
+def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, evidence) -> str | None:
+    """Why a failing claim is not refuted (``None``: the refutation stands)."""
+    if detail.startswith(_SELF_CONTAINED) or evidence:
+        return None
+    if len(parts) > 2 and ops[0] == "=" and isinstance(parts[0], Node) and parts[0].kind in ("name", "sub"):
+        parts = parts[1:]   # "w_out = (64 − 4)/2 + 1 = 20": the chain names its result, then computes it
+    meaning = Meaning(state.context)
+    # the names differentiated by are on both sides whatever the result is (d/dx x² = 2 is an identity claim)
+    exempt = set().union(*(derivative_variables(part) for part in parts))
+    written, given, calls = [], set(), False
+    for part in parts:
+        names = set()
+        for n, key, symbol in written_symbols(part, state, meaning):
+            plain = n.name.lstrip("\\") if n.kind == "name" else None
+            if plain in state.context.functions:
+                calls = True     # the note's own f in f(6), f(x)²
+                continue
+            if plain in KNOWN_FUNCTIONS:
+                continue         # σ in σ'(x): a function, not a name the claim is about
+            shown = str(key) if key is not None else _text(n)
+            if symbol is not None and not symbol.free_symbols:
+                continue     # π, e: constants, not names
+            if symbol is None or key is None:
+                given.add(shown)
+                continue
+            if state.context.defines(symbol) or key in state.matrices.definitions or key in state.matrix_names \
+                    or symbol in state.used:
+                given.add(shown)
+            if _text(n) not in exempt:
+                names.add(shown)
+        written.append(names)
+    calls = calls or any(_calls_defined(part, state) for part in parts)
+    if not any(written) and not given:
+        return None          # closed arithmetic (the note's functions applied to numbers allowed)
+    if given:
+        return f"it rests on the note's value for {_list(given)}, which may not be the one meant here"
+    if calls:
+        return "it rests on a function the note defines, which may not be the one meant here"
+    if any(names != written[0] for names in written[1:]) and NO_VALUE not in detail:
+        return "its sides do not write the same names: an equation for some values, not an identity"
+    return None
+
+
+def _list(names) -> str:
+    shown = sorted(str(n) for n in names)
+    return ", ".join(shown[:4]) + (", …" if len(shown) > 4 else "")
