@@ -146,6 +146,21 @@ CASES = [
      HELD),                                                                     # 2y = 2x − 2
     ("W_t+1 typed for W_{t+1}", "The update is $W_{t+1} = W_t + y_n x_n$, so $y_nx_nW_t+1 > y_nx_nW_t$",
      "undecided"),
+    # after sample F (tuned on F): angles in degrees, log in base 10 or 2, a function named outside the maths,
+    # a recurrence's member named by a word, vectors read as numbers, axioms
+    ("cos of a whole number of degrees", "The angle is 30 degrees: $60 \\cos(30) = 30 \\sqrt{3}$", "undecided"),
+    ("cos in degrees, wrong too", r"$60 \cos(30) = 20 \sqrt{3}$", "refuted"),          # 9.26 rad, 51.96 deg
+    ("log in base 10", r"$\log(0.01) = -2$", "undecided"),
+    ("log wrong in every base", r"$\log(0.01) = -3$", "refuted"),                       # −4.61, −2, −6.64
+    ("a function named outside the maths", "The `softplus`$(d) = \\log(1+e^{d})$ function", "mention"),
+    ("a bracketed sum is a claim", r"$(2 + 2) = 5$", "refuted"),
+    ("a member named by a word", "Let $y_{n+1} = y_n + 1$ and $y_0 = 0$.\n\nThe last is $y_{n}=\\text{stop}$",
+     "undecided"),
+    ("a wrong closed form", "Let $y_{n+1} = y_n + 1$ and $y_0 = 0$.\n\nThen $y_{n} = 2n$", "refuted"),   # y_n = n
+    ("vectors of the words", "For vectors $u$ and $v$: $u \\cdot v = v \\cdot u$", "undecided"),
+    ("numbers of the words", "For numbers $u$ and $v$: $u \\cdot v = v \\cdot u$", "verified"),
+    ("axioms", "A vector space is a set $V$ with the following properties:\n\n* $x+y=y+x$", "condition"),
+    ("properties that are claims", "The dot product has these properties:\n\n* $x+y=y+x$", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]

@@ -136,6 +136,9 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     outcome = _claim(meaning, left, right, "=", state, budget)
     where = state.lines.get(symbol)
     if outcome.status == "verified":
+        if where == line:
+            # A = Q^T P_B …, then A = P D P^{-1} on the same line: one display's rows, not a check of anything
+            return "mention", f"restates {_show(left)} from the same line"
         if not _same_section(where, state):
             # a summary restating what another section defined (or a copy of it): nothing new to check, and
             # which definition is meant there is the note's business
@@ -309,6 +312,9 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
     if not isinstance(k, sp.Symbol):
         raise Undecided("a closed form whose index is not a name")
     closed = meaning.expr(right)
+    if not closed.has(k) and not closed.has(sp.Symbol(str(k), real=True)):
+        # y_n = stop names the last member; θ_k = 3 is a value at some k: no closed form in k to check
+        raise Undecided(f"a value of a recurrence's member that does not depend on {k}: not a closed form")
     k_whole = sp.Symbol(str(k), integer=True, nonnegative=True)
     closed = closed.xreplace({k: k_whole, sp.Symbol(str(k), real=True): k_whole})
 
@@ -362,6 +368,10 @@ def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budge
             outcome = _decide(residual, sp.Integer(0), "=", state, budget)
             if outcome.status == "verified":
                 return "verified", f"solves the condition on line {line}; {outcome.detail}"
+            if not _same_section(line, state):
+                # p̂ of a later method (MAP after the MLE's condition) is not that condition's solution
+                raise Undecided(f"does not solve the condition on line {line} (another section, maybe another "
+                                f"problem): {outcome.detail}")
             return "refuted", f"does not solve the condition on line {line}: {outcome.detail}"
     return None
 

@@ -74,11 +74,42 @@ def second_readings(left: Node, right: Node, known: set = frozenset(),
                          ("a name before a bracketed number as a function's value (p(5))",
                           lambda n: _valued(n, functions)),
                          ("a function's name used bare elsewhere as a value, so p(1 − p) is p times (1 − p)",
-                          lambda n: _unapplied(n, functions, _bare(n)))):
+                          lambda n: _unapplied(n, functions, _bare(n))),
+                         ("angles in degrees (cos(30) as cos 30°)", _degrees),
+                         ("log as the base-10 logarithm", lambda n: _log_base(n, "10")),
+                         ("log as the base-2 logarithm", lambda n: _log_base(n, "2"))):
         l2, r2 = change(left), change(right)
         if (l2, r2) != (left, right) and all(r[1:] != (l2, r2) for r in readings):
             readings.append((what, l2, r2))
     return readings
+
+
+#: whole numbers that notes write as angles in degrees: cos(30), sin(45), tan(60)
+_DEGREES = {str(d) for d in range(15, 361, 15)}
+_TRIG = {"sin", "cos", "tan", "cot", "sec", "csc"}
+
+
+def _degrees(node):
+    """cos(30) read as cos 30°: a trigonometric function of a whole number of degrees."""
+    if not isinstance(node, Node):
+        return node
+    if node.kind == "call" and node.name.lstrip("\\") in _TRIG and len(node.args) == 1 and \
+            isinstance(node.args[0], Node) and node.args[0].kind == "num" and node.args[0].name in _DEGREES:
+        at = node.args[0].offset
+        radians = Node("op", "/", (Node("op", "*", (node.args[0], Node("name", r"\pi", (), at)), at),
+                                   Node("num", "180", (), at)), at)
+        return Node(node.kind, node.name, (radians,), node.offset)
+    return rebuilt(node, _degrees)
+
+
+def _log_base(node, base: str):
+    """log x read as log_base x (notes write log for log₁₀ or log₂ as often as for ln)."""
+    if not isinstance(node, Node):
+        return node
+    if node.kind == "call" and node.name == "log" and len(node.args) == 1:
+        inner = _log_base(node.args[0], base)
+        return Node(node.kind, node.name, (inner, Node("num", base, (), node.offset)), node.offset)
+    return rebuilt(node, lambda n: _log_base(n, base))
 
 
 def _end(node: Node) -> int | None:

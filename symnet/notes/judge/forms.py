@@ -211,7 +211,8 @@ def _noncommutative(left: sp.Expr, right: sp.Expr, relation: str, budget: float)
     try:
         with time_limit(budget):
             if sp.expand(left - right) == 0:
-                return Outcome("verified", "symbolically, capitals taken as non-commuting (matrices)")
+                return Outcome("verified", "symbolically, with products kept in their written order (so whether the capitals are "
+                                             "numbers or matrices)")
     except TimeLimit:
         pass
     raise Undecided("products of capitals (maybe matrices) are checked only symbolically, and this was not shown")

@@ -32,10 +32,11 @@ from ..read.prose import read_around
 from . import definitions
 from .claims import _claim
 from .confidence import refutation_doubt
+from .doubt import written_names
 from .scope import written_symbols
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
-from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE
+from .state import AXIOM_PROSE, DEFINING, NoteState, ORDER, VECTOR_PROSE, Verdict, WHOLE_PROSE
 
 
 class _Piece:
@@ -121,6 +122,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     for match in WHOLE_PROSE.finditer(getattr(formula, "context", "") or ""):
         names = match.group(1) or match.group(2) or ""
         state.whole_names.update(n.strip() for n in re.split(r"\$?,\s*\$?|\$?\s+and\s+\$?", names))
+    _read_vectors_and_axioms(getattr(formula, "context", "") or "", formula.line, state)
     word = defined_word(formula.text)
     if word:
         state.words.add(word)   # LSE(z) = …: LSE is one name in the formulas after this one
@@ -233,6 +235,28 @@ def _cue(formula) -> str | None:
     return None
 
 
+def _read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
+    """Names the prose makes vectors, and words that make the formulas after them axioms."""
+    for match in VECTOR_PROSE.finditer(context):
+        spans = [g for g in match.groups() if g]
+        for span in re.findall(r"\$([^$]+)\$", spans[0] if spans else ""):
+            for name in re.split(r"\s*,\s*|\s*\\(?:cdot|times)\s*", span.strip()):
+                if re.fullmatch(r"[a-z]|\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}", name):
+                    state.vectors.setdefault(name, line)
+    if AXIOM_PROSE.search(context):
+        state.axioms = (state.section, line)
+
+
+#: bold or arrowed lower-case letters: vectors by convention
+_VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}")
+
+
+def _vector_names(parts, state: NoteState) -> list:
+    """The vectors a claim writes as bare names (u, \\mathbf{a}; a component u_i is a number)."""
+    return sorted({n.name for part in parts for n in written_names(part)
+                   if n.kind == "name" and (n.name in state.vectors or _VECTOR_NAME.fullmatch(n.name))})
+
+
 def section_scope(section) -> str:
     """The scope of the facts read in a section's prose (see :meth:`Facts.scoped`)."""
     return f"section {section}"
@@ -296,6 +320,10 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         state.previous = tree
         return verdict("mention")
     ops, parts = tree.args
+    if text.lstrip().startswith("(") and parts[0].kind == "paren" and len(parts[0].args) == 1 and \
+            isinstance(parts[0].args[0], Node) and parts[0].args[0].kind in ("name", "sub"):
+        # `softplus`$(d) = \log(1 + e^d)$: the function's name is written outside the maths
+        return verdict("mention", "the left side is a bracketed name alone: a function named outside the maths?")
     continued_display = parts[0].kind == "continued" and not state.piece
     if parts[0].kind == "continued":
         if state.previous is None or not state.display:
@@ -343,6 +371,17 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     if status == "condition" or status == "undecided" and "holds for some values" in detail or \
             ops[-1] == "=" and _is_zero(parts[-1]) and any(_has_derivative(p) for p in parts):
         state.solving = (state.scope, line)
+    if status in ("verified", "refuted") and state.axioms is not None and state.axioms[0] == state.section:
+        # "a set V with the following properties: x + y = y + x, …": what a structure must satisfy
+        return verdict("condition", f"an axiom or defining property (the words on line {state.axioms[1]}), not a "
+                                    f"claim; as an identity of numbers it is {status}")
+    vectors = _vector_names(parts, state) if status in ("verified", "refuted") and \
+        not re.search(r"matri|random|\d×\d|expectation rules", detail) else []
+    if vectors:
+        where = state.vectors.get(vectors[0])
+        return verdict("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
+                                    f"{f' (line {where})' if where else ''}, checked here only as numbers "
+                                    f"({status}: {detail})")
     doubt = refutation_doubt(ops, tuple(parts), state, detail, state.context.evidence) if status == "refuted" \
         else None
     if doubt:

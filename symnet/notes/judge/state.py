@@ -19,6 +19,16 @@ SIZE_NAMES = re.compile(r"^(n|m|N|M|d|D|K|d_k|d_v|d_\{model\}|d_\{\\text\{model\
 WHOLE_PROSE = re.compile(r"(?:integers?|whole numbers?|natural numbers?|整数)\s*\$([^$]+)\$|\$([^$]+)\$\s+(?:is|are)\s+"
                          r"(?:a |an )?(?:positive |non-negative |nonnegative )?(?:integers?|whole numbers?)",
                          re.IGNORECASE)
+#: Names the prose makes vectors: "vectors $u$ and $v$", "$u$, $v$, and $w$ in $V$", "$v,x,y,z$ are in $V$",
+#: "the components of $u$ and $v$", "the dot product $u \\cdot v$".
+_MATHS_LIST = r"\$[^$]{1,20}\$(?:(?:\s*,\s*|\s*,?\s*and\s+)\$[^$]{1,20}\$)*"
+VECTOR_PROSE = re.compile(r"vectors?\s+(" + _MATHS_LIST + r")"
+                          r"|(" + _MATHS_LIST + r")\s*(?:are\s+|is\s+|be\s+)?(?:(?:a\s+)?vectors?\b|in\s+\$[VW]\$)"
+                          r"|(?:components?|entries|coordinates|norm|magnitude)\s+of\s+(" + _MATHS_LIST + r")"
+                          r"|(?:dot|inner|cross)\s+product\s+(\$[a-z]\s*\\(?:cdot|times)\s*[a-z]\$)", re.IGNORECASE)
+#: Words that make the formulas after them axioms or a definition by properties, not claims.
+AXIOM_PROSE = re.compile(r"\baxioms?\b|公理|(?:with|has|have|satisf\w*)\s+the\s+following\s+(?:properties|conditions)"
+                         r"|满足(?:以下|如下)", re.IGNORECASE)
 #: A decimal of at most this many significant digits is read as rounded (0.272), one with more claims them all.
 ROUNDED_DIGITS = 6
 #: Words that are units in notes' arithmetic (24 GB, 3 bytes): a formula with them is not about variables.
@@ -87,3 +97,5 @@ class NoteState:
     piece: int = 0                                    # which line of a display written without \\ is read
     defined_in: dict = field(default_factory=dict)    # symbol -> the section of its latest definition
     several: set = field(default_factory=set)         # (symbol, section): defined twice in one section
+    vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
+    axioms: object = None                             # (section, line) of words that make what follows axioms
