@@ -161,6 +161,12 @@ CASES = [
     ("numbers of the words", "For numbers $u$ and $v$: $u \\cdot v = v \\cdot u$", "verified"),
     ("axioms", "A vector space is a set $V$ with the following properties:\n\n* $x+y=y+x$", "condition"),
     ("properties that are claims", "The dot product has these properties:\n\n* $x+y=y+x$", "verified"),
+    ("a defining condition", "There is a map $T^{-1}$ such that $T^{-1}(T(u)) = u$", "condition"),
+    ("a claim after the words", "For every $u$ we have $u + u = 2u$", "verified"),
+    ("a display line waiting for its operand",
+     "$$\nf = -\\sum_{k=1}^{n} \\frac{1}{n} \\log_{2}\n\\frac{1}{n} = \\log_{2} n\n$$", "verified"),
+    ("the same display, wrong", "$$\nf = -\\sum_{k=1}^{n} \\frac{1}{n} \\log_{2}\n\\frac{1}{n} = \\log_{2} 2 \\cdot n\n$$",
+     "refuted"),                                                                     # log2 n ≠ n
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]
@@ -238,3 +244,15 @@ def test_a_refutation_rests_on_nothing_it_may_misread(note, expected):
         assert "rests on" in verdict.detail
     else:
         assert verdict.status == expected, (verdict.status, verdict.detail)
+
+
+def test_a_solution_is_refuted_only_near_its_condition():
+    """p̂ = k/n solves dL/dp = 0 for L = k log p + (n − k) log(1 − p) (oracle: by hand); a wrong p̂ right after
+    the condition is refuted, the same wrong p̂ forty lines on (another method's estimate) is not."""
+    condition = "Let $L = k \\log p + (n-k)\\log(1-p)$.\n\nSet $\\frac{\\partial L}{\\partial p} = 0$.\n\n"
+    near = verify_text(condition + "$\\hat{p} = \\frac{k+1}{n+2}$").verdicts[-1]
+    assert near.status == "refuted" and "does not solve" in near.detail
+    far = verify_text(condition + "Other text.\n\n" * 20 + "$\\hat{p} = \\frac{k+1}{n+2}$").verdicts[-1]
+    assert far.status == "undecided" and "does not solve" in far.detail
+    right = verify_text(condition + "$\\hat{p} = \\frac{k}{n}$").verdicts[-1]
+    assert right.status == "verified"

@@ -73,7 +73,7 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     if kind == "function":
         return _function_definition(target, left, right, meaning, state, line, budget)
     symbol = target[1]
-    solved = _solution(left, right, meaning, state, budget)
+    solved = _solution(left, right, meaning, state, budget, line)
     if solved is not None:
         return solved
     if isinstance(symbol, sp.Indexed):
@@ -353,7 +353,11 @@ def _bare(value) -> bool:
     return value.is_Atom or isinstance(value, sp.Indexed)
 
 
-def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float):
+#: how many lines after its condition a wrong solution is refuted (further on, p̂ may solve another problem)
+NEAR_CONDITION = 25
+
+
+def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float, here: int = 0):
     """``w^* = …`` (or ``w = …``) after ``∂L/∂w = 0``: checked by substitution into the condition."""
     if not state.conditions or left.kind != "name":
         return None
@@ -368,10 +372,10 @@ def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budge
             outcome = _decide(residual, sp.Integer(0), "=", state, budget)
             if outcome.status == "verified":
                 return "verified", f"solves the condition on line {line}; {outcome.detail}"
-            if not _same_section(line, state):
+            if not _same_section(line, state) or here - line > NEAR_CONDITION:
                 # p̂ of a later method (MAP after the MLE's condition) is not that condition's solution
-                raise Undecided(f"does not solve the condition on line {line} (another section, maybe another "
-                                f"problem): {outcome.detail}")
+                raise Undecided(f"does not solve the condition on line {line} (far from it or in another "
+                                f"section: maybe another problem's): {outcome.detail}")
             return "refuted", f"does not solve the condition on line {line}: {outcome.detail}"
     return None
 

@@ -55,6 +55,11 @@ class _Piece:
 RELATION_LINE = re.compile(r"(?<![<>!:\\])=|\\(le|ge|leq|geq|approx|ne|neq)\b|[<>]")
 
 
+#: the end of a line that waits for an operand on the next one (an operator, a function, an open bracket)
+_UNFINISHED = re.compile(r"(?:\\(?:log|ln|exp|sin|cos|tan|sqrt|frac|dfrac|cdot|times)(?![A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|\w))?"
+                         r"|[-+*/^_=({\[])\s*$")
+
+
 def _lines(formula) -> list:
     """μ = … on one line and σ² = … on the next, in one display: separate statements, not one chain. Lines
     that start with a relation or an operator continue the line before."""
@@ -66,6 +71,8 @@ def _lines(formula) -> list:
     for raw in text.split("\n"):
         body = raw.strip()
         starts_new = body and RELATION_LINE.search(body) and not re.match(r"^(=|\\approx|\\le|\\ge|<|>|[+\-]|\\cdot)", body)
+        if groups and _UNFINISHED.search(groups[-1][1]):
+            starts_new = False   # "… \log_{2}" then "\dfrac{1}{n} = …": the line before waits for its operand
         if starts_new or not groups:
             groups.append([offset, raw])
         else:
@@ -115,6 +122,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    state.such_that = bool(SUCH_THAT.search(_words_before(formula).rstrip(" $\\[(")))
     state.general = _general(formula)
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
     state.display = bool(getattr(formula, "display", False)) and state.last_display
@@ -175,6 +183,8 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
 
 
+#: words right before a formula that make it the property something is chosen by
+SUCH_THAT = re.compile(r"(?:\bsuch that|\bsatisfying|\bwith the property|使得|满足)\s*$", re.IGNORECASE)
 GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
                      r"generally|regardless)\b[^.!?]*$|一般地|总是|对任意", re.IGNORECASE)
 
@@ -371,6 +381,10 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     if status == "condition" or status == "undecided" and "holds for some values" in detail or \
             ops[-1] == "=" and _is_zero(parts[-1]) and any(_has_derivative(p) for p in parts):
         state.solving = (state.scope, line)
+    if status in ("verified", "refuted") and state.such_that:
+        # "a T⁻¹ such that T⁻¹(T(u)) = u": the property that picks something out, not a claim about it
+        return verdict("condition", f"the words before it (such that …) make it a defining condition; as an "
+                                    f"identity it is {status}")
     if status in ("verified", "refuted") and state.axioms is not None and state.axioms[0] == state.section:
         # "a set V with the following properties: x + y = y + x, …": what a structure must satisfy
         return verdict("condition", f"an axiom or defining property (the words on line {state.axioms[1]}), not a "

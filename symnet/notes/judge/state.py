@@ -99,3 +99,4 @@ class NoteState:
     several: set = field(default_factory=set)         # (symbol, section): defined twice in one section
     vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
     axioms: object = None                             # (section, line) of words that make what follows axioms
+    such_that: bool = False                           # the words right before the formula end "such that"
