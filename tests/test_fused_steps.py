@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 import symnet
-from symnet.codegen.schedule import fused_schedule
+from symnet.codegen.schedule import fused_schedule, tall_and_thin
 from symnet.codegen.compile import compile_graph
 from symnet.codegen.numeric import gemm_into
 from tests.test_buffers import GRAPHS, _point
@@ -93,6 +93,52 @@ def test_no_fusion_when_the_parameter_is_read_after_its_update():
     assert fused_schedule(kept, [G, 2 * V], ["W", "V"])[1] == {G: "W"}
     assert fused_schedule(kept, [G, 2 * W], ["W", "V"])[1] == {}
     assert fused_schedule(kept, [G, 2 * V], ["X", "V"])[1] == {}  # G reads X itself: never fused into X
+
+
+def test_tall_and_thin_parameters_are_the_ones_numpy_updates():
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert tall_and_thin(sp.MatrixSymbol("W2", 128, 10)) and tall_and_thin(sp.MatrixSymbol("W", 64, 16))
+    assert not tall_and_thin(sp.MatrixSymbol("W1", 64, 128))   # the first layer: SciPy's fused update is faster
+    assert not tall_and_thin(sp.MatrixSymbol("W", 128, 17))
+    assert not tall_and_thin(sp.MatrixSymbol("W", 6, 3))       # small: one call beats three
+    assert not tall_and_thin(sp.MatrixSymbol("b", 1, 10)) and not tall_and_thin(sp.MatrixSymbol("c", 128, 1))
+    assert not tall_and_thin(sp.MatrixSymbol("W", n, 10))      # a size known only per batch
+
+
+def _thin_network():
+    # W2 is 64×3 (tall and thin): its gradient is NumPy's product into the program's buffer, updated after the
+    # program; W1 (4×64) and the bias rows keep their fused updates
+    return compile_graph(symnet.mlp((4, 64, 3), activation="tanh", loss="mse", level="matrix"))
+
+
+def test_tall_and_thin_parameter_takes_numpys_product_then_the_update():
+    f = _thin_network()
+    lines = [s.strip() for s in _sgd_source(f).splitlines()]
+    assert "numpy.matmul(A1.T, dL_dE, out=dL_dW2)" in lines
+    assert not any(s.startswith("gemm_into(W2,") for s in lines)
+    assert any(s.startswith("gemm_into(W1, X.T,") for s in lines)
+    assert lines.index("numpy.subtract(W2, step_W2, out=W2)") > lines.index("numpy.matmul(dL_dE, W2.T, out=dL_dA1)")
+    sgd = f._namespace["make_program"](7, *f.shapes.values())[1]
+    _steps_equal_the_plain_update(f, sgd)
+
+
+@pytest.mark.parametrize("wrong", ["rate", "early"])
+def test_comparison_catches_a_wrong_thin_update(wrong):
+    # negative controls: W2's update with twice the learning rate, or made before the backward pass reads W2
+    f = _thin_network()
+    sgd_source = _sgd_source(f)
+    update = "        numpy.multiply(dL_dW2, learning_rate, out=step_W2)\n        numpy.subtract(W2, step_W2, out=W2)\n"
+    assert update in sgd_source
+    if wrong == "rate":
+        bad = sgd_source.replace(update, update.replace("learning_rate,", "2*learning_rate,"))
+    else:
+        read = "        numpy.matmul(dL_dE, W2.T, out=dL_dA1)\n"
+        bad = sgd_source.replace(update, "").replace(read, update + read)
+    assert bad != sgd_source
+    namespace = dict(f._namespace)
+    exec(f.source.replace(sgd_source, bad), namespace)
+    with pytest.raises(AssertionError):
+        _steps_equal_the_plain_update(f, namespace["make_program"](7, *f.shapes.values())[1])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
