@@ -194,3 +194,37 @@ def test_product_plus_terms_written_by_one_blas_call(case):
     expected = {"XW+b": X @ W + b, "XW-M": X @ W - M, "XW+M-N": X @ W + M - N, "-XW+M": -X @ W + M,
                 "2XW+b-M": 2 * X @ W + b - M, "M-XW.T": M - X @ V.T}[case]
     np.testing.assert_allclose(namespace["out"], expected, rtol=1e-13, atol=1e-13)
+
+
+def _disjoint(arrays) -> bool:
+    """Whether no two of the arrays share memory (the check the buffer block must pass)."""
+    return not any(np.shares_memory(a, b) for k, a in enumerate(arrays) for b in arrays[k + 1:])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+def test_buffer_block_gives_separate_aligned_c_ordered_buffers(dtype):
+    from symnet.codegen.numeric import buffer_block
+    new_buffer = buffer_block(dtype)
+    shapes = [(256, 128), (1, 10), (3,), (0, 4), (129, 7), (1500, 1000), (2, 3)]
+    buffers = [new_buffer(s) for s in shapes]
+    assert buffers[5].base is not buffers[0].base  # 1500×1000 does not fit in what is left of the first block
+    for b, s in zip(buffers, shapes):
+        assert b.shape == s and b.dtype == dtype and b.flags.c_contiguous and b.flags.writeable
+        assert b.size == 0 or b.ctypes.data % 64 == 0
+    assert _disjoint(buffers)
+    for k, b in enumerate(buffers):  # each one holds what is written into it
+        b[...] = k
+    for k, b in enumerate(buffers):
+        assert np.all(b == k)
+    # negative control: two views of one block's memory are caught by the same check
+    block = np.empty(100)
+    assert not _disjoint([block[:60].reshape(6, 10), block[50:].reshape(5, 10)])
+
+
+def test_buffered_program_buffers_come_from_one_block():
+    f = compile_graph(symnet.mlp((4, 64, 3), activation="tanh", loss="mse", level="matrix"))
+    assert "new_buffer = buffer_block(dtype)" in f.source and "numpy.empty(" not in f.source
+    b = symnet.GraphBuilder("clash")  # the generated code's own name is reserved
+    x, w = b.input("x"), b.parameter("new_buffer")
+    with pytest.raises(symnet.SymnetError, match="'new_buffer' is reserved"):
+        compile_graph(b.build(b.assign("L", (w * x) ** 2, role="loss")))
