@@ -216,9 +216,9 @@ def gemm_into(C, A, B, alpha, beta):
         else:
             blas[1](alpha, B, A[0], beta, C[0], 0, 1, 0, 1, 1, 1)
         return C
-    a, transpose_a = (B.T, 0) if B.flags.c_contiguous else (B, 1)   # op(a) = Bᵀ
-    b, transpose_b = (A.T, 0) if A.flags.c_contiguous else (A, 1)   # op(b) = Aᵀ
-    blas[0](alpha, a, b, beta, C.T, transpose_a, transpose_b, 1)
+    # op(a) = Bᵀ and op(b) = Aᵀ: a C-ordered operand's transpose as it is, any other with the transpose flag
+    b_rows, a_rows = B.flags.c_contiguous, A.flags.c_contiguous
+    blas[0](alpha, B.T if b_rows else B, A.T if a_rows else A, beta, C.T, not b_rows, not a_rows, 1)
     return C
 
 

@@ -9,7 +9,9 @@ just after its operands, so that their buffers are free sooner. In ``sgd_step`` 
 
 so the gradient is never written out: the update comes after the last statement that reads the parameter
 (the backward pass reads ``W2`` in ``dL_dA1 = dL_dE @ W2.T``), and a parameter is updated this way only when
-nothing after that point reads it.
+nothing after that point reads it. A tall, thin parameter (the last layer's 128×10 weights) is the exception:
+its gradient is NumPy's product into the program's buffer and the update follows the program, which is faster
+with the BLAS builds NumPy and SciPy ship (:func:`tall_and_thin`).
 """
 from __future__ import annotations
 
