@@ -101,7 +101,8 @@ def test_tall_and_thin_parameters_are_the_ones_numpy_updates():
     assert not tall_and_thin(sp.MatrixSymbol("W1", 64, 128))   # the first layer: SciPy's fused update is faster
     assert not tall_and_thin(sp.MatrixSymbol("W", 128, 17))
     assert not tall_and_thin(sp.MatrixSymbol("W", 6, 3))       # small: one call beats three
-    assert not tall_and_thin(sp.MatrixSymbol("b", 1, 10)) and not tall_and_thin(sp.MatrixSymbol("c", 128, 1))
+    assert tall_and_thin(sp.MatrixSymbol("w", 128, 1))       # one output: SciPy's product is 4× slower here
+    assert not tall_and_thin(sp.MatrixSymbol("b", 1, 10)) and not tall_and_thin(sp.MatrixSymbol("b", 1, 128))
     assert not tall_and_thin(sp.MatrixSymbol("W", n, 10))      # a size known only per batch
 
 
@@ -120,6 +121,15 @@ def test_tall_and_thin_parameter_takes_numpys_product_then_the_update():
     assert lines.index("numpy.subtract(W2, step_W2, out=W2)") > lines.index("numpy.matmul(dL_dE, W2.T, out=dL_dA1)")
     sgd = f._namespace["make_program"](7, *f.shapes.values())[1]
     _steps_equal_the_plain_update(f, sgd)
+
+
+def test_one_output_network_with_a_tall_last_layer_steps_as_the_plain_gradient():
+    # W2 is 64×1 (one output, sigmoid + cross-entropy): NumPy's product and the update after the program
+    f = compile_graph(symnet.mlp((3, 64, 1), activation="sigmoid", loss="bce", level="matrix"))
+    source = _sgd_source(f)
+    assert "gemm_into(W2," not in source and "numpy.subtract(W2, step_W2, out=W2)" in source
+    assert "gemm_into(W1," in source
+    _steps_equal_the_plain_update(f, f._namespace["make_program"](7, *f.shapes.values())[1])
 
 
 @pytest.mark.parametrize("wrong", ["rate", "early"])
