@@ -175,6 +175,11 @@ def test_gemm_into_equals_numpy(dtype):
     D = np.full((4, 3), np.nan)
     gemm_into(D, A, B, 2.0, 0.0)
     np.testing.assert_allclose(D, 2 * (A @ B), rtol=1e-13)
+    for P, Q in [(rng.normal(size=(1, 4)), rng.normal(size=(4, 3))),
+                 (rng.normal(size=(5, 4)), rng.normal(size=(4, 1)))]:
+        R = np.full((P.shape[0], Q.shape[1]), np.nan)  # the matrix-vector paths (one row, one column) as well
+        gemm_into(R, P, Q, 2.0, 0.0)
+        np.testing.assert_allclose(R, 2 * (P @ Q), rtol=1e-13)
     C.flags.writeable = False
     with pytest.raises(ValueError):
         gemm_into(C, A, B, 1.0, 1.0)

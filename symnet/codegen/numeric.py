@@ -197,8 +197,9 @@ def gemm_into(C, A, B, alpha, beta):
 
     ``C`` is a C-ordered matrix, so ``Cᵀ`` is Fortran-ordered and BLAS computes ``Cᵀ ← α Bᵀ Aᵀ + β Cᵀ`` in it;
     each operand goes in as the Fortran-ordered transpose it is or with BLAS's transpose flag, never copied. A
-    one-row product (``𝟏ᵀ G``, a bias gradient) is the matrix-vector product ``Gᵀ 𝟏``. Anything else (another
-    dtype, a stack of matrices, a read-only or non-contiguous ``C``) takes NumPy's slower path, same result.
+    one-row product (``𝟏ᵀ G``, a bias gradient) is the matrix-vector product ``Gᵀ 𝟏``, and a one-column product
+    (a one-output layer) ``A b``. Anything else (another dtype, a stack of matrices, a read-only or non-contiguous
+    ``C``) takes NumPy's slower path, same result.
     """
     blas, flags = _GEMM.get(C.dtype), C.flags
     if blas is None or C.ndim != 2 or A.ndim != 2 or B.ndim != 2 or not (flags.c_contiguous and flags.writeable):
@@ -215,6 +216,12 @@ def gemm_into(C, A, B, alpha, beta):
             blas[1](alpha, B.T, A[0], beta, C[0], 0, 1, 0, 1, 0, 1)
         else:
             blas[1](alpha, B, A[0], beta, C[0], 0, 1, 0, 1, 1, 1)
+        return C
+    if C.shape[1] == 1:  # one column (a one-output layer's A1 w): y ← α A b + β y, 3.0 µs against gemm's 11.7
+        if A.flags.c_contiguous:
+            blas[1](alpha, A.T, B[:, 0], beta, C[:, 0], 0, 1, 0, 1, 1, 1)
+        else:
+            blas[1](alpha, A, B[:, 0], beta, C[:, 0], 0, 1, 0, 1, 0, 1)
         return C
     # op(a) = Bᵀ and op(b) = Aᵀ: a C-ordered operand's transpose as it is, any other with the transpose flag
     b_rows, a_rows = B.flags.c_contiguous, A.flags.c_contiguous
