@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 import symnet
-from symnet.codegen.schedule import fused_schedule
+from symnet.codegen.schedule import fused_schedule, tall_and_thin
 from symnet.codegen.compile import compile_graph
 from symnet.codegen.numeric import gemm_into
 from tests.test_buffers import GRAPHS, _point
@@ -95,6 +95,62 @@ def test_no_fusion_when_the_parameter_is_read_after_its_update():
     assert fused_schedule(kept, [G, 2 * V], ["X", "V"])[1] == {}  # G reads X itself: never fused into X
 
 
+def test_tall_and_thin_parameters_are_the_ones_numpy_updates():
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert tall_and_thin(sp.MatrixSymbol("W2", 128, 10)) and tall_and_thin(sp.MatrixSymbol("W", 64, 16))
+    assert not tall_and_thin(sp.MatrixSymbol("W1", 64, 128))   # the first layer: SciPy's fused update is faster
+    assert not tall_and_thin(sp.MatrixSymbol("W", 128, 17))
+    assert not tall_and_thin(sp.MatrixSymbol("W", 6, 3))       # small: one call beats three
+    assert tall_and_thin(sp.MatrixSymbol("w", 128, 1))       # one output: SciPy's product is 4× slower here
+    assert not tall_and_thin(sp.MatrixSymbol("b", 1, 10)) and not tall_and_thin(sp.MatrixSymbol("b", 1, 128))
+    assert not tall_and_thin(sp.MatrixSymbol("W", n, 10))      # a size known only per batch
+
+
+def _thin_network():
+    # W2 is 64×3 (tall and thin): its gradient is NumPy's product into the program's buffer, updated after the
+    # program; W1 (4×64) and the bias rows keep their fused updates
+    return compile_graph(symnet.mlp((4, 64, 3), activation="tanh", loss="mse", level="matrix"))
+
+
+def test_tall_and_thin_parameter_takes_numpys_product_then_the_update():
+    f = _thin_network()
+    lines = [s.strip() for s in _sgd_source(f).splitlines()]
+    assert "numpy.matmul(A1.T, dL_dE, out=dL_dW2)" in lines
+    assert not any(s.startswith("gemm_into(W2,") for s in lines)
+    assert any(s.startswith("gemm_into(W1, X.T,") for s in lines)
+    assert lines.index("numpy.subtract(W2, step_W2, out=W2)") > lines.index("numpy.matmul(dL_dE, W2.T, out=dL_dA1)")
+    sgd = f._namespace["make_program"](7, *f.shapes.values())[1]
+    _steps_equal_the_plain_update(f, sgd)
+
+
+def test_one_output_network_with_a_tall_last_layer_steps_as_the_plain_gradient():
+    # W2 is 64×1 (one output, sigmoid + cross-entropy): NumPy's product and the update after the program
+    f = compile_graph(symnet.mlp((3, 64, 1), activation="sigmoid", loss="bce", level="matrix"))
+    source = _sgd_source(f)
+    assert "gemm_into(W2," not in source and "numpy.subtract(W2, step_W2, out=W2)" in source
+    assert "gemm_into(W1," in source
+    _steps_equal_the_plain_update(f, f._namespace["make_program"](7, *f.shapes.values())[1])
+
+
+@pytest.mark.parametrize("wrong", ["rate", "early"])
+def test_comparison_catches_a_wrong_thin_update(wrong):
+    # negative controls: W2's update with twice the learning rate, or made before the backward pass reads W2
+    f = _thin_network()
+    sgd_source = _sgd_source(f)
+    update = "        numpy.multiply(dL_dW2, learning_rate, out=step_W2)\n        numpy.subtract(W2, step_W2, out=W2)\n"
+    assert update in sgd_source
+    if wrong == "rate":
+        bad = sgd_source.replace(update, update.replace("learning_rate,", "2*learning_rate,"))
+    else:
+        read = "        numpy.matmul(dL_dE, W2.T, out=dL_dA1)\n"
+        bad = sgd_source.replace(update, "").replace(read, update + read)
+    assert bad != sgd_source
+    namespace = dict(f._namespace)
+    exec(f.source.replace(sgd_source, bad), namespace)
+    with pytest.raises(AssertionError):
+        _steps_equal_the_plain_update(f, namespace["make_program"](7, *f.shapes.values())[1])
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
 def test_gemm_into_equals_numpy(dtype):
     rng = np.random.default_rng(0)
@@ -119,6 +175,11 @@ def test_gemm_into_equals_numpy(dtype):
     D = np.full((4, 3), np.nan)
     gemm_into(D, A, B, 2.0, 0.0)
     np.testing.assert_allclose(D, 2 * (A @ B), rtol=1e-13)
+    for P, Q in [(rng.normal(size=(1, 4)), rng.normal(size=(4, 3))),
+                 (rng.normal(size=(5, 4)), rng.normal(size=(4, 1)))]:
+        R = np.full((P.shape[0], Q.shape[1]), np.nan)  # the matrix-vector paths (one row, one column) as well
+        gemm_into(R, P, Q, 2.0, 0.0)
+        np.testing.assert_allclose(R, 2 * (P @ Q), rtol=1e-13)
     C.flags.writeable = False
     with pytest.raises(ValueError):
         gemm_into(C, A, B, 1.0, 1.0)
@@ -148,3 +209,37 @@ def test_product_plus_terms_written_by_one_blas_call(case):
     expected = {"XW+b": X @ W + b, "XW-M": X @ W - M, "XW+M-N": X @ W + M - N, "-XW+M": -X @ W + M,
                 "2XW+b-M": 2 * X @ W + b - M, "M-XW.T": M - X @ V.T}[case]
     np.testing.assert_allclose(namespace["out"], expected, rtol=1e-13, atol=1e-13)
+
+
+def _disjoint(arrays) -> bool:
+    """Whether no two of the arrays share memory (the check the buffer block must pass)."""
+    return not any(np.shares_memory(a, b) for k, a in enumerate(arrays) for b in arrays[k + 1:])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+def test_buffer_block_gives_separate_aligned_c_ordered_buffers(dtype):
+    from symnet.codegen.numeric import buffer_block
+    new_buffer = buffer_block(dtype)
+    shapes = [(256, 128), (1, 10), (3,), (0, 4), (129, 7), (1500, 1000), (2, 3)]
+    buffers = [new_buffer(s) for s in shapes]
+    assert buffers[5].base is not buffers[0].base  # 1500×1000 does not fit in what is left of the first block
+    for b, s in zip(buffers, shapes):
+        assert b.shape == s and b.dtype == dtype and b.flags.c_contiguous and b.flags.writeable
+        assert b.size == 0 or b.ctypes.data % 64 == 0
+    assert _disjoint(buffers)
+    for k, b in enumerate(buffers):  # each one holds what is written into it
+        b[...] = k
+    for k, b in enumerate(buffers):
+        assert np.all(b == k)
+    # negative control: two views of one block's memory are caught by the same check
+    block = np.empty(100)
+    assert not _disjoint([block[:60].reshape(6, 10), block[50:].reshape(5, 10)])
+
+
+def test_buffered_program_buffers_come_from_one_block():
+    f = compile_graph(symnet.mlp((4, 64, 3), activation="tanh", loss="mse", level="matrix"))
+    assert "new_buffer = buffer_block(dtype)" in f.source and "numpy.empty(" not in f.source
+    b = symnet.GraphBuilder("clash")  # the generated code's own name is reserved
+    x, w = b.input("x"), b.parameter("new_buffer")
+    with pytest.raises(symnet.SymnetError, match="'new_buffer' is reserved"):
+        compile_graph(b.build(b.assign("L", (w * x) ** 2, role="loss")))

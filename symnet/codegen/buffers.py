@@ -6,7 +6,7 @@ system and faults in again on every step, so the step's speed depends on the all
 process imported (``import torch`` changes it by 30 %). This module prints the same program a second way:
 
     def make_program(n):                      # once per batch size n
-        Z1 = numpy.empty((n, 128), dtype)     # every node's buffer, reused by later nodes of its shape
+        Z1 = new_buffer((n, 128))             # every node's buffer, reused by later nodes of its shape
         ...
         def loss_and_gradient(X, Y, W1, b1, W2, b2):
             # dL_dW1 = X.T @ dL_dZ1
@@ -387,7 +387,8 @@ def buffered_source(statements: Sequence[Statement], loss: sp.Symbol, results: S
     out = [f"def make_program({dims}, {', '.join(f'{p}_shape' for p in parameters)}):",
            '    """Buffers for one batch size, made once; the functions below fill them in place."""']
     out += [line for line in constants if line.strip()]
-    out += [f"    {b} = numpy.empty({shape}, dtype)" for b, shape in buffers.items()] + ones
+    out += ["    new_buffer = buffer_block(dtype)  # the buffers from one block (huge pages where the system has them)"]
+    out += [f"    {b} = new_buffer({shape})" for b, shape in buffers.items()] + ones
     out += ["", f"    def loss_and_gradient({args}):",
             '        """The loss and each parameter\'s gradient (the arrays are this program\'s buffers)."""']
     out += ["        " + line for line in body]

@@ -35,7 +35,7 @@ from .buffers import BufferedProgram, buffered_source, needed_statements
 from .printing import FastPrinter, MatrixPrinter
 
 #: Names the generated code uses for itself; graphs may not take them.
-RESERVED_NAMES = frozenset({"numpy", "abs", "erf", "functools", *numeric.__all__})
+RESERVED_NAMES = frozenset({"numpy", "abs", "erf", "functools", "new_buffer", *numeric.__all__})
 
 
 @dataclass(frozen=True, repr=False)
