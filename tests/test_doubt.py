@@ -6,6 +6,8 @@ of each formula, worked by hand in the comment.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from symnet.notes.verify import verify_text
@@ -18,10 +20,10 @@ HELD = "held back"
 CASES = [
     # one side depends on quantities the other does not: a fit or a condition, unless no value satisfies it
     ("fit", r"$\log n_i = -\alpha \log i + c$", "undecided"),
-    ("no value satisfies it", r"$\sigma(x) + \sigma(-x) = 2$", "refuted"),          # σ(x) + σ(−x) = 1
+    ("no value satisfies it", r"$\sigma(x) + \sigma(-x) = 2$", HELD),          # σ(x) + σ(−x) = 1
     ("root far outside the sampled range", r"$\frac{c-6015}{814 / \sqrt{100}}=1.28$", "undecided"),
-    ("no real root anywhere", r"$\cosh(c) = 0$", "refuted"),                            # cosh ≥ 1
-    ("derivative variable counts on both sides", r"$\frac{d}{dx} x^2 = 2$", "refuted"),  # it is 2x
+    ("no real root anywhere", r"$\cosh(c) = 0$", HELD),                            # cosh ≥ 1
+    ("derivative variable counts on both sides", r"$\frac{d}{dx} x^2 = 2$", HELD),       # it is 2x
     # letters written together, index superscripts, δ before a name
     ("two-letter names", r"$se = \sqrt{\frac{sd_1^2}{n_1} + \frac{sd_2^2}{n_2}}$", "undecided"),
     ("step superscripts", r"$w^{t+1}=w^t-\frac{\eta}{\sigma^t}g^t$", "undecided"),
@@ -40,10 +42,10 @@ CASES = [
     ("arithmetic slip", r"$60/2 + 1 = 20$", "refuted"),
     # a convention at one point
     ("sign at 0", r"$\text{sign}(w) = \begin{cases} +1 & w \geq 0 \\ -1 & w < 0 \end{cases}$", "undecided"),
-    ("sign everywhere", r"$\text{sign}(w) = \frac{w}{|w|} + 1$", "refuted"),
+    ("sign everywhere", r"$\text{sign}(w) = \frac{w}{|w|} + 1$", HELD),
     # σ beside another activation may name it
     ("σ for tanh", r"$\sigma'(x) = 1 - \tanh^2(x)$", "undecided"),
-    ("σ alone", r"$\sigma'(x) = \sigma(x)(1 + \sigma(x))$", "refuted"),               # σ(1 − σ)
+    ("σ alone", r"$\sigma'(x) = \sigma(x)(1 + \sigma(x))$", HELD),               # σ(1 − σ)
     ("implication", r"$y > x \implies F(y) \ge F(x)$", "undecided"),
     ("Einstein indices", r"$\frac{d}{dx_k}x_ia_{ij}x_j = a_{kj}x_j + x_ia_{ik}$", "undecided"),
     # readings fixed
@@ -51,14 +53,14 @@ CASES = [
     ("log base without brackets", r"$\log_2 8 = 3$", "verified"),
     ("log base, wrong value", r"$\log_2 8 = 4$", "refuted"),
     ("prime in braces", r"$\sigma^{\prime}(z) = \sigma(z)(1-\sigma(z))$", "verified"),
-    ("prime in braces, wrong", r"$\sigma^{\prime}(z) = \sigma(z)(1+\sigma(z))$", "refuted"),
+    ("prime in braces, wrong", r"$\sigma^{\prime}(z) = \sigma(z)(1+\sigma(z))$", HELD),
     ("second derivative", "Let $f(x) = x^3$.\n\n$f''(x) = 6x$", "verified"),
     ("second derivative, wrong", "Let $f(x) = x^3$.\n\n$f''(x) = 3x$", HELD),
     ("derivative of an undefined function is not a definition", r"$f_2''(x)=-e^{-x}<0$", "undecided"),
     ("derivative operator takes the product",
      r"$$\frac{d}{d\theta} \theta^9(1-\theta)^4 = 9\theta^8(1-\theta)^4 - 4\theta^9(1-\theta)^3$$", "verified"),
     ("derivative operator, product rule forgotten",
-     r"$$\frac{d}{d\theta} \theta^9(1-\theta)^4 = 9\theta^8(1-\theta)^4$$", "refuted"),
+     r"$$\frac{d}{d\theta} \theta^9(1-\theta)^4 = 9\theta^8(1-\theta)^4$$", HELD),
     ("derivative evaluated at its variable",
      "Consider $g(x) = ax^{2}+ bx + c$.\n\n$$\\frac{dg}{dx}(x) = 2ax + b$$", "verified"),
     ("a worked example's own value wins",
@@ -70,7 +72,7 @@ CASES = [
     ("a range is an assumption", r"$n \geq 1$", "assumption"),
     ("a bound on a size is an assumption", r"$d \le 10^4$", "assumption"),     # d is drawn up to 60 only
     ("numbers compared", r"$2^{10} > 10^3$", "verified"),
-    ("strict inequality with equal sides", r"$x < x$", "refuted"),
+    ("strict inequality with equal sides", r"$x < x$", HELD),
     ("summed index free in the derivative",
      "Let $\\beta_j = \\sum_h w_{hj} b_h$.\n\n$\\frac{\\partial \\beta_j}{\\partial w_{hj}}=b_h$", "undecided"),
     ("recurrence members", r"$N_h+1=N_{h-1}+1+N_{h-2}+1$", "undecided"),
@@ -92,7 +94,7 @@ CASES = [
     ("a superscript 0 is a label", r"$$E_{out}^{0} = E_{in}^{0} + 1$$", "undecided"),
     ("g(x) = 0 is a constraint", "Subject to $g(x) = 0$.\n\nAlong the curve $g(x(t)) = 0$", "undecided"),
     ("a bound from another sentence does not narrow a general claim",
-     "For $x \\geq 0$ we have $\\sqrt{x^2} = x$.\n\nIn general, $\\sqrt{x^2} = x$.", "refuted"),
+     "For $x \\geq 0$ we have $\\sqrt{x^2} = x$.\n\nIn general, $\\sqrt{x^2} = x$.", HELD),
     ("the same claim under its bound", "For $x \\geq 0$ we have $\\sqrt{x^2} = x$.", "verified"),
     ("a percentage", r"$9/9 = 100$", "undecided"),
     ("≈ within 1 %, rounded inputs", r"$\frac{100}{7} \approx 14.4$", "undecided"),
@@ -166,7 +168,7 @@ CASES = [
     ("a display line waiting for its operand",
      "$$\nf = -\\sum_{k=1}^{n} \\frac{1}{n} \\log_{2}\n\\frac{1}{n} = \\log_{2} n\n$$", "verified"),
     ("the same display, wrong", "$$\nf = -\\sum_{k=1}^{n} \\frac{1}{n} \\log_{2}\n\\frac{1}{n} = \\log_{2} 2 \\cdot n\n$$",
-     "refuted"),                                                                     # log2 n ≠ n
+     HELD),                                                                     # log2 n ≠ n
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]
@@ -202,7 +204,8 @@ def _assert_last(note: str, expected: str) -> None:
     verdict = verify_text(note).verdicts[-1]
     if expected == HELD:
         assert verdict.status == "undecided" and verdict.detail.startswith("fails as read ("), verdict.detail
-        assert "rests on" in verdict.detail or "do not write the same names" in verdict.detail, verdict.detail
+        assert re.search(r"rests on|do not write the same names|may mean something else", verdict.detail), \
+            verdict.detail
         assert "not refuted" in verdict.detail
     else:
         assert verdict.status == expected, (verdict.status, verdict.detail)
@@ -232,9 +235,9 @@ def test_a_question_states_no_facts():
     (r"$(64-4)/2+1 = 20$", "refuted"),                                                  # it is 31
     (r"Let $f(x) = \sqrt{x + 6}$. Then $f(6) = 4$", "refuted"),                         # √12 = 3.46
     (r"$w_{out} = \frac{64-4}{2}+1 = 20$", "refuted"),
-    # an identity in the names it writes, none given by the note: refuted
-    (r"$\cos(\alpha+\beta) = \cos\alpha\sin\beta - \sin\alpha\cos\beta$", "refuted"),
-    (r"$\frac{d}{d\xi}\sigma(\xi) = \sigma(\xi)(-\xi)$", "refuted"),                     # σ(ξ)σ(−ξ)
+    # an identity between names, even wrong everywhere: held back (notation may differ; samples F, G)
+    (r"$\cos(\alpha+\beta) = \cos\alpha\sin\beta - \sin\alpha\cos\beta$", HELD),
+    (r"$\frac{d}{d\xi}\sigma(\xi) = \sigma(\xi)(-\xi)$", HELD),                         # σ(ξ)σ(−ξ)
     # the same kinds of failure resting on the note's context: held back with the counterexample
     (r"Let $L = (wx - y)^2$. Then $\frac{\partial L}{\partial w} = 2(wx - y)$", HELD),   # 2(wx − y)x
     (r"Let $f(x) = \sqrt{x + 6}$. Then $f(x) = \sqrt{x} + 6$", HELD),

@@ -114,7 +114,9 @@ def test_a_cut_definition_holds_back_later_refutations(tmp_path):
     report, = run_files([path], Limits(budget=BUDGET), judge_path="tests.hostile_checkers:misbehave")
     statuses = [v.status for v in report.verdicts]
     assert statuses == ["refuted", "undecided", "undecided"]
-    assert "cut off while defining" in report.verdicts[2].detail
+    # held back either by the cut or, first, by the refutation gate (an identity between names)
+    assert "cut off while defining" in report.verdicts[2].detail or \
+        report.verdicts[2].detail.startswith("fails as read (")
 
 
 def test_file_and_run_time_limits_report_what_they_cut(tmp_path):

@@ -229,7 +229,7 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
     base = member.base
     free = [i for i in member.indices if i.free_symbols]
     if base in state.recurrences and free:
-        return _closed_form(member, right, meaning, state, budget)
+        return _closed_form(member, right, meaning, state, budget, line)
     shifted = [i for i in member.indices if i.free_symbols and not isinstance(i, sp.Symbol)]
     if shifted and len(member.indices) == 1 and base not in ctx.values:
         # θ_{k+1} = … θ_k …: a recurrence, checked against closed forms by induction
@@ -304,7 +304,7 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
 
 
 def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteState,
-                 budget: float) -> tuple[str, str]:
+                 budget: float, here: int = 0) -> tuple[str, str]:
     """θ_k = C(k) after θ_{k+1} = R(θ_k) and θ_0 = a: by induction, C(0) = a and C(k+1) = R(C(k))."""
     base = member.base
     k_rec, shift, body, rec_line = state.recurrences[base]
@@ -330,13 +330,15 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
     for start in starts[:shift]:
         outcome = _decide(at(start.indices[0]), expand(initial[start], state.context.values), "=", state, budget)
         if outcome.status != "verified":
-            return "refuted", f"the closed form does not give the initial value {start}: {outcome.detail}"
+            return _closed_form_fails(f"the closed form does not give the initial value {start}: {outcome.detail}",
+                                      rec_line, closed, body, state, here)
     # the step: the recurrence with every θ_{k+j} replaced by the closed form must give C(k + shift)
     step = body.xreplace({k_rec: k_whole, sp.Symbol(str(k_rec), real=True): k_whole})
     step = step.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: at(e.indices[0]))
     outcome = _decide(at(k_whole + shift), step, "=", state, budget)
     if outcome.status != "verified":
-        return "refuted", f"the closed form does not satisfy the recurrence (line {rec_line}): {outcome.detail}"
+        return _closed_form_fails(f"the closed form does not satisfy the recurrence (line {rec_line}): "
+                                  f"{outcome.detail}", rec_line, closed, body, state, here)
     first = starts[0]
     return "verified", f"by induction from {first} = {initial[first]} and the recurrence (line {rec_line}); " \
                        f"step {outcome.detail}"
@@ -351,6 +353,16 @@ def _bare(value) -> bool:
     if value.is_Pow and value.exp == -1:
         value = value.base
     return value.is_Atom or isinstance(value, sp.Indexed)
+
+
+def _closed_form_fails(detail: str, rec_line: int, closed, body, state: NoteState, here: int) -> tuple[str, str]:
+    """A closed form that fails its recurrence: refuted only for a recurrence of numbers a few lines above in
+    the same section (u_k = A^k u_0 after u_{k+1} = A u_k is about matrices; a recurrence far above may be
+    another problem's, or indexed differently)."""
+    capitals = [s for s in (closed.free_symbols | body.free_symbols) if not getattr(s, "is_commutative", True)]
+    if capitals or not _same_section(rec_line, state) or here - rec_line > NEAR_CONDITION:
+        raise Undecided(f"{detail} (the recurrence is about matrices, or far above: not refuted)")
+    return "refuted", detail
 
 
 #: how many lines after its condition a wrong solution is refuted (further on, p̂ may solve another problem)

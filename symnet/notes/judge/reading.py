@@ -183,6 +183,8 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
 
 
+#: a trigonometric function of a whole number of degrees as written (\cos 90, \sin(30))
+_DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120|135|150|180|270|360)(?![0-9.])")
 #: words right before a formula that make it the property something is chosen by
 SUCH_THAT = re.compile(r"(?:\bsuch that|\bsatisfying|\bwith the property|使得|满足)\s*$", re.IGNORECASE)
 GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
@@ -396,6 +398,9 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
                                     f"{f' (line {where})' if where else ''}, checked here only as numbers "
                                     f"({status}: {detail})")
+    if status == "refuted" and _DEGREE_ANGLE.search(text) and re.search(r"entry \(|random", detail):
+        # cos 90 in a rotation matrix: 90° (the matrix checks do not try the degrees reading)
+        return verdict("undecided", f"fails as read ({detail}), but its angles may be in degrees; not refuted")
     doubt = refutation_doubt(ops, tuple(parts), state, detail, state.context.evidence) if status == "refuted" \
         else None
     if doubt:
