@@ -169,6 +169,13 @@ CASES = [
      "$$\nf = -\\sum_{k=1}^{n} \\frac{1}{n} \\log_{2}\n\\frac{1}{n} = \\log_{2} n\n$$", "verified"),
     ("the same display, wrong", "$$\nf = -\\sum_{k=1}^{n} \\frac{1}{n} \\log_{2}\n\\frac{1}{n} = \\log_{2} 2 \\cdot n\n$$",
      HELD),                                                                     # log2 n ≠ n
+    ("a family restated after its recurrence",
+     "Let $w_{k+1} = w_k + x_{k+1}$ and $w_0 = 0$.\n\nAlternatively $w_{k+1}=\\frac{1}{1+k} \\sum_{i=1}^{k+1} x_i$ "
+     "and $w_k=\\frac{1}{k} \\sum_{i=1}^k x_i$", "undecided"),
+    ("a wrong closed form right after its recurrence",
+     "Let $w_{k+1} = w_k + 1$ and $w_0 = 0$.\n\nThen $w_k = k + 1$", "refuted"),     # w_k = k
+    ("shapes symnet inferred", "Let $A = \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$.\n\n"
+     "Then $(Ax)^T(Ax)=0$", "undecided"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]

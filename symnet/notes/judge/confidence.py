@@ -34,6 +34,9 @@ def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, ev
     """Why a failing claim is not refuted (``None``: the refutation stands)."""
     if detail.startswith(_SELF_CONTAINED) or evidence:
         return None
+    if "shape" in detail:
+        # the sizes were inferred by symnet, not written by the note ((Ax)ᵀ(Ax) is 1×1 for a vector x)
+        return "it rests on the shapes symnet inferred for the note's names"
     if len(parts) > 2 and ops[0] == "=" and isinstance(parts[0], Node) and parts[0].kind in ("name", "sub"):
         parts = parts[1:]   # "w_out = (64 − 4)/2 + 1 = 20": the chain names its result, then computes it
     meaning = Meaning(state.context)

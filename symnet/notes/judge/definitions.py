@@ -229,6 +229,14 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
     base = member.base
     free = [i for i in member.indices if i.free_symbols]
     if base in state.recurrences and free:
+        # another general statement of the family since its recurrence ("alternatively, w_{k+1} = …") starts
+        # a new indexing: a closed form after it is not checked against the old recurrence
+        restated = state.family_lines.get(base, 0) > state.recurrences[base][3]
+        if any(not isinstance(i, sp.Symbol) for i in free):
+            state.family_lines[base] = line    # w_{k+1} = … again: a shifted statement, a new recurrence
+        if restated:
+            raise Undecided(f"the family {base} was restated after its recurrence (line "
+                            f"{state.recurrences[base][3]}): which recurrence this closed form answers is not clear")
         return _closed_form(member, right, meaning, state, budget, line)
     shifted = [i for i in member.indices if i.free_symbols and not isinstance(i, sp.Symbol)]
     if shifted and len(member.indices) == 1 and base not in ctx.values:
@@ -358,9 +366,9 @@ def _bare(value) -> bool:
 def _closed_form_fails(detail: str, rec_line: int, closed, body, state: NoteState, here: int) -> tuple[str, str]:
     """A closed form that fails its recurrence: refuted only for a recurrence of numbers a few lines above in
     the same section (u_k = A^k u_0 after u_{k+1} = A u_k is about matrices; a recurrence far above may be
-    another problem's, or indexed differently)."""
+    another problem's, or indexed differently; "alternatively, define w_k = …" starts another indexing)."""
     capitals = [s for s in (closed.free_symbols | body.free_symbols) if not getattr(s, "is_commutative", True)]
-    if capitals or not _same_section(rec_line, state) or here - rec_line > NEAR_CONDITION:
+    if capitals or not _same_section(rec_line, state) or here - rec_line > NEAR_CONDITION or state.cue == "define":
         raise Undecided(f"{detail} (the recurrence is about matrices, or far above: not refuted)")
     return "refuted", detail
 

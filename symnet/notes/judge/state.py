@@ -100,3 +100,4 @@ class NoteState:
     vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
     axioms: object = None                             # (section, line) of words that make what follows axioms
     such_that: bool = False                           # the words right before the formula end "such that"
+    family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
