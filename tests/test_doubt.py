@@ -176,6 +176,12 @@ CASES = [
      "Let $w_{k+1} = w_k + 1$ and $w_0 = 0$.\n\nThen $w_k = k + 1$", "refuted"),     # w_k = k
     ("shapes symnet inferred", "Let $A = \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$.\n\n"
      "Then $(Ax)^T(Ax)=0$", "undecided"),
+    # after sample H (tuned on H): modular arithmetic in the words, two bare numbers, premises restated
+    ("modular arithmetic", "This holds because $1+1+1 = 0$ is true mod 3.", "undecided"),
+    ("plain arithmetic, wrong", "This holds because $1+1+1 = 0$ is true.", "refuted"),    # 3
+    ("two numbers and nothing computed", "A false statement such as $1 = 2$ proves anything.", "mention"),
+    ("a premise restated", "Let $z = 2x$.\n\nSuppose $z = 2x$.", "condition"),
+    ("a restatement that is a claim", "Let $z = 2x$.\n\nThen $z = 2x$.", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]

@@ -55,17 +55,17 @@ def test_colour_flag_and_no_color(notes, capsys, monkeypatch):
 
 def test_ignored_formulas_are_listed_and_never_fail(tmp_path, capsys):
     note = tmp_path / "n.md"
-    note.write_text("$1 = 2$ <!-- symnet: ignore -->\n\n<!-- symnet: ignore -->\n$e^x_i$\n\n$2 = 2$\n")
+    note.write_text("$1 + 1 = 3$ <!-- symnet: ignore -->\n\n<!-- symnet: ignore -->\n$e^x_i$\n\n$2 = 2$\n")
     assert main(["verify", str(note), "--strict"]) == 0
     out = capsys.readouterr().out
     assert out.count("ignored") >= 2 and "2 ignored" in out
     silenced = tmp_path / "all.md"
-    silenced.write_text("<!-- symnet: ignore-file -->\n$1 = 2$\n")
+    silenced.write_text("<!-- symnet: ignore-file -->\n$1 + 1 = 3$\n")
     assert main(["verify", str(silenced), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data[0]["counts"] == {"ignored": 1} and data[0]["verdicts"][0]["cell"] is None
     # negative control: without the comment the same note fails
-    silenced.write_text("$1 = 2$\n")
+    silenced.write_text("$1 + 1 = 3$\n")
     assert main(["verify", str(silenced)]) == 1
 
 
@@ -90,7 +90,7 @@ def test_github_annotations(notes, capsys):
     assert lines[1].startswith(f"::warning file={path},line=5,col=") and "unparseable" in lines[1]
     assert lines[-1].startswith("total: 2 file(s)")
     note = notes / "b" / "bad.md"
-    note.write_text("$1 = 2$, and more:\n\n$$\n3 = 4\n$$\n")
+    note.write_text("$1 + 1 = 3$, and more:\n\n$$\n3 + 1 = 5\n$$\n")
     main(["verify", str(note), "--format", "github"])
     lines = capsys.readouterr().out.strip().split("\n")
     assert [line.split("::")[1].split(",")[1:3] for line in lines[:2]] == [["line=1", "col=2"], ["line=4", "col=1"]]

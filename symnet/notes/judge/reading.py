@@ -122,6 +122,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    state.prose_here = getattr(formula, "context", "") or ""
     state.such_that = bool(SUCH_THAT.search(_words_before(formula).rstrip(" $\\[(")))
     state.general = _general(formula)
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
@@ -183,6 +184,10 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
 
 
+#: words that make arithmetic modular ("true mod 3", "modulo 7", "in Z_5")
+_MODULAR = re.compile(r"\bmod(?:ulo|ular)?\b|\\pmod|\\bmod|同余|模\s*\d", re.IGNORECASE)
+#: a sum or product whose upper limit is ∞
+_INFINITE_SUM = re.compile(r"\\(?:sum|prod)\s*_\s*(?:\{[^{}]*\}|\S)\s*\^\s*\{?\s*\\infty")
 #: a trigonometric function of a whole number of degrees as written (\cos 90, \sin(30))
 _DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120|135|150|180|270|360)(?![0-9.])")
 #: words right before a formula that make it the property something is chosen by
@@ -398,6 +403,18 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
                                     f"{f' (line {where})' if where else ''}, checked here only as numbers "
                                     f"({status}: {detail})")
+    if status == "refuted" and _MODULAR.search(getattr(state, "prose_here", "")):
+        # "1 + 1 + 1 = 0 … true mod 3": the words make it modular arithmetic
+        return verdict("undecided", f"fails as read ({detail}), but the words around it speak of modular "
+                                    f"arithmetic; not refuted")
+    if status == "refuted" and len(parts) == 2 and all(p.kind == "num" for p in parts):
+        # "1 = 2": two numbers and no computation — an example of a false statement, a label, a case
+        return verdict("mention", f"two numbers set equal with nothing computed ({detail})")
+    if status == "verified" and state.cue == "condition" and detail.startswith(("agrees with", "restates")):
+        # "suppose Av = λv", "when p = log n / n": the same equation again, under words that make it a premise
+        return verdict("condition", f"the words around it make it a premise; {detail}")
+    if status == "verified" and _INFINITE_SUM.search(text) and "numerically" in detail:
+        return verdict("undecided", f"a sum to ∞ checked only with finite upper limits ({detail})")
     if status == "refuted" and _DEGREE_ANGLE.search(text) and re.search(r"entry \(|random", detail):
         # cos 90 in a rotation matrix: 90° (the matrix checks do not try the degrees reading)
         return verdict("undecided", f"fails as read ({detail}), but its angles may be in degrees; not refuted")
