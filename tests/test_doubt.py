@@ -182,6 +182,11 @@ CASES = [
     ("two numbers and nothing computed", "A false statement such as $1 = 2$ proves anything.", "mention"),
     ("a premise restated", "Let $z = 2x$.\n\nSuppose $z = 2x$.", "condition"),
     ("a restatement that is a claim", "Let $z = 2x$.\n\nThen $z = 2x$.", "verified"),
+    # after sample I (tuned on I): cos⁻¹ as arccos, a value at 0 of something never defined
+    ("cos⁻¹ may be arccos", r"$\cos^{-1}(-3/\sqrt{10}) = 2.8198$", "undecided"),
+    ("arccos, wrong", r"$\arccos(-3/\sqrt{10}) = 2.5$", "refuted"),                   # 2.8198
+    ("a value at 0 of an undefined name", r"We start from $\beta(0) = 0$.", "undecided"),
+    ("a value at 0 of the note's function", "Let $f(t) = t^2$. Then $f(0) = 0$.", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]

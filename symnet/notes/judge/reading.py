@@ -25,7 +25,7 @@ import sympy as sp
 from ..latex import LatexError, Node, parse, read
 from ..limits import TimeLimit, time_limit
 from ..read.assumptions import read_memberships
-from ..read.meaning import Context, Meaning
+from ..read.meaning import KNOWN_FUNCTIONS, Context, Meaning
 from ..read.nodes import Undecided, _show, numeric
 from ..read.notation import defined_word
 from ..read.prose import read_around
@@ -184,6 +184,10 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
 
 
+#: the inverse-function superscript on a trigonometric function (cos^{-1} x: arccos or 1/cos)
+_INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
+#: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
+_AT_ZERO = re.compile(r"(\\?[A-Za-z]+)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*0\s*\)")
 #: words that make arithmetic modular ("true mod 3", "modulo 7", "in Z_5")
 _MODULAR = re.compile(r"\bmod(?:ulo|ular)?\b|\\pmod|\\bmod|同余|模\s*\d", re.IGNORECASE)
 #: a sum or product whose upper limit is ∞
@@ -407,6 +411,15 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         # "1 + 1 + 1 = 0 … true mod 3": the words make it modular arithmetic
         return verdict("undecided", f"fails as read ({detail}), but the words around it speak of modular "
                                     f"arithmetic; not refuted")
+    if status == "refuted" and _INVERSE_TRIG.search(text):
+        # cos^{-1} is arccos in most notes, 1/cos in some
+        return verdict("undecided", f"fails as read with cos⁻¹ as 1/cos ({detail}); it may mean arccos; not refuted")
+    at_zero = _AT_ZERO.search(text)
+    if status == "verified" and at_zero and at_zero.group(1) not in state.context.functions and \
+            at_zero.group(1).lstrip("\\") not in KNOWN_FUNCTIONS:
+        # x*(0) = 0, β(0) = 0: a value at 0 of something the note never defines holds here only as "β times 0"
+        return verdict("undecided", f"{at_zero.group(0)} read as {at_zero.group(1)} times 0 ({detail}); a value of "
+                                    f"{at_zero.group(1)} at 0 is not shown")
     if status == "refuted" and len(parts) == 2 and all(p.kind == "num" for p in parts):
         # "1 = 2": two numbers and no computation — an example of a false statement, a label, a case
         return verdict("mention", f"two numbers set equal with nothing computed ({detail})")
