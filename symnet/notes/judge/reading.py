@@ -25,15 +25,14 @@ import sympy as sp
 from ..latex import LatexError, Node, parse, read
 from ..limits import TimeLimit, time_limit
 from ..read.assumptions import read_memberships
-from ..read.meaning import KNOWN_FUNCTIONS, Context, Meaning
+from ..read.meaning import Meaning
 from ..read.nodes import Undecided, _show, numeric
 from ..read.notation import defined_word
 from ..read.prose import read_around
 from . import definitions
 from .claims import _claim
 from .confidence import refutation_doubt
-from .doubt import written_names
-from .scope import written_symbols
+from .rereading import reread_after, reread_before
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
 from .state import AXIOM_PROSE, DEFINING, NoteState, ORDER, VECTOR_PROSE, Verdict, WHOLE_PROSE
@@ -184,16 +183,6 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"is satisfied|has a solution)\b", re.IGNORECASE)
 
 
-#: the inverse-function superscript on a trigonometric function (cos^{-1} x: arccos or 1/cos)
-_INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
-#: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
-_AT_ZERO = re.compile(r"(\\?[A-Za-z]+)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*0\s*\)")
-#: words that make arithmetic modular ("true mod 3", "modulo 7", "in Z_5")
-_MODULAR = re.compile(r"\bmod(?:ulo|ular)?\b|\\pmod|\\bmod|同余|模\s*\d", re.IGNORECASE)
-#: a sum or product whose upper limit is ∞
-_INFINITE_SUM = re.compile(r"\\(?:sum|prod)\s*_\s*(?:\{[^{}]*\}|\S)\s*\^\s*\{?\s*\\infty")
-#: a trigonometric function of a whole number of degrees as written (\cos 90, \sin(30))
-_DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120|135|150|180|270|360)(?![0-9.])")
 #: words right before a formula that make it the property something is chosen by
 SUCH_THAT = re.compile(r"(?:\bsuch that|\bsatisfying|\bwith the property|使得|满足)\s*$", re.IGNORECASE)
 GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
@@ -268,16 +257,6 @@ def _read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
         state.axioms = (state.section, line)
 
 
-#: bold or arrowed lower-case letters: vectors by convention
-_VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}")
-
-
-def _vector_names(parts, state: NoteState) -> list:
-    """The vectors a claim writes as bare names (u, \\mathbf{a}; a component u_i is a number)."""
-    return sorted({n.name for part in parts for n in written_names(part)
-                   if n.kind == "name" and (n.name in state.vectors or _VECTOR_NAME.fullmatch(n.name))})
-
-
 def section_scope(section) -> str:
     """The scope of the facts read in a section's prose (see :meth:`Facts.scoped`)."""
     return f"section {section}"
@@ -324,8 +303,6 @@ def _remember_unreadable(text: str, state: NoteState, line: int) -> None:
         state.unreadable[_show(node.args[0] if node.kind == "sub" else node)] = line
 
 
-#: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
-_UNBRACED_STEP = re.compile(r"([A-Za-z])_([a-z])([+-])1(?![0-9.])")
 
 
 def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, budget: float) -> Verdict:
@@ -366,17 +343,9 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
         return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
     except Exception as exc:   # SymPy's own errors (BadSignatureError …): a limit of symnet, not of the note
         return verdict("undecided", f"could not evaluate ({type(exc).__name__})")
-    if status == "refuted" and state.several:
-        equations = sorted({_show(n) for part in parts for n, _, symbol in written_symbols(part, state)
-                            if (symbol, state.section) in state.several})
-        if equations:
-            return verdict("undecided", f"{', '.join(equations)} given several values in this section (equations, "
-                                        f"not definitions); as read it fails: {detail}")
-    sloppy = _UNBRACED_STEP.search(text)
-    if status in ("verified", "refuted") and sloppy:
-        # "W_t+1" is W_t + 1 as typed, but notes write it for W_{t+1}: the two readings differ
-        return verdict("undecided", f"{sloppy.group()} may mean {sloppy.group(1)}_{{{sloppy.group(2)}"
-                                    f"{sloppy.group(3)}1}}; as typed it is {status}: {detail}")
+    reread = reread_before(status, detail, text, parts, state)
+    if reread:
+        return verdict(*reread)
     if status == "refuted" and parts is not None and continued_display:
         # "= …" continuing the display before: where that display's chain started may be misread (a bracket
         # split over two displays), so its failure is no refutation
@@ -392,45 +361,9 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     if status == "condition" or status == "undecided" and "holds for some values" in detail or \
             ops[-1] == "=" and _is_zero(parts[-1]) and any(_has_derivative(p) for p in parts):
         state.solving = (state.scope, line)
-    if status in ("verified", "refuted") and state.such_that:
-        # "a T⁻¹ such that T⁻¹(T(u)) = u": the property that picks something out, not a claim about it
-        return verdict("condition", f"the words before it (such that …) make it a defining condition; as an "
-                                    f"identity it is {status}")
-    if status in ("verified", "refuted") and state.axioms is not None and state.axioms[0] == state.section:
-        # "a set V with the following properties: x + y = y + x, …": what a structure must satisfy
-        return verdict("condition", f"an axiom or defining property (the words on line {state.axioms[1]}), not a "
-                                    f"claim; as an identity of numbers it is {status}")
-    vectors = _vector_names(parts, state) if status in ("verified", "refuted") and \
-        not re.search(r"matri|random|\d×\d|expectation rules", detail) else []
-    if vectors:
-        where = state.vectors.get(vectors[0])
-        return verdict("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
-                                    f"{f' (line {where})' if where else ''}, checked here only as numbers "
-                                    f"({status}: {detail})")
-    if status == "refuted" and _MODULAR.search(getattr(state, "prose_here", "")):
-        # "1 + 1 + 1 = 0 … true mod 3": the words make it modular arithmetic
-        return verdict("undecided", f"fails as read ({detail}), but the words around it speak of modular "
-                                    f"arithmetic; not refuted")
-    if status == "refuted" and _INVERSE_TRIG.search(text):
-        # cos^{-1} is arccos in most notes, 1/cos in some
-        return verdict("undecided", f"fails as read with cos⁻¹ as 1/cos ({detail}); it may mean arccos; not refuted")
-    at_zero = _AT_ZERO.search(text)
-    if status == "verified" and at_zero and at_zero.group(1) not in state.context.functions and \
-            at_zero.group(1).lstrip("\\") not in KNOWN_FUNCTIONS:
-        # x*(0) = 0, β(0) = 0: a value at 0 of something the note never defines holds here only as "β times 0"
-        return verdict("undecided", f"{at_zero.group(0)} read as {at_zero.group(1)} times 0 ({detail}); a value of "
-                                    f"{at_zero.group(1)} at 0 is not shown")
-    if status == "refuted" and len(parts) == 2 and all(p.kind == "num" for p in parts):
-        # "1 = 2": two numbers and no computation — an example of a false statement, a label, a case
-        return verdict("mention", f"two numbers set equal with nothing computed ({detail})")
-    if status == "verified" and state.cue == "condition" and detail.startswith(("agrees with", "restates")):
-        # "suppose Av = λv", "when p = log n / n": the same equation again, under words that make it a premise
-        return verdict("condition", f"the words around it make it a premise; {detail}")
-    if status == "verified" and _INFINITE_SUM.search(text) and "numerically" in detail:
-        return verdict("undecided", f"a sum to ∞ checked only with finite upper limits ({detail})")
-    if status == "refuted" and _DEGREE_ANGLE.search(text) and re.search(r"entry \(|random", detail):
-        # cos 90 in a rotation matrix: 90° (the matrix checks do not try the degrees reading)
-        return verdict("undecided", f"fails as read ({detail}), but its angles may be in degrees; not refuted")
+    reread = reread_after(status, detail, text, parts, state)
+    if reread:
+        return verdict(*reread)
     doubt = refutation_doubt(ops, tuple(parts), state, detail, state.context.evidence) if status == "refuted" \
         else None
     if doubt:
