@@ -187,6 +187,9 @@ CASES = [
     ("arccos, wrong", r"$\arccos(-3/\sqrt{10}) = 2.5$", "refuted"),                   # 2.8198
     ("a value at 0 of an undefined name", r"We start from $\beta(0) = 0$.", "undecided"),
     ("a value at 0 of the note's function", "Let $f(t) = t^2$. Then $f(0) = 0$.", "verified"),
+    # an operator written as a capital before brackets on both sides (sample I: D(f + g), Φ, T)
+    ("an operator's linearity", r"$D(f+g) = D(f) + D(g)$", "undecided"),
+    ("a matrix times a sum", r"$X(w + b) = Xw + Xb$", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]

@@ -27,6 +27,7 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
     """A claim between two sides, with the note's definitions and this paragraph's settings. A refutation
     must survive the doubts of :mod:`symnet.notes.judge.doubt` (one-sided quantities, other readings, rounding)."""
     meaning.ambiguous.clear()
+    meaning.bracketed.clear()
     outcome, sides = _claim_as_written(meaning, left_node, right_node, relation, state, budget)
     if outcome.status == "verified" and meaning.ambiguous:
         names = ", ".join(sorted(meaning.ambiguous)[:3])

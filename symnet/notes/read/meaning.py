@@ -96,6 +96,7 @@ class Meaning:
     def __init__(self, context: Context) -> None:
         self.ctx = context
         self.ambiguous: set = set()   # capitals before brackets read as products (R_n(…), T(…))
+        self.bracketed: dict = {}     # bare capital -> how often it stood before a bracket in this claim
 
     # -- names ---------------------------------------------------------------------------------------------
     @staticmethod
@@ -237,11 +238,26 @@ class Meaning:
                 return sp.Function(_key(a))(*[self.expr(x) for x in args])
             if b.kind == "tuple":
                 raise Undecided(f"{_show(a)}(…) is not a function this note defines")
+            if b.kind == "paren" and self._bare_capital(a):
+                # D(f + g) = D(f) + D(g), Φ(a + b): one capital before brackets twice in a claim is an operator
+                # applied more often than a matrix multiplied
+                self.bracketed[a.name] = self.bracketed.get(a.name, 0) + 1
+                if self.bracketed[a.name] >= 2:
+                    self.ambiguous.add(_show(a))
             if b.kind == "paren" and self._capital_name(a):
                 # R_n(F_1 + F_2), T(x + y): a capital before a bracket may be a function applied; the claim is
                 # read as a product, and a verification must not rest on that reading alone
                 self.ambiguous.add(_show(a))
         return self.expr(a) * self.expr(b)
+
+    def _bare_capital(self, node: Node) -> bool:
+        """A capital (Latin, Greek, blackboard) the note gives no value, written alone before a bracket."""
+        if node.kind != "name" or not (CAPITAL.match(node.name) or node.name.startswith("\\mathbb")):
+            return False
+        try:
+            return not self.ctx.defines(self.name(node))
+        except Undecided:
+            return False
 
     def _capital_name(self, node: Node) -> bool:
         # a subscripted capital (R_n, M_t, T_k) names a function or an operator more often than a matrix
