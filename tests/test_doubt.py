@@ -190,6 +190,8 @@ CASES = [
     # an operator written as a capital before brackets on both sides (sample I: D(f + g), Φ, T)
     ("an operator's linearity", r"$D(f+g) = D(f) + D(g)$", "undecided"),
     ("a matrix times a sum", r"$X(w + b) = Xw + Xb$", "verified"),
+    ("an operator defined in words", r"$a \star (b + c) = a \star b + a \star c$", "undecided"),
+    ("a starred name is no operator", r"$x^\star + x^\star = 2x^\star$", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
 ]

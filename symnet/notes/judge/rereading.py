@@ -24,6 +24,8 @@ _INFINITE_SUM = re.compile(r"\\(?:sum|prod)\s*_\s*(?:\{[^{}]*\}|\S)\s*\^\s*\{?\s
 _DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120|135|150|180|270|360)(?![0-9.])")
 #: the inverse-function superscript on a trigonometric function (cos^{-1} x: arccos or 1/cos)
 _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
+#: binary operators notes define in words (⋆ convolution, ⊕, ⊗): read as products by the grammar
+_OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])")
 #: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
 _AT_ZERO = re.compile(r"(\\?[A-Za-z]+)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*0\s*\)")
 
@@ -89,6 +91,11 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
     if status == "verified" and state.cue == "condition" and detail.startswith(("agrees with", "restates")):
         # "suppose Av = λv", "when p = log n / n": the same equation again, under words that make it a premise
         return ("condition", f"the words around it make it a premise; {detail}")
+    operator = _OPERATOR.search(re.sub(r"\^\s*\{?\s*\\(?:star|ast)\s*\}?", "", text))
+    if status in ("verified", "refuted") and operator:
+        # a ⋆ (b + c): an operation the note defines in words (convolution, a group law), read here as a product
+        return ("undecided", f"{operator.group()} is an operation the note defines in its own words, read here as a "
+                f"product ({status}: {detail})")
     if status == "verified" and _INFINITE_SUM.search(text) and "numerically" in detail:
         return ("undecided", f"a sum to ∞ checked only with finite upper limits ({detail})")
     if status == "refuted" and _DEGREE_ANGLE.search(text) and re.search(r"entry \(|random", detail):
