@@ -190,6 +190,11 @@ CASES = [
     # an operator written as a capital before brackets on both sides (sample I: D(f + g), Φ, T)
     ("an operator's linearity", r"$D(f+g) = D(f) + D(g)$", "undecided"),
     ("a matrix times a sum", r"$X(w + b) = Xw + Xb$", "verified"),
+    # after sample J (tuned on J): mixed numbers, a function's argument before a division
+    ("a mixed number", r"$\frac{1}{6} = 16 \frac{2}{3}\%$", "undecided"),
+    ("a product of a number and a fraction, wrong", r"$2 \cdot \frac{2}{3} = 2$", "refuted"),   # 4/3
+    ("cos π / 2 as cos(π/2)", r"$\cos \pi / 2 = 0$", "undecided"),
+    ("cos(π)/2 written with brackets, wrong", r"$\cos(\pi) / 2 = 0$", "refuted"),          # −1/2
     ("an operator defined in words", r"$a \star (b + c) = a \star b + a \star c$", "undecided"),
     ("a starred name is no operator", r"$x^\star + x^\star = 2x^\star$", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",

@@ -24,6 +24,10 @@ _INFINITE_SUM = re.compile(r"\\(?:sum|prod)\s*_\s*(?:\{[^{}]*\}|\S)\s*\^\s*\{?\s
 _DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120|135|150|180|270|360)(?![0-9.])")
 #: the inverse-function superscript on a trigonometric function (cos^{-1} x: arccos or 1/cos)
 _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
+#: a whole number written right before a fraction: 16 \frac{2}{3} (a mixed number, or a product)
+_MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}")
+#: a function written without brackets whose argument is followed by a division: \cos \pi / 2
+_LOOSE_ARGUMENT = re.compile(r"\\(?:sin|cos|tan|log|ln|exp)\s+\\?[A-Za-z]+\s*/\s*\d")
 #: binary operators notes define in words (⋆ convolution, ⊕, ⊗): read as products by the grammar
 _OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])")
 #: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
@@ -76,6 +80,14 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         # "1 + 1 + 1 = 0 … true mod 3": the words make it modular arithmetic
         return ("undecided", f"fails as read ({detail}), but the words around it speak of modular "
                 f"arithmetic; not refuted")
+    if status == "refuted" and _MIXED_NUMBER.search(text):
+        # 16 \frac{2}{3}\% is sixteen and two thirds per cent, not 16 × 2/3
+        return ("undecided", f"fails as read ({detail}), but {_MIXED_NUMBER.search(text).group()} may be a mixed "
+                f"number; not refuted")
+    if status == "refuted" and _LOOSE_ARGUMENT.search(text):
+        # \cos \pi / 2 is cos(π/2) to its writer, (cos π)/2 to the grammar
+        return ("undecided", f"fails as read ({detail}), but the argument of "
+                f"{_LOOSE_ARGUMENT.search(text).group().strip()} may run past the division; not refuted")
     if status == "refuted" and _INVERSE_TRIG.search(text):
         # cos^{-1} is arccos in most notes, 1/cos in some
         return ("undecided", f"fails as read with cos⁻¹ as 1/cos ({detail}); it may mean arccos; not refuted")
