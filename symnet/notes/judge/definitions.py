@@ -312,7 +312,7 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
 
 
 def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteState,
-                 budget: float, here: int = 0) -> tuple[str, str]:
+                 budget: float, here: int) -> tuple[str, str]:
     """θ_k = C(k) after θ_{k+1} = R(θ_k) and θ_0 = a: by induction, C(0) = a and C(k+1) = R(C(k))."""
     base = member.base
     k_rec, shift, body, rec_line = state.recurrences[base]
@@ -363,6 +363,11 @@ def _bare(value) -> bool:
     return value.is_Atom or isinstance(value, sp.Indexed)
 
 
+#: how many lines after its condition (or recurrence) a wrong solution (or closed form) is refuted: further on,
+#: p̂ may solve another problem
+NEAR_CONDITION = 25
+
+
 def _closed_form_fails(detail: str, rec_line: int, closed, body, state: NoteState, here: int) -> tuple[str, str]:
     """A closed form that fails its recurrence: refuted only for a recurrence of numbers a few lines above in
     the same section (u_k = A^k u_0 after u_{k+1} = A u_k is about matrices; a recurrence far above may be
@@ -373,11 +378,7 @@ def _closed_form_fails(detail: str, rec_line: int, closed, body, state: NoteStat
     return "refuted", detail
 
 
-#: how many lines after its condition a wrong solution is refuted (further on, p̂ may solve another problem)
-NEAR_CONDITION = 25
-
-
-def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float, here: int = 0):
+def _solution(left: Node, right: Node, meaning: Meaning, state: NoteState, budget: float, here: int):
     """``w^* = …`` (or ``w = …``) after ``∂L/∂w = 0``: checked by substitution into the condition."""
     if not state.conditions or left.kind != "name":
         return None

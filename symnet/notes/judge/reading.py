@@ -32,10 +32,10 @@ from ..read.prose import read_around
 from . import definitions
 from .claims import _claim
 from .confidence import refutation_doubt
-from .rereading import reread_after, reread_before
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
-from .state import AXIOM_PROSE, DEFINING, NoteState, ORDER, VECTOR_PROSE, Verdict, WHOLE_PROSE
+from .rereading import read_vectors_and_axioms, reread_after, reread_before
+from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE
 
 
 class _Piece:
@@ -116,21 +116,21 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
         state.settings = {s: v for s, v in state.settings.items() if isinstance(s, sp.Indexed)}
     state.scope = scope
     # what the prose around the formula and its memberships assume (expectations use these facts)
+    prose = getattr(formula, "context", "") or ""
     state.section = (getattr(formula, "cell", None), getattr(formula, "section_index", 0))
-    read_around(state.context, getattr(formula, "context", ""), section_scope(state.section))
+    read_around(state.context, prose, section_scope(state.section))
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
-    state.prose_here = getattr(formula, "context", "") or ""
     state.such_that = bool(SUCH_THAT.search(_words_before(formula).rstrip(" $\\[(")))
     state.general = _general(formula)
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
     state.display = bool(getattr(formula, "display", False)) and state.last_display
     state.last_display = bool(getattr(formula, "display", False))
-    for match in WHOLE_PROSE.finditer(getattr(formula, "context", "") or ""):
+    for match in WHOLE_PROSE.finditer(prose):
         names = match.group(1) or match.group(2) or ""
         state.whole_names.update(n.strip() for n in re.split(r"\$?,\s*\$?|\$?\s+and\s+\$?", names))
-    _read_vectors_and_axioms(getattr(formula, "context", "") or "", formula.line, state)
+    read_vectors_and_axioms(prose, formula.line, state)
     word = defined_word(formula.text)
     if word:
         state.words.add(word)   # LSE(z) = …: LSE is one name in the formulas after this one
@@ -245,18 +245,6 @@ def _cue(formula) -> str | None:
     return None
 
 
-def _read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
-    """Names the prose makes vectors, and words that make the formulas after them axioms."""
-    for match in VECTOR_PROSE.finditer(context):
-        spans = [g for g in match.groups() if g]
-        for span in re.findall(r"\$([^$]+)\$", spans[0] if spans else ""):
-            for name in re.split(r"\s*,\s*|\s*\\(?:cdot|times)\s*", span.strip()):
-                if re.fullmatch(r"[a-z]|\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}", name):
-                    state.vectors.setdefault(name, line)
-    if AXIOM_PROSE.search(context):
-        state.axioms = (state.section, line)
-
-
 def section_scope(section) -> str:
     """The scope of the facts read in a section's prose (see :meth:`Facts.scoped`)."""
     return f"section {section}"
@@ -301,8 +289,6 @@ def _remember_unreadable(text: str, state: NoteState, line: int) -> None:
         return
     if node is not None and node.kind in ("name", "sub"):
         state.unreadable[_show(node.args[0] if node.kind == "sub" else node)] = line
-
-
 
 
 def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, budget: float) -> Verdict:

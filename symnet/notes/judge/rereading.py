@@ -12,7 +12,7 @@ from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
 from .doubt import written_names
 from .scope import written_symbols
-from .state import NoteState
+from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
 
 #: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
 _UNBRACED_STEP = re.compile(r"([A-Za-z])_([a-z])([+-])1(?![0-9.])")
@@ -41,6 +41,18 @@ def _vector_names(parts, state: NoteState) -> list:
     """The vectors a claim writes as bare names (u, \\mathbf{a}; a component u_i is a number)."""
     return sorted({n.name for part in parts for n in written_names(part)
                    if n.kind == "name" and (n.name in state.vectors or _VECTOR_NAME.fullmatch(n.name))})
+
+
+def read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
+    """Names the prose makes vectors, and words that make the formulas after them axioms."""
+    for match in VECTOR_PROSE.finditer(context):
+        spans = [g for g in match.groups() if g]
+        for span in re.findall(r"\$([^$]+)\$", spans[0] if spans else ""):
+            for name in re.split(r"\s*,\s*|\s*\\(?:cdot|times)\s*", span.strip()):
+                if re.fullmatch(r"[a-z]", name) or _VECTOR_NAME.fullmatch(name):
+                    state.vectors.setdefault(name, line)
+    if AXIOM_PROSE.search(context):
+        state.axioms = (state.section, line)
 
 
 def reread_before(status: str, detail: str, text: str, parts, state: NoteState) -> tuple[str, str] | None:
@@ -76,7 +88,7 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         return ("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
                 f"{f' (line {where})' if where else ''}, checked here only as numbers "
                 f"({status}: {detail})")
-    if status == "refuted" and _MODULAR.search(getattr(state, "prose_here", "")):
+    if status == "refuted" and _MODULAR.search(state.context.prose or ""):
         # "1 + 1 + 1 = 0 … true mod 3": the words make it modular arithmetic
         return ("undecided", f"fails as read ({detail}), but the words around it speak of modular "
                 f"arithmetic; not refuted")

@@ -101,4 +101,3 @@ class NoteState:
     axioms: object = None                             # (section, line) of words that make what follows axioms
     such_that: bool = False                           # the words right before the formula end "such that"
     family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
-    prose_here: str = ""                              # the prose around the formula being read

@@ -254,6 +254,10 @@ class Meaning:
         """A capital (Latin, Greek, blackboard) the note gives no value, written alone before a bracket."""
         if node.kind != "name" or not (CAPITAL.match(node.name) or node.name.startswith("\\mathbb")):
             return False
+        return self._valueless(node)
+
+    def _valueless(self, node: Node) -> bool:
+        """Whether the note gives the name no value (a name that cannot be read counts as given one)."""
         try:
             return not self.ctx.defines(self.name(node))
         except Undecided:
@@ -268,10 +272,7 @@ class Meaning:
         base = node.args[0]
         if base.kind != "name" or not CAPITAL.match(base.name):
             return False
-        try:
-            return not self.ctx.defines(self.name(node))
-        except Undecided:
-            return False
+        return self._valueless(node)
 
     def _applies(self, node: Node) -> bool:
         """Whether ``node`` followed by a bracket is a function applied (one the note defined, or a known one),
