@@ -130,7 +130,7 @@ CASES = [
      "definition"),
     ("an equation the words set to zero", "Set the gradient to zero: $\\cosh(w) = 0$", "condition"),  # control:
     # "no real root anywhere" above, the same equation without those words, is refuted
-    ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "verified"),
+    ("restatement in the same section", "# A\n\nLet $z = 2x + 1$.\n\n$z = 2x + 1$", "mention"),
     ("restatement in another section", "# A\n\nLet $z = 2x + 1$.\n\n# B\n\n$z = 2x + 1$", "mention"),
     # after sample F's preparation (tuned on A–E): a fact of another exercise, a rounded value for a name,
     # lines written as equations, W_t+1 typed for W_{t+1}
@@ -180,8 +180,8 @@ CASES = [
     ("modular arithmetic", "This holds because $1+1+1 = 0$ is true mod 3.", "undecided"),
     ("plain arithmetic, wrong", "This holds because $1+1+1 = 0$ is true.", "refuted"),    # 3
     ("two numbers and nothing computed", "A false statement such as $1 = 2$ proves anything.", "mention"),
-    ("a premise restated", "Let $z = 2x$.\n\nSuppose $z = 2x$.", "condition"),
-    ("a restatement that is a claim", "Let $z = 2x$.\n\nThen $z = 2x$.", "verified"),
+    ("a premise restated", "Let $z = 2x$.\n\nSuppose $z = 2x$.", "mention"),
+    ("a restatement in another form is a claim", "Let $z = 2x$.\n\nThen $z = (x + 1)^2 - x^2 - 1$.", "verified"),
     # after sample I (tuned on I): cos⁻¹ as arccos, a value at 0 of something never defined
     ("cos⁻¹ may be arccos", r"$\cos^{-1}(-3/\sqrt{10}) = 2.8198$", "undecided"),
     ("arccos, wrong", r"$\arccos(-3/\sqrt{10}) = 2.5$", "refuted"),                   # 2.8198
@@ -199,7 +199,57 @@ CASES = [
     ("a starred name is no operator", r"$x^\star + x^\star = 2x^\star$", "verified"),
     ("a braced step is read as written", "Let $f(u) = u^2$. Then $f(x_{t+1}) = 2 x_{t+1}$",
      HELD),                                                                     # f(x_{t+1}) = x_{t+1}²
+    # after reviewing every hand-judged sample A–J at one tree: what holds only because the note said it
+    ("a definition written again checks nothing", "Let $z = 2x$.\n\nThen $z = 2x$.", "mention"),
+    ("a function written again checks nothing", "Let $f(x) = x^2$.\n\nThen $f(x) = x^2$.", "mention"),
+    ("a family written again checks nothing", "Let $z_i = w x_i + b$.\n\nSo $z_i = w x_i + b$.", "mention"),
+    ("a definition in another form, wrong", "Let $z = 2x$.\n\nThen $z = (x + 1)^2 - x^2$.", HELD),  # 2x + 1
+    ("a definition moved across the sign", "Let $y = a x + b$.\n\nOn the line, $y - a x - b = 0$.", "mention"),
+    ("a member moved across the sign", "Let $z_i = w x_i + b$.\n\nFor each unit $z_i - b = w x_i$.", "mention"),
+    ("a consequence stated after 'then' is a claim", "Let $z_i = w x_i + b$.\n\nThen $z_i - b = w x_i$.", "verified"),
+    ("a definition moved, with a wrong sign", "Let $y = a x + b$.\n\nOn the line, $y - a x + b = 0$.",
+     "undecided"),                                                              # 2b, not 0: never verified
+    ("a step that scales a definition is a claim", "Let $k = m/h$.\n\nThe count is $3 h m k + m^2 = 4 m^2$.",
+     "verified"),
+    ("the same value as arithmetic", "Let $f(x) = x^2 - 4x + 11$. Then $f(2) = 7$.", "verified"),
+    ("the same value as arithmetic, wrong", "Let $f(x) = x^2 - 4x + 11$. Then $f(2) = 8$.", "refuted"),  # 7
+    ("an identity with a constant side", r"For every $x$: $\cos^2 x + \sin^2 x = 1$", "verified"),
+    ("a bound between bare quantities", r"The parameters are $\mu$ and $\sigma^2 \geq 0$.", "assumption"),
+    ("a bound that computes", r"Always $1 - \tanh^2(x) \le 1$", "verified"),
+    ("a bound that computes, wrong", r"Always $1 - \tanh^2(x) \le 0$", HELD),             # 1 at x = 0
+    # notation verify reads as numbers where the notation itself says otherwise (samples A–J, false evidence)
+    ("a bold expectation read as a factor", r"$\mathbf{E}[aX + bY] = a\mathbf{E}[X] + b\mathbf{E}[Y]$", "undecided"),
+    ("a bracketed letter", r"$[a]+[b]=[a+b]$", "undecided"),
+    ("a bracketed sum is a number", r"$[a+b]^2 = a^2 + 2ab + b^2$", "verified"),
+    ("a one-sided argument", r"$F(x + 0) = F(x)$", "undecided"),
+    ("a shifted argument", "Let $F(x) = x^2$. Then $F(x + 1) = x^2 + 2x + 1$", "verified"),
+    ("a shifted argument, wrong", "Let $F(x) = x^2$. Then $F(x + 1) = x^2 + x + 1$", HELD),     # x² + 2x + 1
+    ("equation numbers added", r"$(1) + (2) = (3)$", "mention"),
+    ("a vector in bold text", r"$\textbf{u} \cdot \textbf{v} = \textbf{v} \cdot \textbf{u}$", "undecided"),
+    ("a vector drawn as a 1×1 matrix", r"$\vec{a} \cdot \vec{a} = \| \vec{a} \|^2$", "undecided"),
+    ("a definition with dots written again", "Let $x=c_1b_1+...+c_nb_n$.\n\nSo $x=c_1b_1+...+c_nb_n$", "mention"),
+    ("a family written again with another index", "Let $z_i = w x_i$.\n\nSo $z_j = w x_j$", "mention"),
+    ("an instance of a family is a claim", "Let $z_i = w x_i$.\n\nSo $z_2 = w x_2$", "verified"),
+    ("an instance of a family, wrong", "Let $z_i = w x_i$.\n\nSo $z_2 = w x_3$", HELD),            # w x_2
+    ("a capital subscript names a part", "Let $H_E = E_E + P_E$.\n\nFor the decoder $H_D = E_D + P_D$", "definition"),
+    ("an operator's homogeneity", r"$T(cu)=cT(u)$", "undecided"),
+    ("a number times a matrix product", r"$2 X(w + b) = 2Xw + 2Xb$", "verified"),
+    ("a function of another section", "Let $\\beta(t) = t/T$.\n\n# Annealing\n\nwhere $\\beta(0)=0$", "undecided"),
+    ("a function of this section", "Let $\\beta(t) = t/T$. Then $\\beta(0)=0$", "verified"),
+    ("a function of this section, wrong", "Let $f(t) = t/2$. Then $f(0)=1$", "refuted"),                  # 0
+    ("a bound under 'if' is a test", "Let $g(w) = w^2$. A minimum if $\\frac{d^2}{d w^2}g(w) > 0$", "condition"),
+    ("a bound after 'so' is a claim", "Let $g(w) = w^2$. So $\\frac{d^2}{d w^2}g(w) > 0$", "verified"),
+    ("a value at a setting under 'when'", "Let $f(x) = x^2 - 4x + 11$ and $x = 2$; when they say $f(x) = 7$",
+     "condition"),
 ]
+
+
+def test_infinity_sampled_as_a_whole_number_is_not_verified():
+    """A sum to ∞ whose check sampled ∞ as 1..60 (sample H's Γ(x)ζ(x)) is undecided; control: the same evidence
+    without ∞ among the sampled names stays verified."""
+    from symnet.notes.judge.rereading import _typed_reading
+    assert _typed_reading(r"numerically: 40 points, 50 digits, \infty ∈ 1..60", r"x = x")[0] == "undecided"
+    assert _typed_reading(r"numerically: 40 points, 50 digits, n ∈ 1..60", r"x = x") is None
 
 
 def test_the_lines_equation_is_not_refuted():

@@ -83,10 +83,11 @@ def note(tmp_path, name, *formulas):
 def test_hard_limits_cut_off_what_the_soft_limit_cannot(tmp_path):
     """Negative controls: a checker that ignores SIGALRM and sleeps, spins, allocates without end or dies
     must be cut off, and the note's definitions before it must still be in force after the cut."""
-    # a = s + 1 is a definition (a plain a = 1 would be a setting of one paragraph)
-    path = note(tmp_path, "a.md", "a = s + 1", "SLEEP = 1", "a + 1 = s + 2", "SPIN = 1", "a + 2 = s + 3",
-                "ALLOC = 1", "a + 3 = s + 4", "CRASH = 1", "a + 4 = s + 5", "a + 5 = s + 7")
-    other = note(tmp_path, "b.md", "b = s + 2", "b + 1 = s + 3")
+    # a = s + 1 is a definition (a plain a = 1 would be a setting of one paragraph); the claims square it (a
+    # claim that only moves the definition across the sign, a + 1 = s + 2, checks nothing and is a mention)
+    path = note(tmp_path, "a.md", "a = s + 1", "SLEEP = 1", "(a - s)^2 = 1", "SPIN = 1", "(a - s)^3 = 1",
+                "ALLOC = 1", "(a - s)^4 = 1", "CRASH = 1", "(a - s)^5 = 1", "a + 5 = s + 7")
+    other = note(tmp_path, "b.md", "b = s + 2", "(b - s)^2 = 4")
     stats = {}
     start = time.monotonic()
     reports = run_files([path, other], Limits(budget=BUDGET, jobs=1), stats,
@@ -120,8 +121,8 @@ def test_a_cut_definition_holds_back_later_refutations(tmp_path):
 
 
 def test_file_and_run_time_limits_report_what_they_cut(tmp_path):
-    slow = note(tmp_path, "slow.md", "x = s + 1", "SLEEP = 1", "SLEEP = 2", "x + 1 = s + 2")
-    fine = note(tmp_path, "fine.md", "y = s + 2", "y + 1 = s + 3")
+    slow = note(tmp_path, "slow.md", "x = s + 1", "SLEEP = 1", "SLEEP = 2", "(x - s)^2 = 1")
+    fine = note(tmp_path, "fine.md", "y = s + 2", "(y - s)^2 = 4")
     reports = run_files([slow, fine], Limits(budget=5, file_timeout=1.0, jobs=1),
                         judge_path="tests.hostile_checkers:misbehave")
     got = [(v.status, v.detail) for v in reports[0].verdicts]

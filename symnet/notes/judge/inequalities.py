@@ -8,11 +8,12 @@ import re
 import sympy as sp
 
 from ..decide.sampler import satisfiable
-from ..read.meaning import Meaning
+from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from ..read.nodes import Undecided, _show, numeric
 from .claims import _claim
 from .domains import _decide, _domain, _sides
 from .forms import _plain, _value_or_none
+from .scope import _same_section
 from .state import NoteState
 
 
@@ -50,6 +51,12 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
     guessed = any("taken as a size" in o.detail or "assuming" in o.detail for o in outcomes if o is not None)
     if all(o is not None and o.status == "verified" for o in outcomes) and not (guessed and plain):
         # (x > 0 "verified" from the assumption x > 0, K ≥ 0 from a guess that K is a size: restatements)
+        if all(_bare_quantity(p, state) for p in parts) and not all(numeric(p) for p in parts) and \
+                len({_show(p) for p in parts}) == len(parts) and state.cue != "claim":
+            # σ² ≥ 0, k(x, x) ≥ 0, σ₁² ≥ σ₂²: a bound between bare quantities is how notes state a constraint,
+            # a hypothesis or what a definition requires (hand-judged samples F–J), not a result
+            return "assumption", f"a bound between bare quantities (a constraint or hypothesis), not a claim; " \
+                                 f"as read it holds ({outcomes[0].detail})"
         return "verified", outcomes[0].detail
     if not all(_plain(p, state) for p in parts):
         bad = next(o for o in outcomes if o is not None and o.status == "refuted")
@@ -125,4 +132,24 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
         raise Undecided(f"{sp.N(left, digits + 3)} is within 1 % of {literal.name} but not equal to the digits "
                         f"written (rounded inputs?)")
     return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"
+
+
+def _bare_quantity(node, state: NoteState) -> bool:
+    """A name, a member, a number, a power of one, a decorated name (\\underline{z}) or a name applied to
+    arguments that is neither a known function nor one this section defines (k(x, x) with k from another
+    example): a quantity written without computing anything."""
+    if node.kind in ("name", "sub", "num") or numeric(node):
+        return True
+    if node.kind in ("group", "neg") and len(node.args) == 1 and isinstance(node.args[0], type(node)):
+        return _bare_quantity(node.args[0], state)
+    if node.kind == "op" and node.name == "^" and len(node.args) == 2:
+        return _bare_quantity(node.args[0], state) and numeric(node.args[1])
+    if node.kind == "op" and node.name == "*" and len(node.args) == 2 and node.args[1].kind == "paren":
+        head = node.args[0]
+        if head.kind == "sub":
+            return True
+        defined_here = head.kind == "name" and head.name in state.context.functions and \
+            _same_section(state.lines.get(head.name), state)
+        return head.kind == "name" and head.name.lstrip("\\") not in KNOWN_FUNCTIONS and not defined_here
+    return False
 

@@ -429,6 +429,11 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
             return "refuted", outcome.detail + link
+        if outcome.status == "verified" and len(ops) == 1 and ops[0] == "=" and state.cue != "claim":
+            # (after "then", "hence" the author states it as a consequence: a claim, however plain)
+            rearranged = definitions.rearranged_definition(meaning, parts[0], parts[1], state)
+            if rearranged:
+                return "mention", rearranged
         details.append(outcome.detail)
     symbolic = [d for d in details if not d.startswith("symbolically")]
     return "verified", first + (symbolic[0] if symbolic else details[0])

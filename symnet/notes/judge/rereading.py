@@ -11,7 +11,7 @@ import re
 from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
 from .doubt import written_names
-from .scope import written_symbols
+from .scope import _applied_names, _same_section, written_symbols
 from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
 
 #: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
@@ -34,7 +34,19 @@ _OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])"
 _AT_ZERO = re.compile(r"(\\?[A-Za-z]+)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*0\s*\)")
 
 #: bold or arrowed lower-case letters: vectors by convention
-_VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}")
+_VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow|textbf)\{[a-z]\}")
+#: a random-matrix draw of a bold or arrowed lower-case name as 1×1 (a vector checked as a number)
+_ONE_BY_ONE = re.compile(r"(\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}) 1×1(?!\d)")
+#: operators of matrices and random variables that verify reads as factors when written without brackets or bold
+_TRACE_OR_BOLD_MOMENT = re.compile(r"\\(?:mathrm|operatorname|text)\{(?:tr|Tr|trace)\}|\\mathbf\{(?:E|Var|Cov)\}")
+#: a single letter in square brackets used as an operand ([a] + [b]: a residue class, a floor, an Iverson bracket)
+_BRACKETED_LETTER = re.compile(r"(?<![A-Za-z}\]_^])\[\s*[a-z]\s*\]")
+#: a one-sided argument x + 0 or x − 0 (F(x + 0): the right limit)
+_ONE_SIDED_ARGUMENT = re.compile(r"\(\s*[a-z]\s*[+-]\s*0\s*\)")
+#: an order relation written in a formula
+_INEQUALITY = re.compile(r"\\(?:le|ge|leq|geq|leqslant|geqslant|lt|gt)(?![a-z])|(?<!\\left)<|(?<!\\right)>")
+#: equation numbers added: (1) + (2) = (3)
+_EQUATION_NUMBERS = re.compile(r"^\s*\(\d+\)(?:\s*[-+]\s*\(\d+\))*\s*=\s*\(\d+\)\s*$")
 
 
 def _vector_names(parts, state: NoteState) -> list:
@@ -88,6 +100,10 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         return ("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
                 f"{f' (line {where})' if where else ''}, checked here only as numbers "
                 f"({status}: {detail})")
+    if status == "verified":
+        reread = _typed_reading(detail, text)
+        if reread:
+            return reread
     if status == "refuted" and _MODULAR.search(state.context.prose or ""):
         # "1 + 1 + 1 = 0 … true mod 3": the words make it modular arithmetic
         return ("undecided", f"fails as read ({detail}), but the words around it speak of modular "
@@ -112,9 +128,17 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
     if status == "refuted" and len(parts) == 2 and all(p.kind == "num" for p in parts):
         # "1 = 2": two numbers and no computation — an example of a false statement, a label, a case
         return ("mention", f"two numbers set equal with nothing computed ({detail})")
-    if status == "verified" and state.cue == "condition" and detail.startswith(("agrees with", "restates")):
-        # "suppose Av = λv", "when p = log n / n": the same equation again, under words that make it a premise
-        return ("condition", f"the words around it make it a premise; {detail}")
+    if status == "verified" and state.cue == "condition" and (detail.startswith(("agrees with", "restates")) or
+                                                              "(setting, line" in detail or _INEQUALITY.search(text)):
+        # "suppose Av = λv", "when p = log n / n": the same equation again, under words that make it a premise;
+        # "when they say f(x) = 7" at x = 2, "a minimum if ∂²g/∂w² > 0": a case or a test, not a result
+        return ("condition", f"the words around it make it a premise or a case; {detail}")
+    foreign = sorted(name for part in parts for name in _applied_names(part)
+                     if name in state.context.functions and not _same_section(state.lines.get(name), state))
+    if status == "verified" and foreign:
+        # β(0) = 0 with β(t) = t/T from another section: the schedule meant here may be another one
+        return ("undecided", f"holds with {foreign[0]} as defined on line {state.lines.get(foreign[0])}, another "
+                f"section: the note may mean another {foreign[0]} here ({detail})")
     operator = _OPERATOR.search(re.sub(r"\^\s*\{?\s*\\(?:star|ast)\s*\}?", "", text))
     if status in ("verified", "refuted") and operator:
         # a ⋆ (b + c): an operation the note defines in words (convolution, a group law), read here as a product
@@ -126,3 +150,34 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         # cos 90 in a rotation matrix: 90° (the matrix checks do not try the degrees reading)
         return ("undecided", f"fails as read ({detail}), but its angles may be in degrees; not refuted")
     return None
+
+
+def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
+    """A verified claim whose proof rests on a reading of its notation as numbers that the notation itself
+    contradicts (hand-judged samples A–J: "true as meant, but the evidence rests on a reading the note does not
+    support"): the agreement is reported, not called verified."""
+    if _EQUATION_NUMBERS.match(text):
+        return "mention", f"equation numbers combined ((1) + (2) = (3)), not arithmetic ({detail})"
+    one = _ONE_BY_ONE.search(detail) if "random matri" in detail else None
+    if one:
+        return "undecided", f"holds with {one.group(1)} drawn as a 1×1 matrix, a number ({detail}); as the vector " \
+                            f"it may be, it is not shown"
+    if "\\infty ∈" in detail:
+        return "undecided", f"∞ was sampled as a whole number ({detail}); the limit itself is not shown"
+    bold = re.search(r"\\textbf\{[a-z]\}", text)
+    if bold and "random matri" not in detail:
+        # \textbf{u}: a vector in bold text, which the grammar reads as the plain letter
+        return "undecided", f"{bold.group()} is a vector, checked here only as a number ({detail})"
+    operator = _TRACE_OR_BOLD_MOMENT.search(text)
+    if operator and not re.search(r"random matri|expectation rules", detail):
+        return "undecided", f"{operator.group()} (a trace, an expectation) is read here as a factor ({detail}); as " \
+                            f"the operator it is, it is not shown"
+    bracket = _BRACKETED_LETTER.search(text)
+    if bracket:
+        return "undecided", f"{bracket.group().strip()} is read as a bracketed number ({detail}); it may be a class, a " \
+                            f"floor or an Iverson bracket"
+    limit = _ONE_SIDED_ARGUMENT.search(text)
+    if limit:
+        return "undecided", f"{limit.group()} is read as plain addition ({detail}); it may be a one-sided limit"
+    return None
+

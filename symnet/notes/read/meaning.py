@@ -238,12 +238,15 @@ class Meaning:
                 return sp.Function(_key(a))(*[self.expr(x) for x in args])
             if b.kind == "tuple":
                 raise Undecided(f"{_show(a)}(…) is not a function this note defines")
-            if b.kind == "paren" and self._bare_capital(a):
-                # D(f + g) = D(f) + D(g), Φ(a + b): one capital before brackets twice in a claim is an operator
-                # applied more often than a matrix multiplied
-                self.bracketed[a.name] = self.bracketed.get(a.name, 0) + 1
-                if self.bracketed[a.name] >= 2:
-                    self.ambiguous.add(_show(a))
+            head = a
+            while head.kind == "op" and head.name == "*" and head.args:
+                head = head.args[-1]     # c T(u): the capital right before the bracket
+            if b.kind == "paren" and self._bare_capital(head):
+                # D(f + g) = D(f) + D(g), Φ(a + b), T(cu) = cT(u): one capital before brackets twice in a claim
+                # is an operator applied more often than a matrix multiplied
+                self.bracketed[head.name] = self.bracketed.get(head.name, 0) + 1
+                if self.bracketed[head.name] >= 2:
+                    self.ambiguous.add(_show(head))
             if b.kind == "paren" and self._capital_name(a):
                 # R_n(F_1 + F_2), T(x + y): a capital before a bracket may be a function applied; the claim is
                 # read as a product, and a verification must not rest on that reading alone
