@@ -233,6 +233,9 @@ CASES = [
     ("an instance of a family, wrong", "Let $z_i = w x_i$.\n\nSo $z_2 = w x_3$", HELD),            # w x_2
     ("a capital subscript names a part", "Let $H_E = E_E + P_E$.\n\nFor the decoder $H_D = E_D + P_D$", "definition"),
     ("an operator's homogeneity", r"$T(cu)=cT(u)$", "undecided"),
+    ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
+    ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",
+     "assumption"),
     ("a number times a matrix product", r"$2 X(w + b) = 2Xw + 2Xb$", "verified"),
     ("a function of another section", "Let $\\beta(t) = t/T$.\n\n# Annealing\n\nwhere $\\beta(0)=0$", "undecided"),
     ("a function of this section", "Let $\\beta(t) = t/T$. Then $\\beta(0)=0$", "verified"),

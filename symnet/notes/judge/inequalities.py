@@ -52,7 +52,7 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
     if all(o is not None and o.status == "verified" for o in outcomes) and not (guessed and plain):
         # (x > 0 "verified" from the assumption x > 0, K ≥ 0 from a guess that K is a size: restatements)
         if all(_bare_quantity(p, state) for p in parts) and not all(numeric(p) for p in parts) and \
-                len({_show(p) for p in parts}) == len(parts) and state.cue != "claim":
+                len({repr(p) for p in parts}) == len(parts) and state.cue != "claim":
             # σ² ≥ 0, k(x, x) ≥ 0, σ₁² ≥ σ₂²: a bound between bare quantities is how notes state a constraint,
             # a hypothesis or what a definition requires (hand-judged samples F–J), not a result
             return "assumption", f"a bound between bare quantities (a constraint or hypothesis), not a claim; " \

@@ -31,7 +31,7 @@ _LOOSE_ARGUMENT = re.compile(r"\\(?:sin|cos|tan|log|ln|exp)\s+\\?[A-Za-z]+\s*/\s
 #: binary operators notes define in words (⋆ convolution, ⊕, ⊗): read as products by the grammar
 _OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])")
 #: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
-_AT_ZERO = re.compile(r"(\\?[A-Za-z]+)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*0\s*\)")
+_AT_ZERO = re.compile(r"(\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]\}?)?)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*(0|\\infty)\s*\)")
 
 #: bold or arrowed lower-case letters: vectors by convention
 _VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow|textbf)\{[a-z]\}")
@@ -122,9 +122,10 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
     at_zero = _AT_ZERO.search(text)
     if status == "verified" and at_zero and at_zero.group(1) not in state.context.functions and \
             at_zero.group(1).lstrip("\\") not in KNOWN_FUNCTIONS:
-        # x*(0) = 0, β(0) = 0: a value at 0 of something the note never defines holds here only as "β times 0"
-        return ("undecided", f"{at_zero.group(0)} read as {at_zero.group(1)} times 0 ({detail}); a value of "
-                f"{at_zero.group(1)} at 0 is not shown")
+        # x*(0) = 0, β(0) = 0, f_X(∞) = 0: a value at 0 (or ∞) of something the note never defines holds here
+        # only as "β times 0"
+        return ("undecided", f"{at_zero.group(0)} read as {at_zero.group(1)} times {at_zero.group(2)} ({detail}); "
+                f"a value of {at_zero.group(1)} at {at_zero.group(2)} is not shown")
     if status == "refuted" and len(parts) == 2 and all(p.kind == "num" for p in parts):
         # "1 = 2": two numbers and no computation — an example of a false statement, a label, a case
         return ("mention", f"two numbers set equal with nothing computed ({detail})")
