@@ -233,6 +233,12 @@ CASES = [
     ("an instance of a family, wrong", "Let $z_i = w x_i$.\n\nSo $z_2 = w x_3$", HELD),            # w x_2
     ("a capital subscript names a part", "Let $H_E = E_E + P_E$.\n\nFor the decoder $H_D = E_D + P_D$", "definition"),
     ("an operator's homogeneity", r"$T(cu)=cT(u)$", "undecided"),
+    # after sample L (tuned on L): σ is the sigmoid only where the note says so; conditions after the formula in
+    # Korean, Japanese, Chinese
+    ("σ never called the sigmoid", "The noise scale $\\sigma$ is small and $\\sigma(0) = 0$ holds.", "undecided"),
+    ("σ called the sigmoid, wrong value", "The sigmoid has $\\sigma(0) = 0$.", "refuted"),                # 1/2
+    ("a condition after the formula in Korean", "$2 + 2 = 5$일 때", "condition"),
+    ("the same formula as a claim", "$2 + 2 = 5$이다.", "refuted"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",
      "assumption"),

@@ -20,7 +20,7 @@ from __future__ import annotations
 from ..latex import Node
 from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from .doubt import _text, derivative_variables
-from .scope import _calls_defined, written_symbols
+from .scope import _applied_names, _calls_defined, written_symbols
 from .state import NoteState
 
 #: what a claim's detail says when no value of its one-sided names satisfies it (σ(x) + σ(−x) = 2): false as
@@ -67,6 +67,10 @@ def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, ev
         written.append(names)
     calls = calls or any(_calls_defined(part, state) for part in parts)
     if not named and not given:
+        if not state.sigmoid_named and "sigma" not in state.context.functions and \
+                any("sigma" in _applied_names(part) for part in parts):
+            # σ(0) = 0 where the note's σ is √(1 − ᾱ)/√ᾱ: σ applied is the sigmoid only if the note says so
+            return "σ is read as the logistic sigmoid, which the note never names: it may be the note's own σ"
         return None          # closed arithmetic (the note's functions applied to numbers allowed)
     if given:
         return f"it rests on the note's value for {_list(given)}, which may not be the one meant here"

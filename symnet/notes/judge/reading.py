@@ -180,7 +180,9 @@ CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for 
                               r"set(?:ting)?(?: \w+){0,3} to zero|equat\w*(?: \w+){0,3} to zero)\b[^.!?]*$|"
                               r"(如果|若|当|假设|例如|令[^，。]*为零[：:]?|令[^，。]*等于零[：:]?)\s*$", re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
-                             r"is satisfied|has a solution)\b", re.IGNORECASE)
+                             r"is satisfied|has a solution)\b|"
+                             # Korean, Japanese, Chinese: "… 일 때", "… 이면", "… のとき", "… の場合", "… 时"
+                             r"\s*(일\s*때|이면|라면|인\s*경우|の\s*(?:とき|時|場合)|ならば|时|的时候)", re.IGNORECASE)
 
 
 #: words right before a formula that make it the property something is chosen by

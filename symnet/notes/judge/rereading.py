@@ -33,6 +33,9 @@ _OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])"
 #: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
 _AT_ZERO = re.compile(r"(\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]\}?)?)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*(0|\\infty)\s*\)")
 
+#: words that name the logistic sigmoid (σ is also a standard deviation, a noise scale, a singular value)
+_SIGMOID_WORDS = re.compile(r"sigmoid|logistic|시그모이드|シグモイド|逻辑|S\s*型", re.IGNORECASE)
+
 #: bold or arrowed lower-case letters: vectors by convention
 _VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow|textbf)\{[a-z]\}")
 #: a random-matrix draw of a bold or arrowed lower-case name as 1×1 (a vector checked as a number)
@@ -65,6 +68,8 @@ def read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
                     state.vectors.setdefault(name, line)
     if AXIOM_PROSE.search(context):
         state.axioms = (state.section, line)
+    if _SIGMOID_WORDS.search(context):
+        state.sigmoid_named = True
 
 
 def reread_before(status: str, detail: str, text: str, parts, state: NoteState) -> tuple[str, str] | None:

@@ -99,5 +99,6 @@ class NoteState:
     several: set = field(default_factory=set)         # (symbol, section): defined twice in one section
     vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
     axioms: object = None                             # (section, line) of words that make what follows axioms
+    sigmoid_named: bool = False                       # whether the prose so far names the logistic sigmoid
     such_that: bool = False                           # the words right before the formula end "such that"
     family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
