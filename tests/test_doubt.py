@@ -239,6 +239,12 @@ CASES = [
     ("σ called the sigmoid, wrong value", "The sigmoid has $\\sigma(0) = 0$.", "refuted"),                # 1/2
     ("a condition after the formula in Korean", "$2 + 2 = 5$일 때", "condition"),
     ("the same formula as a claim", "$2 + 2 = 5$이다.", "refuted"),
+    ("axioms after 如果…满足", "对于任意元素 $u, v$ 如果运算 $+$ 满足：\n\n- $u+v=v+u$", "condition"),
+    ("a property named after 满足 is a claim", "乘法满足交换律，$u v = v u$", "verified"),
+    ("a derivative written with a prime set to zero", "Let $f(x) = x^2$. 当 $f'(x_0)=0$ 时", "condition"),
+    ("a prime derivative as a claim", "Let $f(x) = x^2$. Then $f'(x) = 2x$", "verified"),
+    ("a prime derivative as a claim, wrong", "Let $f(x) = x^2$. Then $f'(x) = x$", HELD),          # 2x
+    ("a map applied twice, drawn as matrices", "Let $F$ be a matrix. $F(b - a) = F(b) - F(a)$", "undecided"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",
      "assumption"),

@@ -173,7 +173,7 @@ def _is_zero(node: Node) -> bool:
 
 
 def _has_derivative(node: Node) -> bool:
-    if node.kind in ("deriv", "nabla"):
+    if node.kind in ("deriv", "nabla", "prime"):
         return True
     return any(isinstance(a, Node) and _has_derivative(a) for a in node.args)
 

@@ -174,6 +174,13 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
     if bold and "random matri" not in detail:
         # \textbf{u}: a vector in bold text, which the grammar reads as the plain letter
         return "undecided", f"{bold.group()} is a vector, checked here only as a number ({detail})"
+    applied = re.findall(r"(?<![A-Za-z\\])([A-Z])\s*(?:\\left)?\(", text)
+    twice = sorted({c for c in applied if applied.count(c) >= 2})
+    if twice and "random matri" in detail:
+        # F(b − a) = F(b) − F(a), L(v + w) = L(v) + L(w): a capital before brackets twice is a map applied (a CDF,
+        # a linear map), drawn here as a matrix multiplying
+        return "undecided", f"{twice[0]}(…) is read as a matrix times a bracket ({detail}); {twice[0]} applied as " \
+                            f"a function or map is not shown"
     operator = _TRACE_OR_BOLD_MOMENT.search(text)
     if operator and not re.search(r"random matri|expectation rules", detail):
         return "undecided", f"{operator.group()} (a trace, an expectation) is read here as a factor ({detail}); as " \

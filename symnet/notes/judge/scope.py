@@ -48,6 +48,10 @@ def _applied_names(node) -> set:
         found.add(node.name)
     if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind in ("paren", "tuple"):
         found.add(node.args[0].name)
+    if node.kind == "op" and node.name == "*" and node.args[0].kind == "prime" and node.args[0].args and \
+            isinstance(node.args[0].args[0], Node) and node.args[0].args[0].kind == "name" and \
+            node.args[1].kind in ("paren", "tuple"):
+        found.add(node.args[0].args[0].name)   # f'(x_0): the note's f, differentiated
     for child in children(node):
         found |= _applied_names(child)
     return found
