@@ -245,6 +245,12 @@ CASES = [
     ("a prime derivative as a claim", "Let $f(x) = x^2$. Then $f'(x) = 2x$", "verified"),
     ("a prime derivative as a claim, wrong", "Let $f(x) = x^2$. Then $f'(x) = x$", HELD),          # 2x
     ("a map applied twice, drawn as matrices", "Let $F$ be a matrix. $F(b - a) = F(b) - F(a)$", "undecided"),
+    # conditions, "such that" and axioms in other languages (a precaution after L, before sample M was run)
+    ("a condition in French", "Si $2 + 2 = 5$, alors tout est vrai.", "condition"),
+    ("the same in French as a claim", "On a $2 + 2 = 5$.", "refuted"),                                   # 4
+    ("a condition in Spanish", "Cuando $2 + 2 = 5$, todo vale.", "condition"),
+    ("axioms in French", "Un espace vectoriel $V$ vérifie les axiomes suivants :\n\n- $u + v = v + u$", "condition"),
+    ("a property in French without the word", "Un espace vectoriel $V$ vérifie :\n\n- $u + v = v + u$", "verified"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",
      "assumption"),

@@ -177,16 +177,22 @@ CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|
 CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|must|"
                               r"should|requires?|required|satisf(?:y|ies|ying)|constraints?|we may set|choose|whose|"
                               r"the event|happens?|otherwise|assume|assuming|suppose|given|provided|"
-                              r"set(?:ting)?(?: \w+){0,3} to zero|equat\w*(?: \w+){0,3} to zero)\b[^.!?]*$|"
-                              r"(如果|若|当|假设|例如|令[^，。]*为零[：:]?|令[^，。]*等于零[：:]?)\s*$", re.IGNORECASE)
+                              r"set(?:ting)?(?: \w+){0,3} to zero|equat\w*(?: \w+){0,3} to zero|"
+                              # French, German, Spanish, Italian, Portuguese
+                              r"si|lorsque|quand|supposons|wenn|falls|angenommen|cuando|supongamos|suponiendo|"
+                              r"supponiamo|quando|suponha)\b[^.!?]*$|"
+                              r"(如果|若|当|假设|例如|令[^，。]*为零[：:]?|令[^，。]*等于零[：:]?|만약|만일|もし|仮に)\s*$",
+                              re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
-                             r"is satisfied|has a solution)\b|"
+                             r"is satisfied|has a solution|si|lorsque|quand|wenn|falls|cuando|quando)\b|"
                              # Korean, Japanese, Chinese: "… 일 때", "… 이면", "… のとき", "… の場合", "… 时"
                              r"\s*(일\s*때|이면|라면|인\s*경우|の\s*(?:とき|時|場合)|ならば|时|的时候)", re.IGNORECASE)
 
 
 #: words right before a formula that make it the property something is chosen by
-SUCH_THAT = re.compile(r"(?:\bsuch that|\bsatisfying|\bwith the property|使得|满足)\s*$", re.IGNORECASE)
+SUCH_THAT = re.compile(r"(?:\bsuch that|\bsatisfying|\bwith the property|\btel(?:le)?s? que|\bvérifiant|"
+                       r"\bsatisfaisant|\bso ?dass|\bderart,? dass|\btal(?:es)? que|\bque satisface|\btale che|"
+                       r"使得|满足|만족하는|を満たす)\s*$", re.IGNORECASE)
 GENERAL = re.compile(r"\b(in general|for (?:all|every|any) (?:real |values? of )?(?:\$[^$]*\$|\w+)|always|"
                      r"generally|regardless)\b[^.!?]*$|一般地|总是|对任意", re.IGNORECASE)
 

@@ -28,7 +28,10 @@ VECTOR_PROSE = re.compile(r"vectors?\s+(" + _MATHS_LIST + r")"
                           r"|(?:dot|inner|cross)\s+product\s+(\$[a-z]\s*\\(?:cdot|times)\s*[a-z]\$)", re.IGNORECASE)
 #: Words that make the formulas after them axioms or a definition by properties, not claims.
 AXIOM_PROSE = re.compile(r"\baxioms?\b|公理|(?:with|has|have|satisf\w*)\s+the\s+following\s+(?:properties|conditions)"
-                         r"|满足(?:以下|如下)|(?:如果|如过|若).{0,30}满足\s*[:：]|满足\s*[:：]\s*$", re.IGNORECASE)
+                         r"|满足(?:以下|如下)|(?:如果|如过|若).{0,30}满足\s*[:：]|满足\s*[:：]\s*$"
+                         # French, German, Spanish, Italian, Korean, Japanese
+                         r"|\baxiomes?\b|\bAxiome?\b|\baxiomas?\b|\bassiomi\b|propriétés suivantes|folgenden Eigenschaften|"
+                         r"siguientes propiedades|seguenti proprietà|공리|다음을 만족|次の性質|以下の性質", re.IGNORECASE)
 #: A decimal of at most this many significant digits is read as rounded (0.272), one with more claims them all.
 ROUNDED_DIGITS = 6
 #: Words that are units in notes' arithmetic (24 GB, 3 bytes): a formula with them is not about variables.
