@@ -14,6 +14,7 @@ from ..latex import Node
 from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from ..read.nodes import Undecided, _key, _show, expand
 from .claims import _claim, _matrix_notation
+from .restatements import _member_value, _written_again, rearranged_definition, restates_as_written
 from .scope import _same_section, _undefined_derivative
 from .domains import _decide, _domain, _sides
 from .forms import (_defined_names, _derivative_variable, _grounded, _has_derivative, _has_name, _is_two, _is_zero,
@@ -147,7 +148,7 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
             # α_i = C again, y_t = i again: a name set to a name (a case, an event) said twice proves nothing
             return "mention", f"restates {_show(left)} from line {where}"
         if _written_again(ctx.values.get(symbol), _value_or_none(meaning, right)):
-            return "mention", f"restates {_show(left)} from line {where} as written there (nothing new to check)"
+            return restates_as_written(_show(left), where)
         return "verified", f"agrees with its definition (line {where}); {outcome.detail}"
     new_value = meaning.expr(right)
     if state.cue == "claim" and outcome.status == "refuted" and _same_section(where, state):
@@ -211,8 +212,7 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         if known and not _same_section(state.lines.get(name), state):
             return "mention", f"restates {name} from line {state.lines.get(name)} (another section)"
         if known and name not in _show(right) and _written_again(current, value):
-            return "mention", f"restates {name} from line {state.lines.get(name)} as written there (nothing new " \
-                              f"to check)"
+            return restates_as_written(name, state.lines.get(name))
         return "verified", f"agrees with {origin}; {outcome.detail}"
     if state.cue == "claim" and outcome.status == "refuted" and (not known or _same_section(state.lines.get(name), state)):
         return outcome.status, outcome.detail
@@ -275,8 +275,7 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
                 return "mention", f"restates {_show(left)} from line {state.lines.get(base)} (another section)"
             if _written_again(_member_value(ctx.values.get(base), member, general=True),
                               _value_or_none(meaning, right)):
-                return "mention", f"restates {_show(left)} from line {state.lines.get(base)} as written there " \
-                                  f"(nothing new to check)"
+                return restates_as_written(_show(left), state.lines.get(base))
             return "verified", f"agrees with the definition of {_show(left)} (line {state.lines.get(base)}); " \
                                f"{outcome.detail}"
         # Y_{b,d} = tanh(…) after Y_{b,d} = ReLU(…): the family defined anew (another activation, another step)
@@ -297,7 +296,7 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
             if _written_again(ctx.values[member] if member in ctx.values else
                               _member_value(ctx.values.get(base), member, general=True),
                               _value_or_none(meaning, right)):
-                return "mention", f"restates {_show(left)} from line {where} as written there (nothing new to check)"
+                return restates_as_written(_show(left), where)
             return "verified", f"agrees with the definition of {_show(left)} (line {where}); {outcome.detail}"
         return outcome.status, outcome.detail
     # every definition is offered to the matrix reading too (h_3 = tanh(z_3) may be a row of a matrix)
@@ -364,38 +363,6 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
     first = starts[0]
     return "verified", f"by induction from {first} = {initial[first]} and the recurrence (line {rec_line}); " \
                        f"step {outcome.detail}"
-
-
-def _member_value(family, member: sp.Indexed, general: bool = False):
-    """The value a family definition (a Lambda over its indices) gives one member, or None; ``general``: only for
-    a member written with index names (z_i or z_j again, not z_2, whose value is computed)."""
-    if general and not all(isinstance(i, sp.Symbol) for i in member.indices):
-        return None
-    if isinstance(family, sp.Lambda) and len(family.variables) == len(member.indices):
-        try:
-            return family(*member.indices)
-        except (TypeError, ValueError):
-            return None
-    return None
-
-
-def _written_again(defined, claimed) -> bool:
-    """Whether a claim's right side is its definition's right side as read (the same expression, not merely an
-    equal one): ``Av = λv`` or ``v(s_3) = 1/(1 − γ)`` written again is a restatement, whatever the cited
-    definition was about, and nothing is checked by it. On hand-judged public notes (samples F–J) such
-    "agreements" were often premises, events or another object's formula read as a definition."""
-    if defined is None or claimed is None or not isinstance(defined, sp.Basic):
-        return False
-    if isinstance(defined, sp.Lambda):
-        defined = defined.expr
-    real = {s: sp.Symbol(s.name) for s in defined.free_symbols | claimed.free_symbols if isinstance(s, sp.Symbol)}
-    return defined == claimed or _undummied(defined.xreplace(real)) == _undummied(claimed.xreplace(real))
-
-
-def _undummied(e: sp.Basic) -> sp.Basic:
-    """The summation indices a reading of ``c_1 b_1 + … + c_n b_n`` invents, named in their order."""
-    dummies = sorted(e.atoms(sp.Dummy), key=lambda d: (d.name, d.dummy_index))
-    return e.xreplace({d: sp.Symbol(f"{d.name}_{k}", integer=True) for k, d in enumerate(dummies)})
 
 
 def _bare(value) -> bool:
@@ -467,40 +434,3 @@ def _claim_or_condition(left: Node, right: Node, meaning: Meaning, state: NoteSt
     if constant:
         return outcome.status, outcome.detail
     return "condition", "an equation between quantities the note leaves free, not an identity"
-
-
-def rearranged_definition(meaning: Meaning, left: Node, right: Node, state: NoteState) -> str | None:
-    """``y − ax − b = 0`` or ``mx + b = y`` after ``y = ax + b``: the definition moved across the sign (an equation
-    of the line, a system to solve), which holds only because the definition is substituted back: the claim is a
-    number times (y − (ax + b)). Nothing is checked by it, so it is no verified claim."""
-    if _has_derivative(left) or _has_derivative(right):
-        return None    # ∂L/∂b = 2(z − y): the derivative is taken through the definitions, a step of its own
-    try:
-        difference = meaning.expr(left) - meaning.expr(right)
-    except (Undecided, TypeError, ValueError, AttributeError):
-        return None
-    if difference == 0 or sp.count_ops(difference) > 200:
-        return None
-    values = state.context.values
-    candidates = {s: values[s] for s in difference.free_symbols & set(values)}
-    candidates.update({e: _member_value(values.get(e.base), e) for e in difference.atoms(sp.Indexed)
-                       if isinstance(values.get(e.base), sp.Lambda)})
-    for name in sorted(candidates, key=str):
-        value = candidates[name]
-        if value is None or isinstance(value, sp.Lambda) or \
-                any(d.has(name) for d in difference.atoms(sp.Derivative)):
-            continue
-        slope = sp.diff(difference, name)
-        if slope == 0 or not slope.is_number:
-            # only the definition moved across the sign (y − ax − b = 0): a claim that scales it by other names
-            # (3hmk + m² = 4m² with k = m/h) is a step of its own
-            continue
-        # the same terms, not merely an equal value: θ' − 3 = (1 − 2α)(θ − 3) after θ' = θ − 2α(θ − 3) factors
-        # the step, a claim of its own
-        solved = name - difference / slope
-        if solved == value or sp.expand(solved) == value:
-            where = state.lines.get(name, state.lines.get(getattr(name, "base", None)))
-            shown = f"{name.base}_{','.join(map(str, name.indices))}" if isinstance(name, sp.Indexed) else name
-            return f"the definition of {shown} (line {where}) rearranged: it holds " \
-                   f"by that definition alone, nothing new is checked"
-    return None

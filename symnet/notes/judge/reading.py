@@ -35,6 +35,7 @@ from .confidence import refutation_doubt
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
 from .rereading import read_vectors_and_axioms, reread_after, reread_before
+from .restatements import rearranged_definition
 from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE
 
 
@@ -439,7 +440,7 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
             return "refuted", outcome.detail + link
         if outcome.status == "verified" and len(ops) == 1 and ops[0] == "=" and state.cue != "claim":
             # (after "then", "hence" the author states it as a consequence: a claim, however plain)
-            rearranged = definitions.rearranged_definition(meaning, parts[0], parts[1], state)
+            rearranged = rearranged_definition(meaning, parts[0], parts[1], state)
             if rearranged:
                 return "mention", rearranged
         details.append(outcome.detail)
