@@ -251,6 +251,14 @@ CASES = [
     ("a condition in Spanish", "Cuando $2 + 2 = 5$, todo vale.", "condition"),
     ("axioms in French", "Un espace vectoriel $V$ vérifie les axiomes suivants :\n\n- $u + v = v + u$", "condition"),
     ("a property in French without the word", "Un espace vectoriel $V$ vérifie :\n\n- $u + v = v + u$", "verified"),
+    # after sample M (tuned on M): a premise posed with the note's function, a plain * between letters
+    ("an initial condition posed", "Let $x(t) = x_0 e^{t}$ with the initial condition $x(0) = x_0$.", "condition"),
+    ("the initial condition shown", "Let $x(t) = x_0 e^{t}$. Then $x(0) = x_0$.", "verified"),
+    ("the initial condition shown, wrong", "Let $x(t) = x_0 e^{t}$. Then $x(0) = 2 x_0$.", HELD),       # x_0
+    ("a group law written with *", r"A semigroup: $(a*b)*c = a*(b*c)$", "undecided"),
+    ("* between numbers is a product", r"$(2 * 3^2) c = 18 c$", "verified"),
+    ("* between numbers, wrong", r"$2 * 3^2 = 36$", "refuted"),                                       # 18
+    ("σ times a bracket never called the sigmoid", r"$\sigma * (1 - \sigma) = \sigma - \sigma^2$", "undecided"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",
      "assumption"),

@@ -68,7 +68,7 @@ def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, ev
     calls = calls or any(_calls_defined(part, state) for part in parts)
     if not named and not given:
         if not state.sigmoid_named and "sigma" not in state.context.functions and \
-                any("sigma" in _applied_names(part) for part in parts):
+                any(name.lstrip("\\") == "sigma" for part in parts for name in _applied_names(part)):
             # σ(0) = 0 where the note's σ is √(1 − ᾱ)/√ᾱ: σ applied is the sigmoid only if the note says so
             return "σ is read as the logistic sigmoid, which the note never names: it may be the note's own σ"
         return None          # closed arithmetic (the note's functions applied to numbers allowed)

@@ -123,6 +123,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    state.premise = state.cue == "condition" and _premise(formula)
     state.such_that = bool(SUCH_THAT.search(_words_before(formula).rstrip(" $\\[(")))
     state.general = _general(formula)
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
@@ -181,8 +182,10 @@ CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for 
                               r"set(?:ting)?(?: \w+){0,3} to zero|equat\w*(?: \w+){0,3} to zero|"
                               # French, German, Spanish, Italian, Portuguese
                               r"si|lorsque|quand|supposons|wenn|falls|angenommen|cuando|supongamos|suponiendo|"
-                              r"supponiamo|quando|suponha)\b[^.!?]*$|"
-                              r"(如果|若|当|假设|例如|令[^，。]*为零[：:]?|令[^，。]*等于零[：:]?|만약|만일|もし|仮に)\s*$",
+                              r"supponiamo|quando|suponha|initial (?:conditions?|values?)|boundary conditions?|"
+                              r"condizion[ei] inizial[ei]|condici[oó]n(?:es)? inicial(?:es)?|conditions? initiales?)\b[^.!?]*$|"
+                              r"(如果|若|当|假设|例如|令[^，。]*为零[：:]?|令[^，。]*等于零[：:]?|만약|만일|もし|仮に|初始条件|"
+                              r"初值|초기\s*조건|初期条件)[为是：:]?\s*$",
                               re.IGNORECASE)
 CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unless|only if|at some|holds? for some|"
                              r"is satisfied|has a solution|si|lorsque|quand|wenn|falls|cuando|quando)\b|"
@@ -252,6 +255,21 @@ def _cue(formula) -> str | None:
     if DEFINE_CUE.search(before):
         return "define"
     return None
+
+
+def _premise(formula) -> bool:
+    """Whether the formula sits in the condition itself ("with the initial condition $x(0) = x_0$", "if $f(x) = 7$"),
+    not in a conclusion after it ("if $x > 0$, then $|x| = x$")."""
+    before = _words_before(formula)
+    match = None
+    for match in CONDITION_BEFORE.finditer(before):
+        pass
+    if match is None:
+        return True    # the words after the formula make it a condition ("$x = 1$ when …")
+    if re.match(r"satisfies|happens|gives", match.group(0), re.IGNORECASE):
+        return False   # "the step satisfies $…$": a subject said to satisfy it, a claim
+    return not re.search(r"\b(then|so|hence|therefore|thus|we get|gives?|it follows)\b|[则故所以因此]|alors|dann|entonces",
+                         before[match.start():], re.IGNORECASE)
 
 
 def section_scope(section) -> str:

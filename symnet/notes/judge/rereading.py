@@ -11,7 +11,7 @@ import re
 from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
 from .doubt import written_names
-from .scope import _applied_names, _same_section, written_symbols
+from .scope import _applied_names, _defined_written, _same_section, written_symbols
 from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
 
 #: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
@@ -29,7 +29,10 @@ _MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{
 #: a function written without brackets whose argument is followed by a division: \cos \pi / 2
 _LOOSE_ARGUMENT = re.compile(r"\\(?:sin|cos|tan|log|ln|exp)\s+\\?[A-Za-z]+\s*/\s*\d")
 #: binary operators notes define in words (⋆ convolution, ⊕, ⊗): read as products by the grammar
-_OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])")
+_OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])|"
+                       # a plain * between single letters or brackets (a * b, (a*b)*c): a group law or a convolution;
+                       # between numbers (2 * 3) or after a fraction (\frac{…}{…} * \frac{…}{…}) it is a product
+                       r"(?:(?<![A-Za-z\\])[A-Za-z]|\))\s*\*\s*(?:[A-Za-z](?![A-Za-z{])|\()")
 #: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
 _AT_ZERO = re.compile(r"(\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]\}?)?)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*(0|\\infty)\s*\)")
 
@@ -139,6 +142,10 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         # "suppose Av = λv", "when p = log n / n": the same equation again, under words that make it a premise;
         # "when they say f(x) = 7" at x = 2, "a minimum if ∂²g/∂w² > 0": a case or a test, not a result
         return ("condition", f"the words around it make it a premise or a case; {detail}")
+    if status == "verified" and state.premise and any(_defined_written(part, state) for part in parts):
+        # "with the initial condition $x(0) = x_0$", "if $z = wx + b$": the premise itself, true of the note's x(t)
+        # perhaps, but posed there, not claimed
+        return ("condition", f"the words before it make it a premise (a condition posed, not a result); {detail}")
     foreign = sorted(name for part in parts for name in _applied_names(part)
                      if name in state.context.functions and not _same_section(state.lines.get(name), state))
     if status == "verified" and foreign:

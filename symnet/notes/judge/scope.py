@@ -150,6 +150,8 @@ def _calls_defined(node, state: NoteState) -> bool:
         return False
     if node.kind == "call" and node.name in state.context.functions:
         return True
+    if _applied_names(node) & set(state.context.functions) and node.kind == "op":
+        return True     # x(0) with the note's x(t): a name before a bracket, applied
     return any(_calls_defined(child, state) for child in children(node))
 
 

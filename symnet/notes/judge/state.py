@@ -103,5 +103,6 @@ class NoteState:
     vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
     axioms: object = None                             # (section, line) of words that make what follows axioms
     sigmoid_named: bool = False                       # whether the prose so far names the logistic sigmoid
+    premise: bool = False                             # the formula is the condition itself, not a conclusion after it
     such_that: bool = False                           # the words right before the formula end "such that"
     family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
