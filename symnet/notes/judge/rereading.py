@@ -188,6 +188,10 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
         # a linear map), drawn here as a matrix multiplying
         return "undecided", f"{twice[0]}(…) is read as a matrix times a bracket ({detail}); {twice[0]} applied as " \
                             f"a function or map is not shown"
+    landau = re.search(r"(?<![A-Za-z\\])[oO]\s*\(", text)
+    if landau:
+        # n · o(1/n) = o(1): Landau's little-o and big-O, read here as a factor o
+        return "undecided", f"{landau.group().strip()}…) may be Landau notation (o, O), read here as a factor ({detail})"
     operator = _TRACE_OR_BOLD_MOMENT.search(text)
     if operator and not re.search(r"random matri|expectation rules", detail):
         return "undecided", f"{operator.group()} (a trace, an expectation) is read here as a factor ({detail}); as " \

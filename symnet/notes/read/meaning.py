@@ -43,6 +43,8 @@ FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "
 MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize", "CE", "BCE", "windows", "fold",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
+#: lower-case Greek letters notes use for maps and functionals (φ(v + w) = φ(v) + φ(w)) far more than for numbers
+MAP_LETTER = re.compile(r"^\\(?:phi|varphi|psi)$")
 CAPITAL = re.compile(r"^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Sigma|Phi|Psi|Omega)|"
                      r"\\(?:mathbf|boldsymbol|bm)\{[A-Z]\})(\^\{.*\})?$")
 
@@ -255,7 +257,8 @@ class Meaning:
 
     def _bare_capital(self, node: Node) -> bool:
         """A capital (Latin, Greek, blackboard) the note gives no value, written alone before a bracket."""
-        if node.kind != "name" or not (CAPITAL.match(node.name) or node.name.startswith("\\mathbb")):
+        if node.kind != "name" or not (CAPITAL.match(node.name) or MAP_LETTER.match(node.name) or
+                                       node.name.startswith(("\\mathbb", "\\mathcal", "\\mathscr"))):
             return False
         return self._valueless(node)
 
