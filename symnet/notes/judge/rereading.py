@@ -188,6 +188,12 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
         # a linear map), drawn here as a matrix multiplying
         return "undecided", f"{twice[0]}(…) is read as a matrix times a bracket ({detail}); {twice[0]} applied as " \
                             f"a function or map is not shown"
+    composed = re.search(r"(?<![A-Za-z\\])[fghFGH]\s*\\circ\s*\(?\s*[fghFGH](?![A-Za-z])|"
+                         r"(?<![A-Za-z\\])[fgh]\s*\^\s*\{\s*-\s*1\s*\}", text)
+    if composed:
+        # h ∘ (g ∘ f), (f⁻¹)⁻¹ = f: composition and the inverse function, read here as products and 1/f
+        return "undecided", f"{composed.group().strip()} is function composition or an inverse function, read here " \
+                            f"as arithmetic ({detail})"
     landau = re.search(r"(?<![A-Za-z\\])[oO]\s*\(", text)
     if landau:
         # n · o(1/n) = o(1): Landau's little-o and big-O, read here as a factor o
