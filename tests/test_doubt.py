@@ -374,3 +374,14 @@ def test_a_solution_is_refuted_only_near_its_condition():
     assert far.status == "undecided" and "does not solve" in far.detail
     right = verify_text(condition + "$\\hat{p} = \\frac{k}{n}$").verdicts[-1]
     assert right.status == "verified"
+
+
+def test_a_map_applied_twice_is_not_verified_as_matrices():
+    """f(λv) = λ f(v) checked with f drawn as a random matrix (sample M) is undecided: f, like a capital, before
+    brackets twice is a map applied; control: a matrix before one bracket (A(x + y) = Ax + Ay) stays verified."""
+    from symnet.notes.judge.rereading import _typed_reading
+    drawn = "numerically with 4 draws of random matrices (f 3×4, v 4×2)"
+    assert _typed_reading(drawn, r"f(\lambda \cdot v) = \lambda \cdot f(v)")[0] == "undecided"
+    assert _typed_reading("numerically with 4 draws of random matrices (A 3×4, x 4×1, y 4×1)",
+                          r"A(x + y) = Ax + Ay") is None
+

@@ -181,11 +181,11 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
     if bold and "random matri" not in detail:
         # \textbf{u}: a vector in bold text, which the grammar reads as the plain letter
         return "undecided", f"{bold.group()} is a vector, checked here only as a number ({detail})"
-    applied = re.findall(r"(?<![A-Za-z\\])([A-Z])\s*(?:\\left)?\(", text)
+    applied = re.findall(r"(?<![A-Za-z\\])([A-Zfgh])\s*(?:\\left)?\(", text)
     twice = sorted({c for c in applied if applied.count(c) >= 2})
     if twice and "random matri" in detail:
-        # F(b − a) = F(b) − F(a), L(v + w) = L(v) + L(w): a capital before brackets twice is a map applied (a CDF,
-        # a linear map), drawn here as a matrix multiplying
+        # F(b − a) = F(b) − F(a), L(v + w) = L(v) + L(w), f(λv) = λ f(v): a capital (or f, g, h) before brackets
+        # twice is a map applied (a CDF, a linear map), drawn here as a matrix multiplying
         return "undecided", f"{twice[0]}(…) is read as a matrix times a bracket ({detail}); {twice[0]} applied as " \
                             f"a function or map is not shown"
     composed = re.search(r"(?<![A-Za-z\\])[fghFGH]\s*\\circ\s*\(?\s*[fghFGH](?![A-Za-z])|"
