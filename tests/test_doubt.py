@@ -261,6 +261,9 @@ CASES = [
     ("a functional's linearity", r"$\varphi(v+w)=\varphi(v)+\varphi(w)$", "undecided"),
     ("a scalar before brackets twice is a product", r"$\lambda(x + y) = \lambda x + \lambda(y)$", "verified"),
     ("a calligraphic map's linearity", r"$\mathcal{I}(a f + g) = a\mathcal{I}(f) + \mathcal{I}(g)$", "undecided"),
+    ("vectors in bold text without braces", r"$(\alpha \textbf x) \textbf z = \alpha (\textbf x \textbf z)$",
+     "undecided"),
+    ("a map letter before brackets twice", r"$f(2x) = 2f(x)$", "undecided"),
     ("composition", r"$h\circ(g\circ f) = (h\circ g)\circ f$", "undecided"),
     ("an inverse function", r"$(f^{-1})^{-1} = f$", "undecided"),
     ("a reciprocal of a number", r"$(x^{-1})^{-1} = x$", "verified"),
@@ -384,4 +387,17 @@ def test_a_map_applied_twice_is_not_verified_as_matrices():
     assert _typed_reading(drawn, r"f(\lambda \cdot v) = \lambda \cdot f(v)")[0] == "undecided"
     assert _typed_reading("numerically with 4 draws of random matrices (A 3×4, x 4×1, y 4×1)",
                           r"A(x + y) = Ax + Ay") is None
+
+
+def test_one_quantity_written_two_ways_is_a_mention():
+    """x(0) = x_0 read as the same member on both sides (sample M: an initial condition) checks nothing; control:
+    a member set equal to another member is not a mention."""
+    from symnet.notes.judge.restatements import one_name_twice
+    from symnet.notes.latex import parse
+    from symnet.notes.read.meaning import Context, Meaning
+    meaning = Meaning(Context({}, {}))
+    same = parse("x_0 = x_{0}")
+    assert one_name_twice(meaning, *same.args[1])
+    other = parse("x_0 = x_1")
+    assert not one_name_twice(meaning, *other.args[1])
 

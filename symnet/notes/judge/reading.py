@@ -35,7 +35,7 @@ from .confidence import refutation_doubt
 from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain_equation, _value_or_none
 from .inequalities import _approximation, _inequality
 from .rereading import read_vectors_and_axioms, reread_after, reread_before
-from .restatements import rearranged_definition
+from .restatements import one_name_twice, rearranged_definition
 from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE
 
 
@@ -456,6 +456,9 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         if outcome.status == "refuted":
             link = "" if len(ops) - start == 1 else f" (link {k + 1 - start} of {len(ops) - start})"
             return "refuted", outcome.detail + link
+        if outcome.status == "verified" and len(ops) == 1 and one_name_twice(meaning, parts[0], parts[1]):
+            return "mention", "one quantity written two ways (notation, a label or an initial condition), nothing " \
+                              "computed"
         if outcome.status == "verified" and len(ops) == 1 and ops[0] == "=" and state.cue != "claim":
             # (after "then", "hence" the author states it as a consequence: a claim, however plain)
             rearranged = rearranged_definition(meaning, parts[0], parts[1], state)

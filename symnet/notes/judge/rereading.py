@@ -177,7 +177,7 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
                             f"it may be, it is not shown"
     if "\\infty ∈" in detail:
         return "undecided", f"∞ was sampled as a whole number ({detail}); the limit itself is not shown"
-    bold = re.search(r"\\textbf\{[a-z]\}", text)
+    bold = re.search(r"\\textbf\s*(?:\{[a-z]\}|[a-z](?![A-Za-z]))", text)
     if bold and "random matri" not in detail:
         # \textbf{u}: a vector in bold text, which the grammar reads as the plain letter
         return "undecided", f"{bold.group()} is a vector, checked here only as a number ({detail})"

@@ -87,3 +87,14 @@ def rearranged_definition(meaning: Meaning, left: Node, right: Node, state: Note
             return f"the definition of {shown} (line {where}) rearranged: it holds " \
                    f"by that definition alone, nothing new is checked"
     return None
+
+
+def one_name_twice(meaning: Meaning, left: Node, right: Node) -> bool:
+    """``x(0) = x_0``: both sides read as the same single quantity (a member, a name) written two ways — notation,
+    an initial condition or a label, with nothing computed on either side."""
+    try:
+        a, b = meaning.expr(left), meaning.expr(right)
+    except (Undecided, TypeError, ValueError, AttributeError):
+        return False
+    return a == b and (a.is_Symbol or isinstance(a, sp.Indexed))
+

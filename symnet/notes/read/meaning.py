@@ -44,7 +44,7 @@ MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
 #: lower-case Greek letters notes use for maps and functionals (φ(v + w) = φ(v) + φ(w)) far more than for numbers
-MAP_LETTER = re.compile(r"^\\(?:phi|varphi|psi)$")
+MAP_LETTER = re.compile(r"^(?:\\(?:phi|varphi|psi)|[fgh])$")
 CAPITAL = re.compile(r"^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Sigma|Phi|Psi|Omega)|"
                      r"\\(?:mathbf|boldsymbol|bm)\{[A-Z]\})(\^\{.*\})?$")
 
