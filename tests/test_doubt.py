@@ -268,6 +268,11 @@ CASES = [
     ("an inverse function", r"$(f^{-1})^{-1} = f$", "undecided"),
     ("a reciprocal of a number", r"$(x^{-1})^{-1} = x$", "verified"),
     ("Landau's little o", r"$n \cdot o(1/n) = o(1)$", "undecided"),
+    # after sample N (tuned on N): a counterexample that sets a member of the identity matrix
+    ("a variance from N(0, I_n)", "Let $w \\sim N(0, I_n)$ with $w_i$ independent. "
+     "Then $\\epsilon n \\mathrm{Var}[w_i] = \\epsilon n$.", "undecided"),
+    ("a stated variance, wrong", "Let $w_i$ have variance $2$: $\\mathrm{Var}[w_i] = 2$. "
+     "Then $\\epsilon n \\mathrm{Var}[w_i] = \\epsilon n$.", "refuted"),                            # 2εn
     ("σ times a bracket never called the sigmoid", r"$\sigma * (1 - \sigma) = \sigma - \sigma^2$", "undecided"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",

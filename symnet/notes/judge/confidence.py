@@ -17,6 +17,8 @@ stated assumptions. Every other failure is reported *undecided*, with the counte
 """
 from __future__ import annotations
 
+import re
+
 from ..latex import Node
 from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from .doubt import _text, derivative_variables
@@ -32,6 +34,10 @@ _SELF_CONTAINED = ("the closed form does not", "does not solve the condition")
 
 def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, evidence) -> str | None:
     """Why a failing claim is not refuted (``None``: the refutation stands)."""
+    identity = re.search(r"(?<![A-Za-z\\])(?:I|\\mathbf\{I\}|\\mathbb\{I\})(?:_\{?n\}?)?\[[^\]]*\] = ", detail)
+    if identity:
+        # w ~ N(0, I_n), then εn Var[w_i] = εn "fails at I[7] = −1": I is the identity matrix, its diagonal is 1
+        return f"its counterexample sets {identity.group().rstrip(' =')}, a member of I, which is the identity matrix"
     if detail.startswith(_SELF_CONTAINED) or evidence:
         return None
     if "shape" in detail:
