@@ -273,6 +273,11 @@ CASES = [
      "Then $\\epsilon n \\mathrm{Var}[w_i] = \\epsilon n$.", "undecided"),
     ("a stated variance, wrong", "Let $w_i$ have variance $2$: $\\mathrm{Var}[w_i] = 2$. "
      "Then $\\epsilon n \\mathrm{Var}[w_i] = \\epsilon n$.", "refuted"),                            # 2εn
+    ("axioms after 'such that the following properties hold'",
+     "A vector space is a set $V$ with an addition such that the following properties hold:\n\n- $u+v = v+u$",
+     "condition"),
+    ("properties that follow from a definition are claims",
+     "For real numbers $u, v$ the following is true:\n\n- $u+v = v+u$", "verified"),
     ("σ times a bracket never called the sigmoid", r"$\sigma * (1 - \sigma) = \sigma - \sigma^2$", "undecided"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",

@@ -28,6 +28,7 @@ VECTOR_PROSE = re.compile(r"vectors?\s+(" + _MATHS_LIST + r")"
                           r"|(?:dot|inner|cross)\s+product\s+(\$[a-z]\s*\\(?:cdot|times)\s*[a-z]\$)", re.IGNORECASE)
 #: Words that make the formulas after them axioms or a definition by properties, not claims.
 AXIOM_PROSE = re.compile(r"\baxioms?\b|公理|(?:with|has|have|satisf\w*)\s+the\s+following\s+(?:properties|conditions)"
+                         r"|such\s+that\s+the\s+following|the\s+following\s+(?:properties|conditions|axioms)\s+hold"
                          r"|满足(?:以下|如下)|(?:如果|如过|若).{0,30}满足\s*[:：]|满足\s*[:：]\s*$"
                          # French, German, Spanish, Italian, Korean, Japanese
                          r"|\baxiomes?\b|\bAxiome?\b|\baxiomas?\b|\bassiomi\b|propriétés suivantes|folgenden Eigenschaften|"
