@@ -1,8 +1,11 @@
 """Verdicts read again before they are given: a verified or refuted claim that notes' notation may mean
 otherwise (W_t+1 for W_{t+1}, vectors taken for numbers, axioms and "such that" properties, arithmetic the words
 make modular, cos⁻¹, angles in degrees, values at 0 of names never defined, sums to ∞ sampled finitely).
-Each rule came from a hand-judged sample of public notes (benchmarks/RESULTS.md) and has a case with its
-negative control in tests/test_doubt.py. A rule returns the new (status, detail), or None to keep the verdict.
+Verified claims are read again for notation that the numbers reading contradicts (:func:`_typed_reading`: vectors,
+maps applied twice, composition, Landau's o, traces and bold moments, bracketed letters, one-sided limits), and for
+premises (a verification under "if/when" that rests on the note's values is a condition). Each rule came from a
+hand-judged sample of public notes (benchmarks/RESULTS.md) and has a case with its negative control in
+tests/test_doubt.py. A rule returns the new (status, detail), or None to keep the verdict.
 """
 from __future__ import annotations
 
@@ -49,6 +52,15 @@ _TRACE_OR_BOLD_MOMENT = re.compile(r"\\(?:mathrm|operatorname|text)\{(?:tr|Tr|tr
 _BRACKETED_LETTER = re.compile(r"(?<![A-Za-z}\]_^])\[\s*[a-z]\s*\]")
 #: a one-sided argument x + 0 or x − 0 (F(x + 0): the right limit)
 _ONE_SIDED_ARGUMENT = re.compile(r"\(\s*[a-z]\s*[+-]\s*0\s*\)")
+#: a vector in bold text (\textbf{u}, \textbf u), which the grammar reads as the plain letter
+_BOLD_TEXT = re.compile(r"\\textbf\s*(?:\{[a-z]\}|[a-z](?![A-Za-z]))")
+#: a capital, or f, g, h, right before a bracket: a map applied when it happens twice in a claim
+_APPLIED_LETTER = re.compile(r"(?<![A-Za-z\\])([A-Zfgh])\s*(?:\\left)?\(")
+#: function composition f ∘ g, or an inverse function f^{-1}
+_COMPOSED = re.compile(r"(?<![A-Za-z\\])[fghFGH]\s*\\circ\s*\(?\s*[fghFGH](?![A-Za-z])|"
+                       r"(?<![A-Za-z\\])[fgh]\s*\^\s*\{\s*-\s*1\s*\}")
+#: Landau's o(…) and O(…)
+_LANDAU = re.compile(r"(?<![A-Za-z\\])[oO]\s*\(")
 #: an order relation written in a formula
 _INEQUALITY = re.compile(r"\\(?:le|ge|leq|geq|leqslant|geqslant|lt|gt)(?![a-z])|(?<!\\left)<|(?<!\\right)>")
 #: equation numbers added: (1) + (2) = (3)
@@ -177,24 +189,23 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
                             f"it may be, it is not shown"
     if "\\infty ∈" in detail:
         return "undecided", f"∞ was sampled as a whole number ({detail}); the limit itself is not shown"
-    bold = re.search(r"\\textbf\s*(?:\{[a-z]\}|[a-z](?![A-Za-z]))", text)
+    bold = _BOLD_TEXT.search(text)
     if bold and "random matri" not in detail:
         # \textbf{u}: a vector in bold text, which the grammar reads as the plain letter
         return "undecided", f"{bold.group()} is a vector, checked here only as a number ({detail})"
-    applied = re.findall(r"(?<![A-Za-z\\])([A-Zfgh])\s*(?:\\left)?\(", text)
+    applied = _APPLIED_LETTER.findall(text)
     twice = sorted({c for c in applied if applied.count(c) >= 2})
     if twice and "random matri" in detail:
         # F(b − a) = F(b) − F(a), L(v + w) = L(v) + L(w), f(λv) = λ f(v): a capital (or f, g, h) before brackets
         # twice is a map applied (a CDF, a linear map), drawn here as a matrix multiplying
         return "undecided", f"{twice[0]}(…) is read as a matrix times a bracket ({detail}); {twice[0]} applied as " \
                             f"a function or map is not shown"
-    composed = re.search(r"(?<![A-Za-z\\])[fghFGH]\s*\\circ\s*\(?\s*[fghFGH](?![A-Za-z])|"
-                         r"(?<![A-Za-z\\])[fgh]\s*\^\s*\{\s*-\s*1\s*\}", text)
+    composed = _COMPOSED.search(text)
     if composed:
         # h ∘ (g ∘ f), (f⁻¹)⁻¹ = f: composition and the inverse function, read here as products and 1/f
         return "undecided", f"{composed.group().strip()} is function composition or an inverse function, read here " \
                             f"as arithmetic ({detail})"
-    landau = re.search(r"(?<![A-Za-z\\])[oO]\s*\(", text)
+    landau = _LANDAU.search(text)
     if landau:
         # n · o(1/n) = o(1): Landau's little-o and big-O, read here as a factor o
         return "undecided", f"{landau.group().strip()}…) may be Landau notation (o, O), read here as a factor ({detail})"
