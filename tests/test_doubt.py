@@ -278,6 +278,12 @@ CASES = [
      "condition"),
     ("properties that follow from a definition are claims",
      "For real numbers $u, v$ the following is true:\n\n- $u+v = v+u$", "verified"),
+    # a definition's list of properties (a precaution after samples F, I, L, N, whose axioms each came in new words)
+    ("the list after a definition", "**Definition (group)**\nA group is a set $G$ with an operation such that:\n\n"
+     "- $a + b = b + a$", "condition"),
+    ("the list after a theorem", "**Theorem**\nFor a set $G$ of numbers:\n\n- $a + b = b + a$", "verified"),
+    ("claims well after a definition's list", "**Definition (group)**\nA group is a set $G$ with an operation such "
+     "that:\n\n- $a + b = b + a$\n" + "\n" * 14 + "Then $(a+1)^2 = a^2 + 2a + 1$.", "verified"),
     ("σ times a bracket never called the sigmoid", r"$\sigma * (1 - \sigma) = \sigma - \sigma^2$", "undecided"),
     ("a value at ∞ of an undefined name", r"If $f_X(\infty)=0$, then", "undecided"),
     ("a hypothesis between two squares", "We test $\\sigma_1^2=\\sigma_2^2$.\n\nOne-sided: $\\sigma_1^2\\geq \\sigma_2^2$",

@@ -39,6 +39,14 @@ _OPERATOR = re.compile(r"\\(?:star|ast|diamond|oplus|otimes|bullet)(?![A-Za-z])|
 #: a name (possibly starred or primed) applied to 0: x^\star(0), β(0)
 _AT_ZERO = re.compile(r"(\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]\}?)?)(?:\^\{?(?:\\star|\*|\\ast)\}?|')?\s*\(\s*(0|\\infty)\s*\)")
 
+#: a paragraph headed "Definition" (in several languages) that ends by introducing a list: what follows are the
+#: defining properties (a vector space's axioms, a linear map's conditions), not results
+_DEFINITION_LIST = re.compile(r"(?:^|\*\*|#\s*|\n)\s*(?:Definition|Definizione|Définition|Definición|Definição|"
+                              r"定义|定義|정의)[^\n]*\n(?:.|\n)*[:：]\s*$", re.IGNORECASE)
+
+#: how many lines after a "Definition …:" paragraph its list of defining properties is taken to run
+DEFINITION_LIST_LINES = 12
+
 #: words that name the logistic sigmoid (σ is also a standard deviation, a noise scale, a singular value)
 _SIGMOID_WORDS = re.compile(r"sigmoid|logistic|시그모이드|シグモイド|逻辑|S\s*型", re.IGNORECASE)
 
@@ -81,8 +89,12 @@ def read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
             for name in re.split(r"\s*,\s*|\s*\\(?:cdot|times)\s*", span.strip()):
                 if re.fullmatch(r"[a-z]", name) or _VECTOR_NAME.fullmatch(name):
                     state.vectors.setdefault(name, line)
+    if state.axioms is not None and len(state.axioms) > 2 and line - state.axioms[1] > DEFINITION_LIST_LINES:
+        state.axioms = None    # a definition's list of properties has ended; what follows may be claims again
     if AXIOM_PROSE.search(context):
         state.axioms = (state.section, line)
+    elif _DEFINITION_LIST.search(context):
+        state.axioms = (state.section, line, "definition list")
     if _SIGMOID_WORDS.search(context):
         state.sigmoid_named = True
 
