@@ -17,8 +17,8 @@ from .doubt import (children, derivative_variables, imaginary_unit, one_sided, r
                     second_readings, stated_names, unbounded_sum, written_names)
 from .confidence import NO_VALUE
 from .forms import _capital_products, _has_derivative, _noncommutative
-from .scope import (written_symbols, _applied_names, _defined_written, _free_family_members, _index_clash, _named_values,
-                    _same_section, _undeclared)
+from .scope import (written_symbols, foreign_functions, _defined_written, _free_family_members, _index_clash, _named_values,
+                    _undeclared)
 from .state import NoteState, ROUNDED_DIGITS, SIZE_NAMES
 
 
@@ -58,8 +58,7 @@ def _claim(meaning: Meaning, left_node: Node, right_node: Node, relation: str, s
             # example's inputs are often given in prose
             raise Undecided(f"fails as written ({outcome.detail}), but decimals beside names make it a worked "
                             f"example whose values may be given in the prose")
-    foreign = sorted(name for name in _applied_names(left_node) | _applied_names(right_node)
-                     if name in state.context.functions and not _same_section(state.lines.get(name), state))
+    foreign = foreign_functions((left_node, right_node), state)
     if foreign:
         # g = ReLU defined in an earlier section; here the note says its layers are linear (in prose)
         raise Undecided(f"fails with {foreign[0]} as defined on line {state.lines.get(foreign[0])} ({outcome.detail}), "

@@ -172,8 +172,10 @@ BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z{])(log|ln|exp|sin|cos|tan|tanh|max|mi
 MODULAR = re.compile(r"\\[bp]?mod\b|\\(?:text|mathrm|operatorname)\s*\{\s*mod\s*\}|(?<![A-Za-z\\])mod(?![A-Za-z])")
 DEFINE_CUE = re.compile(r"\b(let|define[sd]?|redefine[sd]?|now|instead|denote[sd]?|set|write|suppose|consider|"
                         r"take|becomes?|replace[sd]?)\b[^.!?:]*$|[令设记定义]\s*$", re.IGNORECASE)
-CLAIM_CUE = re.compile(r"\b(for (every|all|any)|in general|always|then|so|hence|therefore|thus|gives?|"
-                       r"we get|it follows|show|prove)\b[^.!?:]*$|[则故所以因此]\s*$", re.IGNORECASE)
+#: words that state what follows as a consequence ("then", "hence", 所以)
+CONSEQUENCE = r"then|so|hence|therefore|thus|gives?|we get|it follows"
+CLAIM_CUE = re.compile(rf"\b(for (every|all|any)|in general|always|{CONSEQUENCE}|show|prove)\b[^.!?:]*$|"
+                       r"[则故所以因此]\s*$", re.IGNORECASE)
 
 
 CONDITION_BEFORE = re.compile(r"\b(if|when|whenever|unless|such that|e\.g\.|for example|for instance|say|must|"
@@ -268,8 +270,8 @@ def _premise(formula) -> bool:
         return True    # the words after the formula make it a condition ("$x = 1$ when …")
     if re.match(r"satisfies|happens|gives", match.group(0), re.IGNORECASE):
         return False   # "the step satisfies $…$": a subject said to satisfy it, a claim
-    return not re.search(r"\b(then|so|hence|therefore|thus|we get|gives?|it follows)\b|[则故所以因此]|alors|dann|entonces",
-                         before[match.start():], re.IGNORECASE)
+    return not re.search(rf"\b({CONSEQUENCE})\b|[则故所以因此]|alors|dann|entonces", before[match.start():],
+                         re.IGNORECASE)
 
 
 def section_scope(section) -> str:

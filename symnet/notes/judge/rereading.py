@@ -14,7 +14,7 @@ import re
 from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
 from .doubt import written_names
-from .scope import _applied_names, _defined_written, _same_section, written_symbols
+from .scope import _defined_written, foreign_functions, written_symbols
 from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
 
 #: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
@@ -50,10 +50,12 @@ DEFINITION_LIST_LINES = 12
 #: words that name the logistic sigmoid (σ is also a standard deviation, a noise scale, a singular value)
 _SIGMOID_WORDS = re.compile(r"sigmoid|logistic|시그모이드|シグモイド|逻辑|S\s*型", re.IGNORECASE)
 
+#: the commands that make a lower-case letter bold or arrowed: a vector by convention
+_VECTOR_COMMANDS = r"mathbf|vec|boldsymbol|bm|overrightarrow"
 #: bold or arrowed lower-case letters: vectors by convention
-_VECTOR_NAME = re.compile(r"\\(?:mathbf|vec|boldsymbol|bm|overrightarrow|textbf)\{[a-z]\}")
+_VECTOR_NAME = re.compile(rf"\\(?:{_VECTOR_COMMANDS}|textbf)\{{[a-z]\}}")
 #: a random-matrix draw of a bold or arrowed lower-case name as 1×1 (a vector checked as a number)
-_ONE_BY_ONE = re.compile(r"(\\(?:mathbf|vec|boldsymbol|bm|overrightarrow)\{[a-z]\}) 1×1(?!\d)")
+_ONE_BY_ONE = re.compile(rf"(\\(?:{_VECTOR_COMMANDS})\{{[a-z]\}}) 1×1(?!\d)")
 #: operators of matrices and random variables that verify reads as factors when written without brackets or bold
 _TRACE_OR_BOLD_MOMENT = re.compile(r"\\(?:mathrm|operatorname|text)\{(?:tr|Tr|trace)\}|\\mathbf\{(?:E|Var|Cov)\}")
 #: a single letter in square brackets used as an operand ([a] + [b]: a residue class, a floor, an Iverson bracket)
@@ -170,9 +172,8 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         # "with the initial condition $x(0) = x_0$", "if $z = wx + b$": the premise itself, true of the note's x(t)
         # perhaps, but posed there, not claimed
         return ("condition", f"the words before it make it a premise (a condition posed, not a result); {detail}")
-    foreign = sorted(name for part in parts for name in _applied_names(part)
-                     if name in state.context.functions and not _same_section(state.lines.get(name), state))
-    if status == "verified" and foreign:
+    foreign = foreign_functions(parts, state) if status == "verified" else []
+    if foreign:
         # β(0) = 0 with β(t) = t/T from another section: the schedule meant here may be another one
         return ("undecided", f"holds with {foreign[0]} as defined on line {state.lines.get(foreign[0])}, another "
                 f"section: the note may mean another {foreign[0]} here ({detail})")

@@ -146,13 +146,15 @@ def _defined_written(node: Node, state: NoteState) -> bool:
 
 
 def _calls_defined(node, state: NoteState) -> bool:
-    if not isinstance(node, Node):
-        return False
-    if node.kind == "call" and node.name in state.context.functions:
-        return True
-    if _applied_names(node) & set(state.context.functions) and node.kind == "op":
-        return True     # x(0) with the note's x(t): a name before a bracket, applied
-    return any(_calls_defined(child, state) for child in children(node))
+    """Whether a side applies a function the note defines (f(6), x(0) with the note's x(t), f'(x_0))."""
+    return bool(_applied_names(node) & set(state.context.functions))
+
+
+def foreign_functions(nodes, state: NoteState) -> list:
+    """The note's functions a claim applies whose definition is in another section (the note may mean another
+    one there)."""
+    return sorted(name for node in nodes for name in _applied_names(node)
+                  if name in state.context.functions and not _same_section(state.lines.get(name), state))
 
 
 def _undeclared(node: Node, state: NoteState) -> set:
