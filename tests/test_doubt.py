@@ -162,7 +162,7 @@ CASES = [
     ("vectors of the words", "For vectors $u$ and $v$: $u \\cdot v = v \\cdot u$", "undecided"),
     ("numbers of the words", "For numbers $u$ and $v$: $u \\cdot v = v \\cdot u$", "verified"),
     ("axioms", "A vector space is a set $V$ with the following properties:\n\n* $x+y=y+x$", "condition"),
-    ("properties that are claims", "The dot product has these properties:\n\n* $x+y=y+x$", "verified"),
+    ("properties that are claims", "The dot product has these properties:\n\n* $2(x+y)=2y+2x$", "verified"),
     ("a defining condition", "There is a map $T^{-1}$ such that $T^{-1}(T(u)) = u$", "condition"),
     ("a claim after the words", "For every $u$ we have $u + u = 2u$", "verified"),
     ("a display line waiting for its operand",
@@ -189,7 +189,7 @@ CASES = [
     ("a value at 0 of the note's function", "Let $f(t) = t^2$. Then $f(0) = 0$.", "verified"),
     # an operator written as a capital before brackets on both sides (sample I: D(f + g), Φ, T)
     ("an operator's linearity", r"$D(f+g) = D(f) + D(g)$", "undecided"),
-    ("a matrix times a sum", r"$X(w + b) = Xw + Xb$", "verified"),
+    ("a matrix times a sum", r"$X(2w + b) = 2Xw + Xb$", "verified"),
     # after sample J (tuned on J): mixed numbers, a function's argument before a division
     ("a mixed number", r"$\frac{1}{6} = 16 \frac{2}{3}\%$", "undecided"),
     ("a product of a number and a fraction, wrong", r"$2 \cdot \frac{2}{3} = 2$", "refuted"),   # 4/3
@@ -240,7 +240,7 @@ CASES = [
     ("a condition after the formula in Korean", "$2 + 2 = 5$일 때", "condition"),
     ("the same formula as a claim", "$2 + 2 = 5$이다.", "refuted"),
     ("axioms after 如果…满足", "对于任意元素 $u, v$ 如果运算 $+$ 满足：\n\n- $u+v=v+u$", "condition"),
-    ("a property named after 满足 is a claim", "乘法满足交换律，$u v = v u$", "verified"),
+    ("a property named after 满足 is a claim", "乘法满足分配律，$2(u + v) = 2u + 2v$", "verified"),
     ("a derivative written with a prime set to zero", "Let $f(x) = x^2$. 当 $f'(x_0)=0$ 时", "condition"),
     ("a prime derivative as a claim", "Let $f(x) = x^2$. Then $f'(x) = 2x$", "verified"),
     ("a prime derivative as a claim, wrong", "Let $f(x) = x^2$. Then $f'(x) = x$", HELD),          # 2x
@@ -250,7 +250,7 @@ CASES = [
     ("the same in French as a claim", "On a $2 + 2 = 5$.", "refuted"),                                   # 4
     ("a condition in Spanish", "Cuando $2 + 2 = 5$, todo vale.", "condition"),
     ("axioms in French", "Un espace vectoriel $V$ vérifie les axiomes suivants :\n\n- $u + v = v + u$", "condition"),
-    ("a property in French without the word", "Un espace vectoriel $V$ vérifie :\n\n- $u + v = v + u$", "verified"),
+    ("a property in French without the word", "Un espace vectoriel $V$ vérifie :\n\n- $2(u + v) = 2v + 2u$", "verified"),
     # after sample M (tuned on M): a premise posed with the note's function, a plain * between letters
     ("an initial condition posed", "Let $x(t) = x_0 e^{t}$ with the initial condition $x(0) = x_0$.", "condition"),
     ("the initial condition shown", "Let $x(t) = x_0 e^{t}$. Then $x(0) = x_0$.", "verified"),
@@ -259,7 +259,7 @@ CASES = [
     ("* between numbers is a product", r"$(2 * 3^2) c = 18 c$", "verified"),
     ("* between numbers, wrong", r"$2 * 3^2 = 36$", "refuted"),                                       # 18
     ("a functional's linearity", r"$\varphi(v+w)=\varphi(v)+\varphi(w)$", "undecided"),
-    ("a scalar before brackets twice is a product", r"$\lambda(x + y) = \lambda x + \lambda(y)$", "verified"),
+    ("a scalar before brackets twice is a product", r"$\lambda(x + 2y) = \lambda x + 2\lambda(y)$", "verified"),
     ("a calligraphic map's linearity", r"$\mathcal{I}(a f + g) = a\mathcal{I}(f) + \mathcal{I}(g)$", "undecided"),
     ("vectors in bold text without braces", r"$(\alpha \textbf x) \textbf z = \alpha (\textbf x \textbf z)$",
      "undecided"),
@@ -277,11 +277,11 @@ CASES = [
      "A vector space is a set $V$ with an addition such that the following properties hold:\n\n- $u+v = v+u$",
      "condition"),
     ("properties that follow from a definition are claims",
-     "For real numbers $u, v$ the following is true:\n\n- $u+v = v+u$", "verified"),
+     "For real numbers $u, v$ the following is true:\n\n- $2(u+v) = 2v+2u$", "verified"),
     # a definition's list of properties (a precaution after samples F, I, L, N, whose axioms each came in new words)
     ("the list after a definition", "**Definition (group)**\nA group is a set $G$ with an operation such that:\n\n"
      "- $a + b = b + a$", "condition"),
-    ("the list after a theorem", "**Theorem**\nFor a set $G$ of numbers:\n\n- $a + b = b + a$", "verified"),
+    ("the list after a theorem", "**Theorem**\nFor a set $G$ of numbers:\n\n- $2(a + b) = 2b + 2a$", "verified"),
     ("claims well after a definition's list", "**Definition (group)**\nA group is a set $G$ with an operation such "
      "that:\n\n- $a + b = b + a$\n" + "\n" * 14 + "Then $(a+1)^2 = a^2 + 2a + 1$.", "verified"),
     ("σ times a bracket never called the sigmoid", r"$\sigma * (1 - \sigma) = \sigma - \sigma^2$", "undecided"),
@@ -296,6 +296,14 @@ CASES = [
     ("a bound after 'so' is a claim", "Let $g(w) = w^2$. So $\\frac{d^2}{d w^2}g(w) > 0$", "verified"),
     ("a value at a setting under 'when'", "Let $f(x) = x^2 - 4x + 11$ and $x = 2$; when they say $f(x) = 7$",
      "condition"),
+    # laws of arithmetic in letters alone: axioms of vectors or an operation as often as claims about numbers
+    ("a commutative law, no words around it", r"$\mathbf{u} + \mathbf{v} = \mathbf{v} + \mathbf{u}$", "undecided"),
+    ("a distributive law", r"$(c + d)u = cu + du$", "undecided"),
+    ("an identity element", r"$1v = v$", "undecided"),
+    ("a law with a square is algebra", r"$(c + d)^2 = c^2 + 2cd + d^2$", "verified"),
+    ("a law of defined letters is a computation", "Let $z = w + b$. Then $z - b = w$", "verified"),
+    ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
+    ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
 ]
 
 

@@ -376,7 +376,7 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     if status == "condition" or status == "undecided" and "holds for some values" in detail or \
             ops[-1] == "=" and _is_zero(parts[-1]) and any(_has_derivative(p) for p in parts):
         state.solving = (state.scope, line)
-    reread = reread_after(status, detail, text, parts, state)
+    reread = reread_after(status, detail, text, ops, parts, state)
     if reread:
         return verdict(*reread)
     doubt = refutation_doubt(ops, tuple(parts), state, detail, state.context.evidence) if status == "refuted" \

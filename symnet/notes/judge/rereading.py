@@ -50,6 +50,12 @@ DEFINITION_LIST_LINES = 12
 #: words that name the logistic sigmoid (σ is also a standard deviation, a noise scale, a singular value)
 _SIGMOID_WORDS = re.compile(r"sigmoid|logistic|시그모이드|シグモイド|逻辑|S\s*型", re.IGNORECASE)
 
+#: words saying the letters of a formula are numbers ("for real numbers a and b", "scalars", x ∈ ℝ)
+_NUMBERS_PROSE = re.compile(r"\bnumbers?\b|\\in\s*\\mathbb\s*\{?[RCQZN]\}?(?!\s*\^)|实数|실수", re.IGNORECASE)
+#: words naming other objects or structures (a vector space's scalars, a group's operation): the law is theirs
+_STRUCTURE_PROSE = re.compile(r"vector|matri|group|ring\b|field|operation|space|axiom|scalar|向量|矩阵|群|运算|"
+                              r"벡터|행렬|ベクトル|行列|vecteur|Vektor|vettor|espace|Raum", re.IGNORECASE)
+
 #: the commands that make a lower-case letter bold or arrowed: a vector by convention
 _VECTOR_COMMANDS = r"mathbf|vec|boldsymbol|bm|overrightarrow"
 #: bold or arrowed lower-case letters: vectors by convention
@@ -117,7 +123,7 @@ def reread_before(status: str, detail: str, text: str, parts, state: NoteState) 
     return None
 
 
-def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -> tuple[str, str] | None:
+def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteState) -> tuple[str, str] | None:
     """Rereadings after the words around the formula are weighed (conditions, vectors, modular arithmetic …)."""
     if status in ("verified", "refuted") and state.such_that:
         # "a T⁻¹ such that T⁻¹(T(u)) = u": the property that picks something out, not a claim about it
@@ -134,6 +140,12 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         return ("undecided", f"{', '.join(vectors)} {'is a vector' if len(vectors) == 1 else 'are vectors'}"
                 f"{f' (line {where})' if where else ''}, checked here only as numbers "
                 f"({status}: {detail})")
+    if status == "verified" and "matri" not in detail and state.context.evidence is None and \
+            not _numbers_of_the_words(state.context.prose or "") and arithmetic_law(ops, parts, state):
+        # (not matrices drawn at random, nor expectations decided by their rules: those were checked as what they are)
+        return ("undecided", f"a law of arithmetic written with letters alone (commutativity, associativity, "
+                f"distributivity, an identity element): {detail} of numbers, but notes state such laws as the "
+                f"axioms of an operation or of vectors and matrices, which this does not show")
     if status == "verified":
         reread = _typed_reading(detail, text)
         if reread:
@@ -188,6 +200,36 @@ def reread_after(status: str, detail: str, text: str, parts, state: NoteState) -
         # cos 90 in a rotation matrix: 90° (the matrix checks do not try the degrees reading)
         return ("undecided", f"fails as read ({detail}), but its angles may be in degrees; not refuted")
     return None
+
+
+def _numbers_of_the_words(prose: str) -> bool:
+    """Whether the words around a law say its letters are numbers, and name no other object it could be of."""
+    return bool(_NUMBERS_PROSE.search(prose)) and not _STRUCTURE_PROSE.search(prose)
+
+
+def _ring_word(node) -> bool:
+    """Whether a side is written with letters, 0 and 1, sums, differences and products alone (u + v, a(bv), 1v)."""
+    if node.kind == "name":
+        return True
+    if node.kind == "num":
+        return node.name in ("0", "1")
+    if node.kind in ("neg", "paren", "group") or node.kind == "op" and node.name in ("+", "*"):
+        return bool(node.args) and all(_ring_word(a) for a in node.args)
+    return False
+
+
+def arithmetic_law(ops, parts, state: NoteState) -> bool:
+    """Whether an equation is a law of arithmetic written with letters alone: commutativity (u + v = v + u),
+    associativity ((ab)v = a(bv)), distributivity (a(u + v) = au + av), identities (1v = v, 0 + v = v).
+    True of numbers by the laws of a ring, so checking them as numbers shows nothing; notes write them as the
+    axioms of a vector space, a group or an operation they define (samples L, M and N: each time in new words),
+    or as properties of matrices and vectors, which are other objects. Letters the note defines, and entries
+    (W_{12}: a number), make it a computation, not a law."""
+    sides = [p for p in parts if p.kind != "continued"]
+    return len(sides) >= 2 and all(op == "=" for op in ops) and all(_ring_word(p) for p in sides) and \
+        any(p.kind in ("op", "neg", "paren") for p in sides) and \
+        not any(_defined_written(p, state) for p in sides) and \
+        not any(symbol in state.settings for p in sides for _, _, symbol in written_symbols(p, state))
 
 
 def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
