@@ -301,6 +301,7 @@ CASES = [
     ("a distributive law", r"$(c + d)u = cu + du$", "undecided"),
     ("an identity element", r"$1v = v$", "undecided"),
     ("a law with a square is algebra", r"$(c + d)^2 = c^2 + 2cd + d^2$", "verified"),
+    ("a longer sum is a computation", r"$q x + (1 - q) \cdot 0 = q x$", "verified"),
     ("a law of defined letters is a computation", "Let $z = w + b$. Then $z - b = w$", "verified"),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),

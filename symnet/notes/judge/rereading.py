@@ -202,6 +202,18 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
     return None
 
 
+#: how many letters and numerals a side of a law has at most: an axiom relates two or three elements
+#: (a(bv) = (ab)v, (a + b)v = av + bv, u + (−u) = 0); longer sides (qx + (1 − q)·0 = qx) are computations
+LAW_LEAVES = 4
+
+
+def _leaves(node) -> int:
+    """How many letters and numerals a side writes."""
+    if node.kind in ("name", "num"):
+        return 1
+    return sum(_leaves(a) for a in node.args if hasattr(a, "kind"))
+
+
 def _numbers_of_the_words(prose: str) -> bool:
     """Whether the words around a law say its letters are numbers, and name no other object it could be of."""
     return bool(_NUMBERS_PROSE.search(prose)) and not _STRUCTURE_PROSE.search(prose)
@@ -226,7 +238,8 @@ def arithmetic_law(ops, parts, state: NoteState) -> bool:
     or as properties of matrices and vectors, which are other objects. Letters the note defines, and entries
     (W_{12}: a number), make it a computation, not a law."""
     sides = [p for p in parts if p.kind != "continued"]
-    return len(sides) >= 2 and all(op == "=" for op in ops) and all(_ring_word(p) for p in sides) and \
+    return len(sides) >= 2 and all(op == "=" for op in ops) and any(written_names(p) for p in sides) and \
+        all(_leaves(p) <= LAW_LEAVES for p in sides) and all(_ring_word(p) for p in sides) and \
         any(p.kind in ("op", "neg", "paren") for p in sides) and \
         not any(_defined_written(p, state) for p in sides) and \
         not any(symbol in state.settings for p in sides for _, _, symbol in written_symbols(p, state))
