@@ -303,6 +303,15 @@ CASES = [
     ("a law with a square is algebra", r"$(c + d)^2 = c^2 + 2cd + d^2$", "verified"),
     ("a longer sum is a computation", r"$q x + (1 - q) \cdot 0 = q x$", "verified"),
     ("a law of defined letters is a computation", "Let $z = w + b$. Then $z - b = w$", "verified"),
+    # after sample P (tuned on P): a norm's axiom, a formula the words deny, σ² a standard deviation
+    ("a norm of letters read as an absolute value", r"A norm satisfies $||x+y||\le||x||+||y||$", "undecided"),
+    ("an absolute value stays a number", r"$|x + y| \le |x| + |y|$", "verified"),
+    ("a formula the words deny", "Let $A=(a_{ij}), B=(b_{ij})$ be matrices. $AB = BA$ does not hold in general.",
+     "mention"),
+    ("a formula the words deny, in Japanese", "Let $u = 2$ and $v = 3$. $u v = v u$ とは限らない", "mention"),
+    ("the same formula claimed", "Let $u = 2$ and $v = 3$. Then $u v = v u$ holds.", "verified"),
+    ("σ squared is a name, not the sigmoid", r"Let $g(x) = \sqrt{x}$. Then $g(\sigma^2) = -\sigma$", HELD),
+    ("the named sigmoid at a number, wrong", r"The sigmoid gives $\sigma(0) = 0.4$", "refuted"),          # 0.5
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
 ]

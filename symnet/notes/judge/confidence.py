@@ -51,13 +51,14 @@ def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, ev
     written, given, calls, named = [], set(), False, False
     for part in parts:
         names = set()
+        applied = _applied_names(part)
         for n, key, symbol in written_symbols(part, state, meaning):
             plain = n.name.lstrip("\\") if n.kind == "name" else None
             if plain in state.context.functions:
                 calls = True     # the note's own f in f(6), f(x)²
                 continue
-            if plain in KNOWN_FUNCTIONS:
-                continue         # σ in σ'(x): a function, not a name the claim is about
+            if plain in KNOWN_FUNCTIONS and plain in {a.lstrip("\\") for a in applied}:
+                continue         # σ in σ'(x): a function, not a name the claim is about (σ² is a name: σ > 0 may be meant)
             shown = str(key) if key is not None else _text(n)
             if symbol is not None and not symbol.free_symbols:
                 continue     # π, e: constants, not names

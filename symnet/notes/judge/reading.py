@@ -124,6 +124,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
     state.premise = state.cue == "condition" and _premise(formula)
+    state.negated = _negated(formula)
     state.such_that = bool(SUCH_THAT.search(_words_before(formula).rstrip(" $\\[(")))
     state.general = _general(formula)
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
@@ -195,6 +196,17 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"\s*(일\s*때|이면|라면|인\s*경우|の\s*(?:とき|時|場合)|ならば|时|的时候)", re.IGNORECASE)
 
 
+#: words right after a formula that deny it: "$AB = BA$ does not hold in general", "$AB = BA$ とは限らない"
+NEGATED_AFTER = re.compile(r"[,.]?\s*(?:\*\*|_)?\s*(?:(?:is|are) not (?:true|always|necessarily|generally)|isn'?t (?:true|always)|"
+                           r"(?:does|do) not (?:always |necessarily |generally )?hold|doesn'?t (?:always )?hold|need not|"
+                           r"fails in general|is false|n'est pas|ne sont pas|gilt nicht|no es |no se cumple|non è|"
+                           r"とは限ら|は成り立たな|が成り立たな|不一定|未必|不成立|并不成立|不总是|"
+                           r"(?:이|가)?\s*(?:아니|성립하지 않))", re.IGNORECASE)
+#: words right before a formula that deny it: "it is not true that $…$", "we cannot say $…$"
+NEGATED_BEFORE = re.compile(r"(?:\bnot (?:necessarily|always|in general)|\bit is (?:not true|false) that|\bcannot say|"
+                            r"\bin general not|不一定有?|并非|未必有?)\s*$", re.IGNORECASE)
+
+
 #: words right before a formula that make it the property something is chosen by
 SUCH_THAT = re.compile(r"(?:\bsuch that|\bsatisfying|\bwith the property|\btel(?:le)?s? que|\bvérifiant|"
                        r"\bsatisfaisant|\bso ?dass|\bderart,? dass|\btal(?:es)? que|\bque satisface|\btale che|"
@@ -257,6 +269,15 @@ def _cue(formula) -> str | None:
     if DEFINE_CUE.search(before):
         return "define"
     return None
+
+
+def _negated(formula) -> bool:
+    """Whether the words right around a formula deny it ("$AB = BA$ does not hold in general", "不一定有 …")."""
+    context = getattr(formula, "context", "") or ""
+    at = context.rfind(formula.text)
+    after = context[at + len(formula.text):at + len(formula.text) + 40] if at >= 0 else ""
+    before = _words_before(formula).rstrip(" $\\[(")
+    return bool(NEGATED_AFTER.match(after.lstrip(" $\\])")) or NEGATED_BEFORE.search(before))
 
 
 def _premise(formula) -> bool:

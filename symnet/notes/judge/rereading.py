@@ -79,6 +79,8 @@ _COMPOSED = re.compile(r"(?<![A-Za-z\\])[fghFGH]\s*\\circ\s*\(?\s*[fghFGH](?![A-
 _LANDAU = re.compile(r"(?<![A-Za-z\\])[oO]\s*\(")
 #: an order relation written in a formula
 _INEQUALITY = re.compile(r"\\(?:le|ge|leq|geq|leqslant|geqslant|lt|gt)(?![a-z])|(?<!\\left)<|(?<!\\right)>")
+#: a double-bar norm of something written with letters (‖x + y‖, \|\mathbf{w}\|): a vector's norm by convention
+_NORM_OF_LETTERS = re.compile(r"(?:\\\||\|\||\\[lr]?Vert)\s*(?:\\(?:mathbf|boldsymbol|vec)\{)?\s*[A-Za-z]")
 #: equation numbers added: (1) + (2) = (3)
 _EQUATION_NUMBERS = re.compile(r"^\s*\(\d+\)(?:\s*[-+]\s*\(\d+\))*\s*=\s*\(\d+\)\s*$")
 
@@ -125,6 +127,9 @@ def reread_before(status: str, detail: str, text: str, parts, state: NoteState) 
 
 def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteState) -> tuple[str, str] | None:
     """Rereadings after the words around the formula are weighed (conditions, vectors, modular arithmetic …)."""
+    if status in ("verified", "refuted") and state.negated:
+        # "$AB = BA$ とは限らない" (need not hold): the note states it as what fails, not as a claim
+        return ("mention", f"the words around it deny it (it need not hold); as read it is {status}: {detail}")
     if status in ("verified", "refuted") and state.such_that:
         # "a T⁻¹ such that T⁻¹(T(u)) = u": the property that picks something out, not a claim about it
         return ("condition", f"the words before it (such that …) make it a defining condition; as an "
@@ -257,6 +262,11 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
                             f"it may be, it is not shown"
     if "\\infty ∈" in detail:
         return "undecided", f"∞ was sampled as a whole number ({detail}); the limit itself is not shown"
+    norm = _NORM_OF_LETTERS.search(text)
+    if norm and "random matri" not in detail:
+        # ‖x + y‖ ≤ ‖x‖ + ‖y‖ in a list of what a norm satisfies: checked here with ‖·‖ as |·| of numbers
+        return "undecided", f"‖…‖ is a norm (of vectors, as notes write it), checked here as the absolute value of " \
+                            f"a number ({detail})"
     bold = _BOLD_TEXT.search(text)
     if bold and "random matri" not in detail:
         # \textbf{u}: a vector in bold text, which the grammar reads as the plain letter
