@@ -312,6 +312,13 @@ CASES = [
     ("the same formula claimed", "Let $u = 2$ and $v = 3$. Then $u v = v u$ holds.", "verified"),
     ("σ squared is a name, not the sigmoid", r"Let $g(x) = \sqrt{x}$. Then $g(\sigma^2) = -\sigma$", HELD),
     ("the named sigmoid at a number, wrong", r"The sigmoid gives $\sigma(0) = 0.4$", "refuted"),          # 0.5
+    # after sample Q (tuned on Q): infinities compared, a function applied to itself, a range after "for any"
+    ("a number above −∞", r"and $0 > -\infty$, the value we would get", "verified"),
+    ("a number below −∞", r"and $0 < -\infty$, the value we would get", "refuted"),
+    ("a function on both sides at a member", r"Let $\sigma(z_4) = \sigma(a + b)$. Then $\sigma(z_3) = \sigma(a + b)$",
+     "undecided"),
+    ("a range after 'for any'", "Let $N = 2^k$. The cost for any $N \\le 2^k$ is small.", "assumption"),
+    ("the same bound as a result", "Let $N = 2^k$. So $N \\le 2^k$.", "verified"),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
 ]

@@ -15,7 +15,7 @@ from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from ..read.nodes import Undecided, _key, _show, expand
 from .claims import _claim, _matrix_notation
 from .restatements import _member_value, _written_again, rearranged_definition, restates_as_written
-from .scope import _same_section, _undefined_derivative
+from .scope import _applied_names, _same_section, _undefined_derivative
 from .domains import _decide, _domain, _sides
 from .forms import (_defined_names, _derivative_variable, _grounded, _has_derivative, _has_name, _is_two, _is_zero,
                     _plain_equation, _target, _value_or_none, meaning_free_of, unify_indices)
@@ -175,6 +175,12 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
     either the same function (verified) or a redefinition from here on."""
     ctx = state.context
     _, name, params = target
+    if name.lstrip("\\") in {a.lstrip("\\") for a in _applied_names(right)} and \
+            not all(isinstance(p, sp.Symbol) and len(p.name.lstrip("\\")) <= 6 and "_" not in p.name and "^" not in p.name
+                    for p in params):
+        # σ(z_4^{(1)}) = σ(w_{11} a_1 + b_1 + …): values of σ set equal (defining the argument z_4), not σ redefined
+        raise Undecided(f"{name} on both sides at an argument that is not a variable: an equation between values "
+                        f"of {name}, not a definition of it")
     known = ctx.functions.get(name)
     builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
     defined_parameters = (builtin or known is not None) and any(ctx.defines(p) for p in params)

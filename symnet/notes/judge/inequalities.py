@@ -66,9 +66,13 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
             return "condition", f"as a claim for all values it fails ({bad.detail}); read as a condition"
         return "refuted", bad.detail
     sides = [_value_or_none(meaning, p) for p in parts]
+    if all(s is not None and not s.free_symbols for s in sides) and \
+            all(_exact(sides[k], sides[k + 1], op) is True for k, op in enumerate(ops)):
+        return "verified", "symbolically (the closed values compared exactly)"
     if all(s is not None for s in sides):
         never = any(op in ("<", ">") and sides[k] - sides[k + 1] == 0 or
                     not (sides[k].free_symbols | sides[k + 1].free_symbols) and
+                    _exact(sides[k], sides[k + 1], op) is not True and
                     not satisfiable(sides[k], sides[k + 1], op, _domain(state, sides[k], sides[k + 1]))
                     for k, op in enumerate(ops))
         if never:
@@ -79,6 +83,19 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
                      for p, op in zip(parts, ops)) + f" {_show(parts[-1]) if parts[-1].kind in ('name', 'sub', 'num') else '…'}"
     state.assumed.append(f"{shown} (line {line})")
     return "assumption", f"{shown}: assumed from here on"
+
+
+def _exact(a: sp.Expr, b: sp.Expr, op: str) -> bool | None:
+    """A comparison of two closed values decided exactly where SymPy can (0 > −∞ holds: sampling skips
+    infinite values, so it would never see it hold); None where it cannot say."""
+    relation = {"<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge}.get(op)
+    if relation is None:
+        return None
+    try:
+        decided = relation(a, b)
+    except (TypeError, ValueError):
+        return None
+    return True if decided is sp.true else False if decided is sp.false else None
 
 
 def _record_bounds(ops, parts, sides, state: NoteState, line: int) -> None:

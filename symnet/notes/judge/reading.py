@@ -125,6 +125,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.cue = _cue(formula)
     state.premise = state.cue == "condition" and _premise(formula)
     state.negated = _negated(formula)
+    state.quantified = bool(QUANTIFIER_BEFORE.search(_words_before(formula).rstrip(" $\\[(")))
     state.such_that = bool(SUCH_THAT.search(_words_before(formula).rstrip(" $\\[(")))
     state.general = _general(formula)
     # a display may continue the display just before it ("$$= …$$"), never a formula further back
@@ -202,6 +203,9 @@ NEGATED_AFTER = re.compile(r"[,.]?\s*(?:\*\*|_)?\s*(?:(?:is|are) not (?:true|alw
                            r"fails in general|is false|n'est pas|ne sont pas|gilt nicht|no es |no se cumple|non è|"
                            r"とは限ら|は成り立たな|が成り立たな|不一定|未必|不成立|并不成立|不总是|"
                            r"(?:이|가)?\s*(?:아니|성립하지 않))", re.IGNORECASE)
+#: a quantifier right before a formula: what follows is the range a statement is made for ("for any $N ≤ 2^k$")
+QUANTIFIER_BEFORE = re.compile(r"(?:\bfor (?:any|all|every|each)|\bpour (?:tout|tous)|\bfür (?:alle|jedes?)|"
+                               r"\bpara (?:todo|cualquier)|∀|\\forall|对(?:任意|所有|于任意)的?|任意の)\s*$", re.IGNORECASE)
 #: words right before a formula that deny it: "it is not true that $…$", "we cannot say $…$"
 NEGATED_BEFORE = re.compile(r"(?:\bnot (?:necessarily|always|in general)|\bit is (?:not true|false) that|\bcannot say|"
                             r"\bin general not|不一定有?|并非|未必有?)\s*$", re.IGNORECASE)

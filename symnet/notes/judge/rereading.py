@@ -127,6 +127,9 @@ def reread_before(status: str, detail: str, text: str, parts, state: NoteState) 
 
 def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteState) -> tuple[str, str] | None:
     """Rereadings after the words around the formula are weighed (conditions, vectors, modular arithmetic …)."""
+    if status == "verified" and state.quantified and any(op in ("<", ">", "≤", "≥") for op in ops):
+        # "the total cost for any $N ≤ 2^k$ will be …": the range a statement is made for, not a result
+        return ("assumption", f"the range a statement is made for (a quantifier before it); as read it holds: {detail}")
     if status in ("verified", "refuted") and state.negated:
         # "$AB = BA$ とは限らない" (need not hold): the note states it as what fails, not as a claim
         return ("mention", f"the words around it deny it (it need not hold); as read it is {status}: {detail}")

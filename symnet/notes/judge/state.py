@@ -106,5 +106,6 @@ class NoteState:
     sigmoid_named: bool = False                       # whether the prose so far names the logistic sigmoid
     premise: bool = False                             # the formula is the condition itself, not a conclusion after it
     negated: bool = False                             # the words right after the formula deny it ("… need not hold")
+    quantified: bool = False                          # the words right before are a quantifier ("for any $N ≤ 2^k$")
     such_that: bool = False                           # the words right before the formula end "such that"
     family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
