@@ -175,9 +175,9 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
     either the same function (verified) or a redefinition from here on."""
     ctx = state.context
     _, name, params = target
-    if name.lstrip("\\") in {a.lstrip("\\") for a in _applied_names(right)} and \
-            not all(isinstance(p, sp.Symbol) and len(p.name.lstrip("\\")) <= 6 and "_" not in p.name and "^" not in p.name
-                    for p in params):
+    plain_parameters = all(isinstance(p, sp.Symbol) and len(p.name.lstrip("\\")) <= 6 and
+                           not set(p.name) & set("_^") for p in params)
+    if name.lstrip("\\") in {a.lstrip("\\") for a in _applied_names(right)} and not plain_parameters:
         # σ(z_4^{(1)}) = σ(w_{11} a_1 + b_1 + …): values of σ set equal (defining the argument z_4), not σ redefined
         raise Undecided(f"{name} on both sides at an argument that is not a variable: an equation between values "
                         f"of {name}, not a definition of it")

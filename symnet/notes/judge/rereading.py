@@ -50,7 +50,7 @@ DEFINITION_LIST_LINES = 12
 #: words that name the logistic sigmoid (σ is also a standard deviation, a noise scale, a singular value)
 _SIGMOID_WORDS = re.compile(r"sigmoid|logistic|시그모이드|シグモイド|逻辑|S\s*型", re.IGNORECASE)
 
-#: words saying the letters of a formula are numbers ("for real numbers a and b", "scalars", x ∈ ℝ)
+#: words saying the letters of a formula are numbers ("for real numbers a and b", x ∈ ℝ)
 _NUMBERS_PROSE = re.compile(r"\bnumbers?\b|\\in\s*\\mathbb\s*\{?[RCQZN]\}?(?!\s*\^)|实数|실수", re.IGNORECASE)
 #: words naming other objects or structures (a vector space's scalars, a group's operation): the law is theirs
 _STRUCTURE_PROSE = re.compile(r"vector|matri|group|ring\b|field|operation|space|axiom|scalar|向量|矩阵|群|运算|"
