@@ -319,6 +319,13 @@ CASES = [
      "undecided"),
     ("a range after 'for any'", "Let $N = 2^k$. The cost for any $N \\le 2^k$ is small.", "assumption"),
     ("the same bound as a result", "Let $N = 2^k$. So $N \\le 2^k$.", "verified"),
+    # after sample R (tuned on R): a row vector written with spacing, a derivative with respect to a matrix
+    ("a row vector scaled", r"Here $2(2 \quad 1)=(4 \quad 2)$, so the rows are dependent", "undecided"),
+    ("a product of bracketed numbers", r"Here $2(2 + 1)=(4 + 5)$", "refuted"),
+    ("a derivative with respect to a matrix", "If $f(A) = \\exp(A)$, where $A$ is a square matrix: "
+     "$\\frac{d}{dA}\\exp(A) = \\exp(A)$", "undecided"),
+    ("a derivative with respect to a scalar A", "Let $f(A) = \\exp(A)$. Then $\\frac{d}{dA}\\exp(A) = \\exp(A)$",
+     "verified"),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
 ]

@@ -81,6 +81,12 @@ _LANDAU = re.compile(r"(?<![A-Za-z\\])[oO]\s*\(")
 _INEQUALITY = re.compile(r"\\(?:le|ge|leq|geq|leqslant|geqslant|lt|gt)(?![a-z])|(?<!\\left)<|(?<!\\right)>")
 #: a double-bar norm of something written with letters (‖x + y‖, \|\mathbf{w}\|): a vector's norm by convention
 _NORM_OF_LETTERS = re.compile(r"(?:\\\||\|\||\\[lr]?Vert)\s*(?:\\(?:mathbf|boldsymbol|vec)\{)?\s*[A-Za-z]")
+#: numbers in brackets separated by spacing commands: (2 \quad 1) is a row vector, not the product 2·1
+_SPACED_ROW = re.compile(r"\(\s*-?\d+(?:\.\d+)?\s*\\(?:quad|qquad|;|:|,|\s)\s*-?\d")
+#: a derivative with respect to a capital (d/dA, ∂f/∂W): with respect to a matrix where the words say so
+_CAPITAL_DERIVATIVE = re.compile(r"\\frac\s*\{[^{}]*?(?:d|\\partial)\s*[^{}]*\}\s*\{\s*(?:d|\\partial)\s*\\?(?:mathbf\{)?[A-Z]")
+#: words that make capitals matrices
+_MATRIX_WORDS = re.compile(r"matri|矩阵|행렬|行列", re.IGNORECASE)
 #: equation numbers added: (1) + (2) = (3)
 _EQUATION_NUMBERS = re.compile(r"^\s*\(\d+\)(?:\s*[-+]\s*\(\d+\))*\s*=\s*\(\d+\)\s*$")
 
@@ -130,6 +136,15 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
     if status == "verified" and state.quantified and any(op in ("<", ">", "≤", "≥") for op in ops):
         # "the total cost for any $N ≤ 2^k$ will be …": the range a statement is made for, not a result
         return ("assumption", f"the range a statement is made for (a quantifier before it); as read it holds: {detail}")
+    row = _SPACED_ROW.search(text) if status in ("verified", "refuted") else None
+    if row:
+        # 2(2 \quad 1) = (4 \quad 2): a row vector scaled, read here as 2 · (2 · 1)
+        return ("undecided", f"{row.group().strip()}… is a row of numbers (a vector), read here as a product "
+                f"({status}: {detail})")
+    if status == "verified" and "random matri" not in detail and _CAPITAL_DERIVATIVE.search(text) and \
+            _MATRIX_WORDS.search(state.context.prose or ""):
+        # d/dA exp(A) = exp(A) "where A is a square matrix": a matrix derivative, checked here as a scalar one
+        return ("undecided", f"a derivative with respect to a matrix, checked here as a scalar derivative ({detail})")
     if status in ("verified", "refuted") and state.negated:
         # "$AB = BA$ とは限らない" (need not hold): the note states it as what fails, not as a claim
         return ("mention", f"the words around it deny it (it need not hold); as read it is {status}: {detail}")
