@@ -324,6 +324,8 @@ CASES = [
     ("a product of bracketed numbers", r"Here $2(2 + 1)=(4 + 5)$", "refuted"),
     ("a derivative with respect to a matrix", "If $f(A) = \\exp(A)$, where $A$ is a square matrix: "
      "$\\frac{d}{dA}\\exp(A) = \\exp(A)$", "undecided"),
+    ("a derivative with respect to a matrix named a paragraph before",
+     "- If $f(A) = \\exp(A)$, where $A$ is a square matrix:\n  - First: $\\frac{d}{dA}\\exp(A) = \\exp(A)$", "undecided"),
     ("a derivative with respect to a scalar A", "Let $f(A) = \\exp(A)$. Then $\\frac{d}{dA}\\exp(A) = \\exp(A)$",
      "verified"),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),

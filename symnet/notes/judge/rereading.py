@@ -84,9 +84,12 @@ _NORM_OF_LETTERS = re.compile(r"(?:\\\||\|\||\\[lr]?Vert)\s*(?:\\(?:mathbf|bolds
 #: numbers in brackets separated by spacing commands: (2 \quad 1) is a row vector, not the product 2·1
 _SPACED_ROW = re.compile(r"\(\s*-?\d+(?:\.\d+)?\s*\\(?:quad|qquad|;|:|,|\s)\s*-?\d")
 #: a derivative with respect to a capital (d/dA, ∂f/∂W): with respect to a matrix where the words say so
-_CAPITAL_DERIVATIVE = re.compile(r"\\frac\s*\{[^{}]*?(?:d|\\partial)\s*[^{}]*\}\s*\{\s*(?:d|\\partial)\s*\\?(?:mathbf\{)?[A-Z]")
+_CAPITAL_DERIVATIVE = re.compile(r"\\frac\s*\{[^{}]*?(?:d|\\partial)\s*[^{}]*\}\s*\{\s*(?:d|\\partial)\s*\\?(?:mathbf\{)?([A-Z])")
 #: words that make capitals matrices
 _MATRIX_WORDS = re.compile(r"matri|矩阵|행렬|行列", re.IGNORECASE)
+#: a capital the words call a matrix: "where $A$ is a square matrix", "$W$ is an $n \times m$ matrix"
+_MATRIX_LETTER = re.compile(r"\$\s*(?:\\mathbf\{)?([A-Z])\}?\s*\$\s*(?:is|be|are|denotes?)\s+(?:a|an|the)?\s*(?:[^.$]{0,30}?)"
+                            r"matri", re.IGNORECASE)
 #: equation numbers added: (1) + (2) = (3)
 _EQUATION_NUMBERS = re.compile(r"^\s*\(\d+\)(?:\s*[-+]\s*\(\d+\))*\s*=\s*\(\d+\)\s*$")
 
@@ -111,6 +114,8 @@ def read_vectors_and_axioms(context: str, line: int, state: NoteState) -> None:
         state.axioms = (state.section, line)
     elif _DEFINITION_LIST.search(context):
         state.axioms = (state.section, line, "definition list")
+    for match in _MATRIX_LETTER.finditer(context):
+        state.matrix_letters.setdefault(match.group(1), line)
     if _SIGMOID_WORDS.search(context):
         state.sigmoid_named = True
 
@@ -141,8 +146,8 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # 2(2 \quad 1) = (4 \quad 2): a row vector scaled, read here as 2 · (2 · 1)
         return ("undecided", f"{row.group().strip()}… is a row of numbers (a vector), read here as a product "
                 f"({status}: {detail})")
-    if status == "verified" and "random matri" not in detail and _CAPITAL_DERIVATIVE.search(text) and \
-            _MATRIX_WORDS.search(state.context.prose or ""):
+    capital = _CAPITAL_DERIVATIVE.search(text) if status == "verified" and "random matri" not in detail else None
+    if capital and (_MATRIX_WORDS.search(state.context.prose or "") or capital.group(1) in state.matrix_letters):
         # d/dA exp(A) = exp(A) "where A is a square matrix": a matrix derivative, checked here as a scalar one
         return ("undecided", f"a derivative with respect to a matrix, checked here as a scalar derivative ({detail})")
     if status in ("verified", "refuted") and state.negated:

@@ -102,6 +102,7 @@ class NoteState:
     defined_in: dict = field(default_factory=dict)    # symbol -> the section of its latest definition
     several: set = field(default_factory=set)         # (symbol, section): defined twice in one section
     vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
+    matrix_letters: dict = field(default_factory=dict)  # capital -> line where the note calls it a matrix
     axioms: object = None                             # (section, line) of words that make what follows axioms
     sigmoid_named: bool = False                       # whether the prose so far names the logistic sigmoid
     premise: bool = False                             # the formula is the condition itself, not a conclusion after it
