@@ -306,8 +306,7 @@ CASES = [
     # after sample P (tuned on P): a norm's axiom, a formula the words deny, σ² a standard deviation
     ("a norm of letters read as an absolute value", r"A norm satisfies $||x+y||\le||x||+||y||$", "undecided"),
     ("an absolute value stays a number", r"$|x + y| \le |x| + |y|$", "verified"),
-    ("a formula the words deny", "Let $A=(a_{ij}), B=(b_{ij})$ be matrices. $AB = BA$ does not hold in general.",
-     "mention"),
+    ("a formula the words deny", "Let $u = 2$ and $v = 3$. $u v = v u$ does not hold in general.", "mention"),
     ("a formula the words deny, in Japanese", "Let $u = 2$ and $v = 3$. $u v = v u$ とは限らない", "mention"),
     ("the same formula claimed", "Let $u = 2$ and $v = 3$. Then $u v = v u$ holds.", "verified"),
     ("σ squared is a name, not the sigmoid", r"Let $g(x) = \sqrt{x}$. Then $g(\sigma^2) = -\sigma$", HELD),
@@ -328,6 +327,8 @@ CASES = [
      "- If $f(A) = \\exp(A)$, where $A$ is a square matrix:\n  - First: $\\frac{d}{dA}\\exp(A) = \\exp(A)$", "undecided"),
     ("a derivative with respect to a scalar A", "Let $f(A) = \\exp(A)$. Then $\\frac{d}{dA}\\exp(A) = \\exp(A)$",
      "verified"),
+    ("a matrix written by its entries", "Let $A=(a_{ij})$ and $B=(b_{ij})$. Then $AB = BA$", "undecided"),
+    ("a value in brackets is a value", "Let $A=(a_{1})$. Then $2A = 2a_1$", "verified"),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
 ]

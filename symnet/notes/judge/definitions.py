@@ -41,6 +41,12 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
             right.kind == "sub" and right.args[0].kind == "name" and right.args[0].name == left.name.lower()):
         # X = x, X = x_i: the event that a random variable takes a value
         return "mention", f"the event {left.name} = {_show(right)} (a random variable taking a value)"
+    if left.kind == "name" and re.fullmatch(r"(?:\\mathbf\{)?[A-Z]\}?", left.name) and right.kind == "paren" and \
+            len(right.args) == 1 and right.args[0].kind == "sub" and len(right.args[0].args) >= 3 and \
+            all(a.kind == "name" for a in right.args[0].args[1:]):
+        # A = (a_{ij}): the matrix whose entries are a_ij (entry notation), never A set equal to one number a_ij
+        state.matrix_letters.setdefault(left.name.replace("\\mathbf{", "").rstrip("}"), line)
+        return "assumption", f"{left.name} is the matrix of entries {_show(right.args[0])} (entry notation, not a value)"
     if left.kind == "name" and right.kind == "name" and re.fullmatch(r"[A-Za-z]", left.name) and \
             re.fullmatch(r"[A-Za-z]", right.name) and Meaning.symbol(right.name) not in ctx.values:
         # j = i, G = C: a case or a condition between two letters, not a definition of one by the other
