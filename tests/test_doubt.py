@@ -329,6 +329,8 @@ CASES = [
      "verified"),
     ("a matrix written by its entries", "Let $A=(a_{ij})$ and $B=(b_{ij})$. Then $AB = BA$", "undecided"),
     ("a value in brackets is a value", "Let $A=(a_{1})$. Then $2A = 2a_1$", "verified"),
+    ("a value of a function at a capital is not a redefinition",
+     "Let $r(A) = A^2$.\n\nWe have $r(A)=n$. So $r(B)=r(AB)$", HELD),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
 ]

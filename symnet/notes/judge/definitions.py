@@ -208,9 +208,11 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         ctx.functions[name] = (params, value)
         state.lines[name] = line
         return "definition", ""
-    if known is not None and value.is_number and not known[1].is_number:
-        # H(p_1) = 1 after H(p) = −p log p − …: a value at an argument set elsewhere (a worked example), never H
-        # redefined as a constant
+    variables = all(isinstance(p, sp.Symbol) and re.fullmatch(r"[a-z]", p.name) for p in params)
+    if known is not None and not (value.free_symbols & set(params)) and set(known[0]) & known[1].free_symbols and \
+            (value.is_number or not variables):
+        # H(p_1) = 1 after H(p) = −p log p − …, r(A) = n after r(A) = rank: a value at an argument set elsewhere (a
+        # worked example, a hypothesis), never H or r redefined as a constant
         raise Undecided(f"{name}({', '.join(map(str, params))}) = {value}: a value of {name} at an argument not "
                         f"set in this paragraph")
     current = known[1].xreplace(dict(zip(known[0], params))) if known else \
