@@ -333,6 +333,16 @@ CASES = [
      "Let $r(A) = A^2$.\n\nWe have $r(A)=n$. So $r(B)=r(AB)$", HELD),
     ("a law the words say is of numbers", r"For real numbers $a, b$: $(ab)c = a(bc)$", "verified"),
     ("a law of scalars and vectors", r"For all scalars $a, b$ and numbers $c$: $(ab)v = a(bv)$", "undecided"),
+    # a % right after a digit is a percentage (sample J refuted sqrt(0.0044) ≈ 6.7% as "not 6.7")
+    ("a percentage, rounded", r"$$\sqrt{0.25 / 80 + 0.1131 / 87} \approx 6.7%$$", "verified"),   # 0.06652
+    ("a wrong percentage", r"$$\sqrt{0.25 / 80 + 0.1131 / 87} \approx 7.7%$$", "refuted"),
+    # a matrix given a new value in a new section is redefined there (sample I verified a rotation's A^T = A
+    # against the permutation matrix A of an earlier section); control: in its own section A is still checked
+    ("a matrix redefined in a new section", "Let $A=\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}$.\n\n## Rotation\n\n"
+     "$A=\\begin{bmatrix}0&-1\\\\1&0\\end{bmatrix}$.\n\nIt has $A^\\top=A$.", "condition"),
+    ("a matrix claim in its own section", "Let $A=\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}$.\n\nIt has $A^\\top=A$.",
+     "verified"),
+    ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 
 

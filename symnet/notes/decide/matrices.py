@@ -428,7 +428,11 @@ class MatrixNote:
                 where = "entry ({}, {}): ".format(*(np.array(divmod(k, a.shape[-1])) + 1)) if a.ndim == 3 else ""
                 at = f"with random {sizes}: " if sizes else "at random values: "
                 return Outcome("refuted", f"{at}{where}left {_num(x[k])}, right {_num(y[k])}")
-        shown = f" ({sizes})" if sizes else ""
+        own = ", ".join(sorted(n for n in reached if n in self.definitions))
+        if not sizes:
+            # nothing drawn: the claim is about the note's own matrices, computed as defined
+            return Outcome("verified", f"numerically, with the matrices as the note defines them ({own})")
+        shown = f" ({sizes}{'; as the note defines ' + own if own else ''})"
         return Outcome("verified", f"numerically with {int(good.sum())} draws of random matrices{shown}")
 
 

@@ -124,6 +124,7 @@ def _define_value(symbol, left: Node, right: Node, value, meaning: Meaning, stat
         except Undecided as exc:
             if as_matrices:
                 state.matrix_names.add(_key(left))
+                state.lines.setdefault(symbol, line)
             return "definition", ("read as matrices" if as_matrices else f"its right side is not evaluated: {exc}")
     if value.has(symbol):
         raise Undecided("a definition that refers to itself")
@@ -139,7 +140,15 @@ def _restated(symbol, left, right, meaning, state, line, budget) -> tuple[str, s
     a redefinition, unless the words before it make it a claim ("then", "hence")."""
     ctx = state.context
     if symbol not in ctx.values:
-        raise Undecided(f"{_show(left)} is defined as a matrix; a new value for it is not checked")
+        where = state.lines.get(symbol)
+        if where is None or _same_section(where, state):
+            raise Undecided(f"{_show(left)} is defined as a matrix; a new value for it is not checked")
+        # A = [[0, 1], [1, 0]] before, a rotation A = … now: the note (re)defines A from here on, and claims
+        # about A are never checked against the matrix it replaced
+        _offer_matrices(left, right, state)
+        state.lines[symbol] = line
+        state.defined_in[symbol] = state.section
+        return "redefinition", f"replaces {_show(left)} from line {where} from here on (a new section)"
     outcome = _claim(meaning, left, right, "=", state, budget)
     where = state.lines.get(symbol)
     if outcome.status == "verified":

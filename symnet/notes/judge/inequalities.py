@@ -134,21 +134,28 @@ def _approximation(parts, meaning: Meaning, state: NoteState, budget: float) -> 
     left, right = _sides(meaning, parts[0], parts[1], state)
     if left.free_symbols or right.free_symbols:
         raise Undecided("an approximation with variables (where it is meant to hold is not stated)")
-    literal = parts[1]
+    literal, scale, unit = parts[1], sp.Integer(1), ""
+    if literal.kind == "op" and literal.name == "/" and len(literal.args) == 2 and \
+            literal.args[1].kind == "num" and literal.args[1].name == "100":
+        literal, scale, unit = literal.args[0], sp.Rational(1, 100), "%"   # 6.7%: hundredths, digits as written
     if literal.kind != "num" or not re.fullmatch(r"\d+\.\d+", literal.name):
         raise Undecided("an approximation whose right side is not a decimal number")
     decimals = len(literal.name.split(".")[1])
     digits = len(literal.name.replace(".", "").lstrip("0"))
-    tolerance = sp.Rational(1, 2) * sp.Integer(10) ** -decimals
+    tolerance = sp.Rational(1, 2) * sp.Integer(10) ** -decimals * scale
+    if unit:
+        left = left / scale
+        right = right / scale
+        tolerance = tolerance / scale
     difference = sp.Abs(left - right)
     outcome = _decide(difference, tolerance, "≤", state, budget)
     if outcome.status == "verified":
-        return "verified", f"approximately, to the {digits} significant digits written ({sp.N(left, digits + 3)})"
+        return "verified", f"approximately, to the {digits} significant digits written ({sp.N(left, digits + 3)}{unit})"
     if sp.Abs(left - right) <= sp.Rational(1, 100) * sp.Abs(right):
         # within 1 %: a value worked out from rounded intermediate numbers, not a wrong one
-        raise Undecided(f"{sp.N(left, digits + 3)} is within 1 % of {literal.name} but not equal to the digits "
+        raise Undecided(f"{sp.N(left, digits + 3)}{unit} is within 1 % of {literal.name}{unit} but not equal to the digits "
                         f"written (rounded inputs?)")
-    return "refuted", f"{sp.N(left, digits + 3)} is not {literal.name} to the digits written"
+    return "refuted", f"{sp.N(left, digits + 3)}{unit} is not {literal.name}{unit} to the digits written"
 
 
 def _bare_quantity(node, state: NoteState) -> bool:

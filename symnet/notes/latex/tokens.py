@@ -76,6 +76,8 @@ _CLOSERS = {"}", ")", "]", r"\right", r"\}"}
 
 
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+# 6.7% in a note is a percentage, not a comment: a % right after a digit, not followed by words on its line
+_PERCENT = re.compile(r"(?<=\d)%(?![ \t]*[A-Za-z\\])")
 
 
 def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
@@ -85,12 +87,21 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
         raise LatexError(f"formula too long to check ({len(text)} characters, the limit is {MAX_LENGTH})", 0,
                          "split it into several formulas, naming the parts")
     # a LaTeX comment (% to the end of the line, not \%) is blanked, keeping every offset where it was
-    text = _COMMENT.sub(lambda m: " " * len(m.group()), text) if "%" in text else text
+    if "%" in text:
+        percents = {m.start() for m in _PERCENT.finditer(text)}
+        text = _PERCENT.sub(" ", text)
+        text = _COMMENT.sub(lambda m: " " * len(m.group()), text)
+    else:
+        percents = set()
     tokens: list[Token] = []
     i, n = 0, len(text)
     depth = 0
     while i < n:
         c = text[i]
+        if i in percents:
+            tokens.append(Token("cmd", r"\%", i))   # as \%: a hundredth
+            i += 1
+            continue
         if c.isspace():
             i += 1
             continue
