@@ -266,7 +266,8 @@ CASES = [
     ("a map letter before brackets twice", r"$f(2x) = 2f(x)$", "undecided"),
     ("composition", r"$h\circ(g\circ f) = (h\circ g)\circ f$", "undecided"),
     ("an inverse function", r"$(f^{-1})^{-1} = f$", "undecided"),
-    ("a reciprocal of a number", r"$(x^{-1})^{-1} = x$", "verified"),
+    ("a reciprocal of a number", r"For a real number $x \ne 0$, $(x^{-1})^{-1} = x$", "verified"),
+    ("an inverse's inverse, of no stated kind", r"$(x^{-1})^{-1} = x$", "undecided"),   # a group law as well
     ("Landau's little o", r"$n \cdot o(1/n) = o(1)$", "undecided"),
     # after sample N (tuned on N): a counterexample that sets a member of the identity matrix
     ("a variance from N(0, I_n)", "Let $w \\sim N(0, I_n)$ with $w_i$ independent. "
@@ -342,6 +343,19 @@ CASES = [
      "$A=\\begin{bmatrix}0&-1\\\\1&0\\end{bmatrix}$.\n\nIt has $A^\\top=A$.", "condition"),
     ("a matrix claim in its own section", "Let $A=\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}$.\n\nIt has $A^\\top=A$.",
      "verified"),
+    # after sample S (tuned on S): mixed numbers without braces, quotients of whole numbers, group laws with
+    # inverses, a condition said again after "i.e.", recurrences, differentials
+    ("a mixed number without braces", r"Note that $2 \frac 2 3 = 2 + \frac 2 3$ here", "undecided"),
+    ("a product that is no mixed number", r"Note that $2 \cdot \frac 2 3 = 2 + \frac 2 3$ here", "refuted"),
+    ("a whole-number quotient", "In binary: $$\\frac{1}{2} = 0$$ remainder 1", "undecided"),
+    ("a quotient that is not the whole part", r"$$\frac{7}{2} = 4$$", "refuted"),
+    ("a group law with inverses", r"In a group, $(ab)^{-1} = b^{-1}a^{-1}$", "undecided"),
+    ("an inverse law the words call numbers", r"For real numbers $a, b$: $(ab)^{-1} = b^{-1}a^{-1}$", "verified"),
+    ("a condition said again", "若 $g h = h g$（即 $g h g^{-1} = h$），则称它们可交换。", "undecided"),
+    ("rows of a recurrence", "$$T(n) = 2T(n/2) + n$$\n\nso $$2T(n/2) + n = 4T(n/4) + 2n$$", "condition"),
+    ("a wrong differential", "Let $y = x^2$. Then $\\mathrm{d}y = x\\,\\mathrm{d}x$.", "undecided"),
+    ("a right differential", "Let $y = x^2$. Then $\\mathrm{d}y = 2x\\,\\mathrm{d}x$.", "verified"),
+    ("a substitution's differentials", r"Let $t = \frac{x}{2}$, so $dx = 2 dt$.", "verified"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

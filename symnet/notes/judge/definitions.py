@@ -196,6 +196,11 @@ def _function_definition(target, left: Node, right: Node, meaning: Meaning, stat
         # σ(z_4^{(1)}) = σ(w_{11} a_1 + b_1 + …): values of σ set equal (defining the argument z_4), not σ redefined
         raise Undecided(f"{name} on both sides at an argument that is not a variable: an equation between values "
                         f"of {name}, not a definition of it")
+    if type(name) is str and name.lstrip("\\") in {a.lstrip("\\") for a in _applied_names(right)} and \
+            name.lstrip("\\") not in KNOWN_FUNCTIONS and name not in ctx.functions:
+        # T(n) = 2T(n/2) + n: a recurrence, T defined through itself; its later rows are not checked as products T·n
+        state.self_defined[name] = line
+        return "definition", f"a recurrence ({name} defined through itself): its values are not worked out"
     known = ctx.functions.get(name)
     builtin = name.lstrip("\\") in KNOWN_FUNCTIONS
     defined_parameters = (builtin or known is not None) and any(ctx.defines(p) for p in params)

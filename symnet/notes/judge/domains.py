@@ -9,7 +9,7 @@ from ..decide.outcome import Outcome
 from ..decide.decision import decide
 from ..decide.points import Domain
 from ..latex import Node
-from ..read.meaning import Meaning
+from ..read.meaning import Meaning, differentials
 from ..read.nodes import Undecided, expand
 from .forms import unify_indices
 from .state import NoteState, ORDER, SIZE_NAMES, UNIT
@@ -48,7 +48,7 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
     state.used = set(settings)
     if settings:
         left, right = left.xreplace(settings), right.xreplace(settings)
-    return left, right
+    return differentials(left), differentials(right)
 
 
 def _decide(left, right, relation: str, state: NoteState, budget: float) -> Outcome:

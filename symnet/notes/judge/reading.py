@@ -197,6 +197,11 @@ CONDITION_AFTER = re.compile(r"[,.]?\s*(for some|if|when|whenever|otherwise|unle
                              r"\s*(일\s*때|이면|라면|인\s*경우|の\s*(?:とき|時|場合)|ならば|时|的时候)", re.IGNORECASE)
 
 
+#: a condition said again in other words: "若 $gH = Hg$（即 $gHg^{-1} = H$）", "if $x \in A$ (i.e. $f(x) = 1$)"
+CONDITION_RESTATED = re.compile(r"(?:\b(?:if|when|whenever|suppose|assume)\b|如果|若|当|假设)[^。；;!?]*[（(]\s*"
+                                r"(?:即|也就是说?|i\.\s?e\.,?|that is,?)\s*$", re.IGNORECASE)
+
+
 #: words right after a formula that deny it: "$AB = BA$ does not hold in general", "$AB = BA$ とは限らない"
 NEGATED_AFTER = re.compile(r"[,.]?\s*(?:\*\*|_)?\s*(?:(?:is|are) not (?:true|always|necessarily|generally)|isn'?t (?:true|always)|"
                            r"(?:does|do) not (?:always |necessarily |generally )?hold|doesn'?t (?:always )?hold|need not|"
@@ -265,7 +270,8 @@ def _cue(formula) -> str | None:
     after = context[at + len(formula.text):at + len(formula.text) + 40] if at >= 0 else ""
     before = before.rsplit("$", 1)[0] if before.count("$") % 2 else before
     before = before.rstrip(" $\\[(")
-    if CONDITION_BEFORE.search(before) or CONDITION_AFTER.match(after.lstrip(" $\\])")):
+    if CONDITION_BEFORE.search(before) or CONDITION_AFTER.match(after.lstrip(" $\\])")) or \
+            CONDITION_RESTATED.search(before):
         return "condition"
     if CLAIM_CUE.search(before[-30:]) and not re.search(r"\bof\s*$", before):
         # "prove the convexity of $f(x) = …$" names its object; it claims nothing about f

@@ -28,7 +28,10 @@ _DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120
 #: the inverse-function superscript on a trigonometric function (cos^{-1} x: arccos or 1/cos)
 _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
 #: a whole number written right before a fraction: 16 \frac{2}{3} (a mixed number, or a product)
-_MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}")
+_MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*(?:\{\s*\d+\s*\}|\d)\s*(?:\{\s*\d+\s*\}|\d)")
+#: a ratio of whole numbers set equal to a whole number: 44/2 = 22, 5/2 = 2, 1/2 = 0 (quotients in a division table)
+_WHOLE_QUOTIENT = re.compile(r"^\s*(?:\\[dt]?frac\s*\{?\s*(\d+)\s*\}?\s*\{?\s*(\d+)\s*\}?|(\d+)\s*/\s*(\d+))"
+                             r"\s*&?\s*=\s*(\d+)\s*(?:,|\\quad|&|\\\\|$)")
 #: a function written without brackets whose argument is followed by a division: \cos \pi / 2
 _LOOSE_ARGUMENT = re.compile(r"\\(?:sin|cos|tan|log|ln|exp)\s+\\?[A-Za-z]+\s*/\s*\d")
 #: binary operators notes define in words (⋆ convolution, ⊕, ⊗): read as products by the grammar
@@ -146,6 +149,13 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # 2(2 \quad 1) = (4 \quad 2): a row vector scaled, read here as 2 · (2 · 1)
         return ("undecided", f"{row.group().strip()}… is a row of numbers (a vector), read here as a product "
                 f"({status}: {detail})")
+    recurrent = [n for n in state.self_defined if status in ("verified", "refuted") and
+                 re.search(rf"(?<![A-Za-z\\]){re.escape(n)}\s*(?:\\left)?\s*\(", text)]
+    if recurrent:
+        # 2·2T(n/4) after T(n) = 2T(n/2): read as products T·n/4 any such row "holds"; the recurrence is not solved
+        return ("undecided", f"{recurrent[0]} is defined by a recurrence (line {state.self_defined[recurrent[0]]}); "
+                f"read as a product {recurrent[0]}·(…) this is {status} ({detail}), which says nothing about "
+                f"{recurrent[0]}")
     capital = _CAPITAL_DERIVATIVE.search(text) if status == "verified" and "random matri" not in detail else None
     if capital and (_MATRIX_WORDS.search(state.context.prose or "") or capital.group(1) in state.matrix_letters):
         # d/dA exp(A) = exp(A) "where A is a square matrix": a matrix derivative, checked here as a scalar one
@@ -186,6 +196,13 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # 16 \frac{2}{3}\% is sixteen and two thirds per cent, not 16 × 2/3
         return ("undecided", f"fails as read ({detail}), but {_MIXED_NUMBER.search(text).group()} may be a mixed "
                 f"number; not refuted")
+    quotient = _WHOLE_QUOTIENT.match(text) if status == "refuted" else None
+    if quotient:
+        a, b = int(quotient.group(1) or quotient.group(3)), int(quotient.group(2) or quotient.group(4))
+        if b and int(quotient.group(5)) == a // b:
+            # 1/2 = 0 beside "remainder 1": division of whole numbers, the quotient written
+            return ("undecided", f"fails as read ({detail}), but {a // b} is the whole-number quotient of {a} ÷ {b} "
+                    f"(integer division?); not refuted")
     if status == "refuted" and _LOOSE_ARGUMENT.search(text):
         # \cos \pi / 2 is cos(π/2) to its writer, (cos π)/2 to the grammar
         return ("undecided", f"fails as read ({detail}), but the argument of "
@@ -255,7 +272,17 @@ def _ring_word(node) -> bool:
         return node.name in ("0", "1")
     if node.kind in ("neg", "paren", "group") or node.kind == "op" and node.name in ("+", "*"):
         return bool(node.args) and all(_ring_word(a) for a in node.args)
+    if node.kind == "op" and node.name == "^" and len(node.args) == 2 and _minus_one(node.args[1]):
+        # g⁻¹, (ab)⁻¹: the inverse in a group's laws (gHg⁻¹ = H, (ab)⁻¹ = b⁻¹a⁻¹)
+        return node.args[0].kind in ("name", "paren") and _ring_word(node.args[0])
     return False
+
+
+def _minus_one(node) -> bool:
+    while node.kind in ("group", "paren") and len(node.args) == 1:
+        node = node.args[0]
+    return node.kind == "neg" and len(node.args) == 1 and node.args[0].kind == "num" and node.args[0].name == "1" \
+        or node.kind == "num" and node.name == "-1"
 
 
 def arithmetic_law(ops, parts, state: NoteState) -> bool:

@@ -46,8 +46,12 @@ def _applied_names(node) -> set:
     found = set()
     if node.kind == "call":
         found.add(node.name)
-    if node.kind == "op" and node.name == "*" and node.args[0].kind == "name" and node.args[1].kind in ("paren", "tuple"):
-        found.add(node.args[0].name)
+    if node.kind == "op" and node.name == "*" and node.args[1].kind in ("paren", "tuple"):
+        head = node.args[0]
+        while head.kind == "op" and head.name == "*" and len(head.args) == 2:
+            head = head.args[1]     # 2T(n/2): the factor right before the bracket
+        if head.kind == "name":
+            found.add(head.name)
     if node.kind == "op" and node.name == "*" and node.args[0].kind == "prime" and node.args[0].args and \
             isinstance(node.args[0].args[0], Node) and node.args[0].args[0].kind == "name" and \
             node.args[1].kind in ("paren", "tuple"):

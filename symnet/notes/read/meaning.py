@@ -44,6 +44,24 @@ MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
 #: lower-case Greek letters notes use for maps and functionals (φ(v + w) = φ(v) + φ(w)) far more than for numbers
+#: d before a variable (dx, \mathrm{d}y): the differential of what the variable stands for, worked out after the
+#: note's definitions and settings are put in (see :func:`differentials`)
+DIFFERENTIAL = sp.Function("differential")
+
+
+def differentials(e: sp.Expr) -> sp.Expr:
+    """Each differential(v) replaced by the total differential of v: Σ ∂v/∂w dw over v's variables, dw a new
+    symbol (dy = 2x dx for y = x²; d of a constant is 0)."""
+    def total(v):
+        if v.atoms(sp.Indexed) or any(isinstance(f, sp.core.function.AppliedUndef) for f in v.atoms(sp.Function)) or \
+                any(not getattr(x, "is_commutative", True) for x in v.free_symbols):
+            raise Undecided(f"the differential d({v}) of a family member, a function or a matrix is not worked out")
+        return sum((sp.diff(v, w) * sp.Symbol(f"d{w.name}", real=True)
+                    for w in sorted(v.free_symbols, key=str)), sp.Integer(0))
+    return e.replace(lambda x: isinstance(x, sp.Function) and x.func == DIFFERENTIAL, lambda x: total(x.args[0])) \
+        if e.has(DIFFERENTIAL) else e
+
+
 MAP_LETTER = re.compile(r"^(?:\\(?:phi|varphi|psi)|[fgh])$")
 CAPITAL = re.compile(r"^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Sigma|Phi|Psi|Omega)|"
                      r"\\(?:mathbf|boldsymbol|bm)\{[A-Z]\})(\^\{.*\})?$")
@@ -213,6 +231,9 @@ class Meaning:
         if a.kind == "deriv" and b.kind == "paren" and len(b.args) == 1 and isinstance(a.args[1], Node) and \
                 b.args[0].kind in ("name", "sub") and _key(b.args[0]) == _key(a.args[1]):
             return self.expr(a)   # \frac{dg}{dx}(x): the derivative at x, not times x
+        differential = self._differential(a, b)
+        if differential is not None:
+            return differential
         if a.kind == "name" and a.name in (r"\Delta", r"\delta") and b.kind in ("name", "sub") and \
                 self.symbol(a.name) not in self.ctx.values:
             return self.symbol(f"{a.name} {_key(b)}")   # Δc, δw: an increment, one name
@@ -254,6 +275,17 @@ class Meaning:
                 # read as a product, and a verification must not rest on that reading alone
                 self.ambiguous.add(_show(a))
         return self.expr(a) * self.expr(b)
+
+    def _differential(self, a: Node, b: Node) -> sp.Expr | None:
+        """``d x``, ``3 \\, \\mathrm{d}t``: d (not a name the note gives a value) right before a variable is a
+        differential, never the number d times x; None when the product is something else."""
+        if b.kind not in ("name", "sub") or self.symbol("d") in self.ctx.values or "d" in self.ctx.functions:
+            return None
+        if a.kind == "name" and a.name == "d":
+            return DIFFERENTIAL(self.expr(b))
+        if a.kind == "op" and a.name == "*" and len(a.args) == 2 and a.args[1].kind == "name" and a.args[1].name == "d":
+            return self.expr(a.args[0]) * DIFFERENTIAL(self.expr(b))
+        return None
 
     def _bare_capital(self, node: Node) -> bool:
         """A capital (Latin, Greek, blackboard) the note gives no value, written alone before a bracket."""
