@@ -355,6 +355,10 @@ CASES = [
     ("rows of a recurrence", "$$T(n) = 2T(n/2) + n$$\n\nso $$2T(n/2) + n = 4T(n/4) + 2n$$", "condition"),
     ("a wrong differential", "Let $y = x^2$. Then $\\mathrm{d}y = x\\,\\mathrm{d}x$.", "undecided"),
     ("a right differential", "Let $y = x^2$. Then $\\mathrm{d}y = 2x\\,\\mathrm{d}x$.", "verified"),
+    ("differentials along a path, with an end point set", "Let $z = \\cos t$. At the end $t = \\pi/2$, $z = 0$: "
+     "$\\mathrm{d}z = -\\sin t \\, \\mathrm{d}t$", "verified"),
+    ("a wrong differential along a path, with an end point set", "Let $z = \\cos t$. At the end $t = \\pi/2$, $z = 0$: "
+     "$\\mathrm{d}z = \\sin t \\, \\mathrm{d}t$", "undecided"),   # at t = π/2 both sides were d(0) = 0
     ("a substitution's differentials", r"Let $t = \frac{x}{2}$, so $dx = 2 dt$.", "verified"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]

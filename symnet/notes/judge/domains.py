@@ -9,7 +9,7 @@ from ..decide.outcome import Outcome
 from ..decide.decision import decide
 from ..decide.points import Domain
 from ..latex import Node
-from ..read.meaning import Meaning, differentials
+from ..read.meaning import DIFFERENTIAL, Meaning, differentials
 from ..read.nodes import Undecided, expand
 from .forms import unify_indices
 from .state import NoteState, ORDER, SIZE_NAMES, UNIT
@@ -31,6 +31,13 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
                for s in (left.free_symbols | right.free_symbols | left.atoms(sp.Indexed) | right.atoms(sp.Indexed))):
             raise Undecided(f"{name} is defined on line {line} by a formula symnet could not read")
     memo = ctx.expansions
+    if left.has(DIFFERENTIAL) or right.has(DIFFERENTIAL):
+        # dz = −sin t dt for z = cos t: worked out from the definitions alone; a paragraph's point values (t = π/2,
+        # z = 0 at an end point) are not put into a relation between differentials
+        values = lambda v: expand(v, ctx.values, memo=memo)
+        left, right = differentials(left, values), differentials(right, values)
+        state.used = set()
+        return expand(left, ctx.values, memo=memo), expand(right, ctx.values, memo=memo)
     overrides = {s_: v for s_, (v, scope, _) in state.settings.items() if scope == state.scope and s_ in ctx.values}
     if overrides:
         # P = 0 set in this worked example wins over the general P = (F − 1)/2 defined before
@@ -48,7 +55,7 @@ def _sides(meaning: Meaning, left_node: Node, right_node: Node, state: NoteState
     state.used = set(settings)
     if settings:
         left, right = left.xreplace(settings), right.xreplace(settings)
-    return differentials(left), differentials(right)
+    return left, right
 
 
 def _decide(left, right, relation: str, state: NoteState, budget: float) -> Outcome:

@@ -49,10 +49,11 @@ MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize",
 DIFFERENTIAL = sp.Function("differential")
 
 
-def differentials(e: sp.Expr) -> sp.Expr:
-    """Each differential(v) replaced by the total differential of v: Σ ∂v/∂w dw over v's variables, dw a new
-    symbol (dy = 2x dx for y = x²; d of a constant is 0)."""
+def differentials(e: sp.Expr, values=lambda v: v) -> sp.Expr:
+    """Each differential(v) replaced by the total differential of ``values(v)`` (v with the note's definitions
+    put in): Σ ∂v/∂w dw over v's variables, dw a new symbol (dy = 2x dx for y = x²; d of a constant is 0)."""
     def total(v):
+        v = values(v)
         if v.atoms(sp.Indexed) or any(isinstance(f, sp.core.function.AppliedUndef) for f in v.atoms(sp.Function)) or \
                 any(not getattr(x, "is_commutative", True) for x in v.free_symbols):
             raise Undecided(f"the differential d({v}) of a family member, a function or a matrix is not worked out")
