@@ -360,6 +360,16 @@ CASES = [
     ("a wrong differential along a path, with an end point set", "Let $z = \\cos t$. At the end $t = \\pi/2$, $z = 0$: "
      "$\\mathrm{d}z = \\sin t \\, \\mathrm{d}t$", "undecided"),   # at t = π/2 both sides were d(0) = 0
     ("a substitution's differentials", r"Let $t = \frac{x}{2}$, so $dx = 2 dt$.", "verified"),
+    # after sample T (tuned on T): a closed form in a sequence the note never defines; an exercise's own f
+    ("a closed form in another sequence", "$$C_{n+1} = C_n + C_{n-1}$$\n\n$$C_1 = 1$$\n\n$$C_2 = 1$$\n\n$$C_n = F_n$$",
+     "undecided"),
+    ("a function named afresh", "Let $f(x) = x^2 + 1$. Then $f(2) = 5$.\n\n"
+     "Next, let the function $f(x)$ be odd, with $f(1) = 1$.", "undecided"),
+    ("the note's function near its definition", "Let $f(x) = x^2 + 1$. Then $f(2) = 5$ and $f(1) = 3$.", "refuted"),
+    ("the note's function far from its definition", "Let $f(x) = x^2 + 1$.\n\n" + "Other text.\n\n" * 20 +
+     "We have $f(1) = 3$ here.", "undecided"),
+    ("a value far from the definition, verified", "Let $f(x) = x^2 + 1$.\n\n" + "Other text.\n\n" * 20 +
+     "We have $f(1) = 2$ here.", "undecided"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

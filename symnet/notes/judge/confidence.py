@@ -22,7 +22,7 @@ import re
 from ..latex import Node
 from ..read.meaning import KNOWN_FUNCTIONS, Meaning
 from .doubt import _text, derivative_variables
-from .scope import _applied_names, _calls_defined, written_symbols
+from .scope import _applied_names, _calls_defined, _same_section, written_symbols
 from .state import NoteState
 
 #: what a claim's detail says when no value of its one-sided names satisfies it (σ(x) + σ(−x) = 2): false as
@@ -78,7 +78,11 @@ def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, ev
                 any(name.lstrip("\\") == "sigma" for part in parts for name in _applied_names(part)):
             # σ(0) = 0 where the note's σ is √(1 − ᾱ)/√ᾱ: σ applied is the sigmoid only if the note says so
             return "σ is read as the logistic sigmoid, which the note never names: it may be the note's own σ"
-        return None          # closed arithmetic (the note's functions applied to numbers allowed)
+        far = far_function(parts, state)
+        if far:
+            # f(1) = 1 in exercise 18 with the f = |x − 1/2| of exercise 3, 86 lines up: a premise of its own problem
+            return far
+        return None          # closed arithmetic (the note's functions applied to numbers allowed, defined near)
     if given:
         return f"it rests on the note's value for {_list(given)}, which may not be the one meant here"
     if calls:
@@ -90,6 +94,25 @@ def refutation_doubt(ops: tuple, parts: tuple, state: NoteState, detail: str, ev
     # matrices and vectors taken for numbers, a function's name glued to its argument — and one in ten a
     # real error: the counterexample is reported, the note is not blocked
     return "it relates names whose notation may mean something else here (differentials, vectors, operators)"
+
+
+#: lines after which a function's definition is taken to belong to another exercise of the note
+FAR_DEFINITION = 30
+
+
+def far_function(parts, state: NoteState) -> str | None:
+    """Why a claim about the note's function at given arguments may be about another function: its definition
+    is in another section or more than :data:`FAR_DEFINITION` lines up (None when it is near)."""
+    for part in parts:
+        for name in sorted(_applied_names(part)):
+            if name not in state.context.functions:
+                continue
+            where = state.lines.get(name)
+            if where is None or not _same_section(where, state) or state.here - where > FAR_DEFINITION:
+                at = f"line {where}" if where is not None else "elsewhere"
+                return f"it rests on {name} as defined on {at}, far from here: the note may mean another {name} " \
+                       f"(an exercise's own)"
+    return None
 
 
 def _list(names) -> str:

@@ -364,6 +364,12 @@ def _closed_form(member: sp.Indexed, right: Node, meaning: Meaning, state: NoteS
     if not closed.has(k) and not closed.has(sp.Symbol(str(k), real=True)):
         # y_n = stop names the last member; θ_k = 3 is a value at some k: no closed form in k to check
         raise Undecided(f"a value of a recurrence's member that does not depend on {k}: not a closed form")
+    others = {e.base for e in closed.atoms(sp.Indexed)} - {base} - \
+        {b for b in (getattr(x, "base", None) for x in state.context.values) if b is not None}
+    if others:
+        # C_n = F_n: a closed form in another sequence the note never defines (the Fibonacci numbers) is no
+        # closed form symnet can check; sampling F freely would "refute" it
+        raise Undecided(f"a closed form in {', '.join(sorted(map(str, others)))}, which the note does not define")
     k_whole = sp.Symbol(str(k), integer=True, nonnegative=True)
     closed = closed.xreplace({k: k_whole, sp.Symbol(str(k), real=True): k_whole})
 

@@ -123,6 +123,7 @@ def judge(formula, state: NoteState, budget: float = 2.0) -> list[Verdict]:
     state.context.assume(read_memberships(tree, formula.line))
     state.context.formula, state.context.evidence, state.context.missing = formula.text, None, None
     state.cue = _cue(formula)
+    _introduce_function(tree, formula, state)
     state.premise = state.cue == "condition" and _premise(formula)
     state.negated = _negated(formula)
     state.quantified = bool(QUANTIFIER_BEFORE.search(_words_before(formula).rstrip(" $\\[(")))
@@ -281,6 +282,27 @@ def _cue(formula) -> str | None:
     return None
 
 
+#: words that introduce a function by name: "设函数 $f(x)$ 在 … 可导", "Let the function $f(x)$ be …"
+FUNCTION_INTRODUCED = re.compile(r"(?:函数|函數|function|fonction|Funktion|función|関数|함수)\s*$", re.IGNORECASE)
+
+
+def _introduce_function(tree, formula, state: NoteState) -> None:
+    """``设函数 $f(x)$ 在 … 可导``: a function named afresh (an exercise's own f); the note's earlier definition
+    of f no longer holds, so its values are not checked against it."""
+    if not (tree.kind == "op" and tree.name == "*" and len(tree.args) == 2 and tree.args[0].kind == "name" and
+            tree.args[1].kind in ("paren", "tuple")):
+        return
+    name = tree.args[0].name
+    context = getattr(formula, "context", "") or ""
+    # any place the paragraph writes it after such words (the same $f(x)$ may stand several times in it)
+    before = [context[max(0, m.start() - 40):m.start()].rstrip(" $\\[(")
+              for m in re.finditer(re.escape(formula.text), context)]
+    if name in state.context.functions and any(FUNCTION_INTRODUCED.search(b) for b in before):
+        del state.context.functions[name]
+        state.context.expansions.clear()
+        state.lines.pop(name, None)
+
+
 def _negated(formula) -> bool:
     """Whether the words right around a formula deny it ("$AB = BA$ does not hold in general", "不一定有 …")."""
     context = getattr(formula, "context", "") or ""
@@ -355,6 +377,7 @@ def _judge_row(tree: Node, state: NoteState, line: int, column: int, text: str, 
     def verdict(status: str, detail: str = "") -> Verdict:
         return Verdict(line, column, text, status, detail)
 
+    state.here = line
     if tree.kind == "shape":
         declared = state.matrices.declare(tree)
         return verdict("assumption", "a shape declaration" + (" (used by the matrix checks)" if declared else ""))

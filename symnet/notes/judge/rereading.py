@@ -13,6 +13,7 @@ import re
 
 from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
+from .confidence import far_function
 from .doubt import written_names
 from .scope import _defined_written, foreign_functions, written_symbols
 from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
@@ -29,6 +30,8 @@ _DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120
 _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
 #: a whole number written right before a fraction: 16 \frac{2}{3} (a mixed number, or a product)
 _MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*(?:\{\s*\d+\s*\}|\d)\s*(?:\{\s*\d+\s*\}|\d)")
+#: a function's value at a number: f(0), g(1.5)
+_VALUE_AT_NUMBER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])\s*(?:\\left)?\(\s*[-+]?\d+(?:\.\d+)?\s*(?:\\right)?\)")
 #: a ratio of whole numbers set equal to a whole number: 44/2 = 22, 5/2 = 2, 1/2 = 0 (quotients in a division table)
 _WHOLE_QUOTIENT = re.compile(r"^\s*(?:\\[dt]?frac\s*\{?\s*(\d+)\s*\}?\s*\{?\s*(\d+)\s*\}?|(\d+)\s*/\s*(\d+))"
                              r"\s*&?\s*=\s*(\d+)\s*(?:,|\\quad|&|\\\\|$)")
@@ -149,6 +152,19 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # 2(2 \quad 1) = (4 \quad 2): a row vector scaled, read here as 2 · (2 · 1)
         return ("undecided", f"{row.group().strip()}… is a row of numbers (a vector), read here as a product "
                 f"({status}: {detail})")
+    at_number = [m for m in _VALUE_AT_NUMBER.findall(text) if m in state.context.functions] \
+        if status == "verified" else []
+    if at_number:
+        far = far_function(parts, state)
+        if far:
+            # f(0) = 0, f(1) > 0 given in exercise 18 "verified" with exercise 3's f: a premise of its own problem
+            return ("undecided", f"holds as read ({detail}), but {far}")
+    undefined_at = [m for m in _VALUE_AT_NUMBER.findall(text) if m not in state.context.functions and
+                    m.lstrip("\\") not in KNOWN_FUNCTIONS] if status == "refuted" else []
+    if undefined_at:
+        # f(0) = 2 for a function the exercise names but never writes out: read as f times 0 it "fails"
+        return ("undecided", f"fails as read ({detail}), but {undefined_at[0]}(…) is read as a product: "
+                f"{undefined_at[0]} may be a function the note does not write out; not refuted")
     recurrent = [n for n in state.self_defined if status in ("verified", "refuted") and
                  re.search(rf"(?<![A-Za-z\\]){re.escape(n)}\s*(?:\\left)?\s*\(", text)]
     if recurrent:

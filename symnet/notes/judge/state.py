@@ -104,6 +104,7 @@ class NoteState:
     vectors: dict = field(default_factory=dict)       # name -> line where the note makes it a vector
     matrix_letters: dict = field(default_factory=dict)  # capital -> line where the note calls it a matrix
     self_defined: dict = field(default_factory=dict)  # function defined through itself (T(n) = 2T(n/2)) -> its line
+    here: int = 0                                     # the line of the formula being judged
     axioms: object = None                             # (section, line) of words that make what follows axioms
     sigmoid_named: bool = False                       # whether the prose so far names the logistic sigmoid
     premise: bool = False                             # the formula is the condition itself, not a conclusion after it
