@@ -370,6 +370,9 @@ CASES = [
      "We have $f(1) = 3$ here.", "undecided"),
     ("a value far from the definition, verified", "Let $f(x) = x^2 + 1$.\n\n" + "Other text.\n\n" * 20 +
      "We have $f(1) = 2$ here.", "undecided"),
+    ("an index written without its underscore", r"where $(x2-x1)=(x3-x2)$, the points are evenly spaced", "undecided"),
+    ("a determinant written without a backslash", r"$$det(AB) = det(A)det(B)$$", "undecided"),
+    ("a tangent written without a backslash", r"$$tan(x) = sin(x)/cos(x)$$", "verified"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

@@ -30,6 +30,8 @@ _DEGREE_ANGLE = re.compile(r"\\(?:sin|cos|tan|cot)\s*\(?\s*(?:15|30|45|60|90|120
 _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|cos|tan)\s*\^\s*-1")
 #: a whole number written right before a fraction: 16 \frac{2}{3} (a mixed number, or a product)
 _MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*(?:\{\s*\d+\s*\}|\d)\s*(?:\{\s*\d+\s*\}|\d)")
+#: a letter with digits glued to it: x2, W1 (an index written without an underscore)
+_GLUED_INDEX = re.compile(r"(?<![A-Za-z\\])(?<!\^\{\()(?<!\^\()[A-Za-z]\d+(?![\d.])")   # not K^{(s2)}, a label
 #: a function's value at a number: f(0), g(1.5)
 _VALUE_AT_NUMBER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])\s*(?:\\left)?\(\s*[-+]?\d+(?:\.\d+)?\s*(?:\\right)?\)")
 #: a ratio of whole numbers set equal to a whole number: 44/2 = 22, 5/2 = 2, 1/2 = 0 (quotients in a division table)
@@ -322,6 +324,11 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
     support"): the agreement is reported, not called verified."""
     if _EQUATION_NUMBERS.match(text):
         return "mention", f"equation numbers combined ((1) + (2) = (3)), not arithmetic ({detail})"
+    glued = _GLUED_INDEX.search(text) if "random matri" not in detail else None
+    if glued:
+        # (x2 − x1) = (x3 − x2): x_2 written without its underscore, read here as x·2
+        return "undecided", f"{glued.group()} may be {glued.group()[0]}_{glued.group()[1:]} (an index written without _), " \
+                            f"read here as a product ({detail})"
     one = _ONE_BY_ONE.search(detail) if "random matri" in detail else None
     if one:
         return "undecided", f"holds with {one.group(1)} drawn as a 1×1 matrix, a number ({detail}); as the vector " \

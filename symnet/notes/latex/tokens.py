@@ -27,7 +27,9 @@ ELISIONS = {"ldots", "cdots", "dots", "vdots", "ddots"}
 #: Words that notes write as plain letters but mean as one name.
 WORD_NAMES = {"cost", "loss", "Loss", "Cost", "softmax", "Softmax", "sigmoid", "Sigmoid", "ReLU", "relu", "MSE", "MAE",
               "Var", "tanh", "exp", "log", "ln", "sin", "cos", "max", "min", "argmax", "argmin", "GELU", "Attention",
-              "attention", "LayerNorm", "Dropout", "dropout", "output", "input", "error", "grad", "lr"}
+              "attention", "LayerNorm", "Dropout", "dropout", "output", "input", "error", "grad", "lr",
+              # written without a backslash, still one name (det(A) is no product d·e·t·A)
+              "det", "tr", "rank", "tan", "cot", "sec", "csc", "sinh", "cosh", "arctan", "arcsin", "arccos"}
 _THOUSANDS = re.compile(r",\d{3}(?![\d.])")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e]")
 
