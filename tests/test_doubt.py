@@ -341,7 +341,7 @@ CASES = [
     # against the permutation matrix A of an earlier section); control: in its own section A is still checked
     ("a matrix redefined in a new section", "Let $A=\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}$.\n\n## Rotation\n\n"
      "$A=\\begin{bmatrix}0&-1\\\\1&0\\end{bmatrix}$.\n\nIt has $A^\\top=A$.", "condition"),
-    ("a matrix claim in its own section", "Let $A=\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}$.\n\nIt has $A^\\top=A$.",
+    ("a matrix claim in its own section", "Let $A=\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}$.\n\nSo $A^\\top=A$.",
      "verified"),
     # after sample S (tuned on S): mixed numbers without braces, quotients of whole numbers, group laws with
     # inverses, a condition said again after "i.e.", recurrences, differentials
@@ -373,6 +373,9 @@ CASES = [
     ("an index written without its underscore", r"where $(x2-x1)=(x3-x2)$, the points are evenly spaced", "undecided"),
     ("a determinant written without a backslash", r"$$det(AB) = det(A)det(B)$$", "undecided"),
     ("a tangent written without a backslash", r"$$tan(x) = sin(x)/cos(x)$$", "verified"),
+    ("the defining property of a kind of matrix", "Let $A = \\begin{bmatrix}1&2\\\\2&1\\end{bmatrix}$.\n\n"
+     "Symmetric: $A^T=A$.", "condition"),
+    ("a matrix shown symmetric", "Let $A = \\begin{bmatrix}1&2\\\\2&1\\end{bmatrix}$.\n\nHence $A^T=A$.", "verified"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

@@ -32,6 +32,19 @@ _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|c
 _MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*(?:\{\s*\d+\s*\}|\d)\s*(?:\{\s*\d+\s*\}|\d)")
 #: a letter with digits glued to it: x2, W1 (an index written without an underscore)
 _GLUED_INDEX = re.compile(r"(?<![A-Za-z\\])(?<!\^\{\()(?<!\^\()[A-Za-z]\d+(?![\d.])")   # not K^{(s2)}, a label
+_DECORATION = re.compile(r"\^\{?(?:T|\\top|\\mathsf\{T\}|\\mathrm\{T\}|\*|H|\\ast|\\dagger)\}?|\\(?:cdot|,|;|!| )")
+
+
+def _KIND_CONDITION(text: str) -> bool:
+    """A^T = A, A^*A = AA^*, AB = BA: capitals alone, the same ones on both sides, only decorated or reordered."""
+    sides = [re.sub(r"\s+", "", side) for side in text.split("=")]
+    if len(sides) != 2:
+        return False
+    letters = [_DECORATION.sub("", side) for side in sides]
+    return all(re.fullmatch(r"[A-Z]+", x) for x in letters) and sorted(letters[0]) == sorted(letters[1]) and \
+        sides[0] != sides[1]
+
+
 #: a function's value at a number: f(0), g(1.5)
 _VALUE_AT_NUMBER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])\s*(?:\\left)?\(\s*[-+]?\d+(?:\.\d+)?\s*(?:\\right)?\)")
 #: a ratio of whole numbers set equal to a whole number: 44/2 = 22, 5/2 = 2, 1/2 = 0 (quotients in a division table)
@@ -167,6 +180,11 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # f(0) = 2 for a function the exercise names but never writes out: read as f times 0 it "fails"
         return ("undecided", f"fails as read ({detail}), but {undefined_at[0]}(…) is read as a product: "
                 f"{undefined_at[0]} may be a function the note does not write out; not refuted")
+    if status == "verified" and state.cue != "claim" and _KIND_CONDITION(text):
+        # "symmetric: A^T = A", "| Normal | A^*A = AA^* |": the property that names a kind of matrix, not a claim
+        return ("condition", f"the same matrices on both sides, only transposed, conjugated or reordered: the "
+                f"defining property of a kind of matrix (symmetric, normal, commuting), not a claim; as read it "
+                f"holds ({detail})")
     recurrent = [n for n in state.self_defined if status in ("verified", "refuted") and
                  re.search(rf"(?<![A-Za-z\\]){re.escape(n)}\s*(?:\\left)?\s*\(", text)]
     if recurrent:
