@@ -376,6 +376,10 @@ CASES = [
     ("the defining property of a kind of matrix", "Let $A = \\begin{bmatrix}1&2\\\\2&1\\end{bmatrix}$.\n\n"
      "Symmetric: $A^T=A$.", "condition"),
     ("a matrix shown symmetric", "Let $A = \\begin{bmatrix}1&2\\\\2&1\\end{bmatrix}$.\n\nHence $A^T=A$.", "verified"),
+    ("the function named again is the same function", "Consider the function $f(a) = 3a$. For it, the function "
+     "$f(a)$ grows; so $f(2) = 6$.", "verified"),
+    ("one product written two ways", r"Note $AB = A \cdot B$ here.", "verified"),
+    ("a logarithm's base before its argument", r"So $\log_a1 = 0$.", "verified"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

@@ -283,7 +283,9 @@ def _cue(formula) -> str | None:
 
 
 #: words that introduce a function by name: "设函数 $f(x)$ 在 … 可导", "Let the function $f(x)$ be …"
-FUNCTION_INTRODUCED = re.compile(r"(?:函数|函數|function|fonction|Funktion|función|関数|함수)\s*$", re.IGNORECASE)
+FUNCTION_INTRODUCED = re.compile(r"(?:设|設|已知|令|若|假设)\s*(?:[^，。,.$]{0,6})?(?:函数|函數)\s*$|"
+                                 r"\b(?:let|suppose|given|consider|take)\s+(?:the|a|an|some)?\s*"
+                                 r"(?:\w+\s+){0,2}function\s*$", re.IGNORECASE)
 
 
 def _introduce_function(tree, formula, state: NoteState) -> None:
@@ -296,7 +298,7 @@ def _introduce_function(tree, formula, state: NoteState) -> None:
     context = getattr(formula, "context", "") or ""
     # any place the paragraph writes it after such words (the same $f(x)$ may stand several times in it)
     before = [context[max(0, m.start() - 40):m.start()].rstrip(" $\\[(")
-              for m in re.finditer(re.escape(formula.text), context)]
+              for m in re.finditer(r"(?<=\$)\s*" + re.escape(formula.text.strip()) + r"\s*(?=\$)", context)]
     if name in state.context.functions and any(FUNCTION_INTRODUCED.search(b) for b in before):
         del state.context.functions[name]
         state.context.expansions.clear()

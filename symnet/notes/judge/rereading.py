@@ -31,16 +31,17 @@ _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|c
 #: a whole number written right before a fraction: 16 \frac{2}{3} (a mixed number, or a product)
 _MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*(?:\{\s*\d+\s*\}|\d)\s*(?:\{\s*\d+\s*\}|\d)")
 #: a letter with digits glued to it: x2, W1 (an index written without an underscore)
-_GLUED_INDEX = re.compile(r"(?<![A-Za-z\\])(?<!\^\{\()(?<!\^\()[A-Za-z]\d+(?![\d.])")   # not K^{(s2)}, a label
+_GLUED_INDEX = re.compile(r"(?<![A-Za-z\\_^])(?<!\^\{\()(?<!\^\()[A-Za-z]\d+(?![\d.])")   # not K^{(s2)}, a label
 _DECORATION = re.compile(r"\^\{?(?:T|\\top|\\mathsf\{T\}|\\mathrm\{T\}|\*|H|\\ast|\\dagger)\}?|\\(?:cdot|,|;|!| )")
 
 
 def _KIND_CONDITION(text: str) -> bool:
     """A^T = A, A^*A = AA^*, AB = BA: capitals alone, the same ones on both sides, only decorated or reordered."""
-    sides = [re.sub(r"\s+", "", side) for side in text.split("=")]
+    sides = [re.sub(r"\s+|\\(?:cdot|,|;|!| )", "", side) for side in text.split("=")]
     if len(sides) != 2:
         return False
     letters = [_DECORATION.sub("", side) for side in sides]
+    # AB = A·B only writes one product two ways: not a property of anything
     return all(re.fullmatch(r"[A-Z]+", x) for x in letters) and sorted(letters[0]) == sorted(letters[1]) and \
         sides[0] != sides[1]
 
