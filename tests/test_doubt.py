@@ -380,6 +380,12 @@ CASES = [
      "$f(a)$ grows; so $f(2) = 6$.", "verified"),
     ("one product written two ways", r"Note $AB = A \cdot B$ here.", "verified"),
     ("a logarithm's base before its argument", r"So $\log_a1 = 0$.", "verified"),
+    # after sample U (tuned on U): −∞ ≠ 0 exactly; a value set after "if" is a hypothesis; a case X(0) ≥ x
+    ("infinity is not zero", r"This is a contradiction as $-\infty \ne 0$.", "verified"),
+    ("a value set after 'if'", "Let $p(x) = a x^2 + b$. If $a = 0$, the method fails. Moreover $p(1) \\le b$.",
+     "undecided"),
+    ("a value set plainly", "Let $q(x) = c x^2$. Take $c = 2$. Then $q(1) = 2$.", "verified"),
+    ("an unknown function at a number, verified as a product", r"Case (ii): we have $X(0) = 0 \cdot x$.", "undecided"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

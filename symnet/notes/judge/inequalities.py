@@ -88,6 +88,12 @@ def _inequality(ops, parts, meaning: Meaning, state: NoteState, line: int, budge
 def _exact(a: sp.Expr, b: sp.Expr, op: str) -> bool | None:
     """A comparison of two closed values decided exactly where SymPy can (0 > −∞ holds: sampling skips
     infinite values, so it would never see it hold); None where it cannot say."""
+    if op == "≠":
+        # −∞ ≠ 0: two closed values that SymPy tells apart (or finds equal) exactly
+        if not (a.is_number and b.is_number):
+            return None
+        same = sp.Eq(a, b)
+        return False if same is sp.true else True if same is sp.false else None
     relation = {"<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge}.get(op)
     if relation is None:
         return None

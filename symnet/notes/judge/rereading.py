@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 
+import sympy as sp
+
 from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
 from .confidence import far_function
 from .doubt import written_names
-from .scope import _defined_written, foreign_functions, written_symbols
+from .scope import _calls_defined, _defined_written, foreign_functions, written_symbols
 from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
 
 #: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
@@ -168,6 +170,11 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # 2(2 \quad 1) = (4 \quad 2): a row vector scaled, read here as 2 · (2 · 1)
         return ("undecided", f"{row.group().strip()}… is a row of numbers (a vector), read here as a product "
                 f"({status}: {detail})")
+    hypothetical = sorted(str(s_) for s_ in state.used & state.hypothetical) if status == "verified" else []
+    if hypothetical:
+        # p''(x*) ≤ 0 "verified" at Δ₂ = 0, taken from "if Δ₁ = Δ₂ = 0, this technique breaks down"
+        return ("undecided", f"holds as read ({detail}), but only at {', '.join(hypothetical)} as set after "
+                f"'if'/'when': a hypothesis of its own sentence, not the case this claim is about")
     at_number = [m for m in _VALUE_AT_NUMBER.findall(text) if m in state.context.functions] \
         if status == "verified" else []
     if at_number:
@@ -176,11 +183,13 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
             # f(0) = 0, f(1) > 0 given in exercise 18 "verified" with exercise 3's f: a premise of its own problem
             return ("undecided", f"holds as read ({detail}), but {far}")
     undefined_at = [m for m in _VALUE_AT_NUMBER.findall(text) if m not in state.context.functions and
-                    m.lstrip("\\") not in KNOWN_FUNCTIONS] if status == "refuted" else []
+                    m.lstrip("\\") not in KNOWN_FUNCTIONS and sp.Symbol(m, real=True) not in state.context.values and
+                    sp.Symbol(m, real=True) not in state.settings] if status in ("verified", "refuted") else []
     if undefined_at:
-        # f(0) = 2 for a function the exercise names but never writes out: read as f times 0 it "fails"
-        return ("undecided", f"fails as read ({detail}), but {undefined_at[0]}(…) is read as a product: "
-                f"{undefined_at[0]} may be a function the note does not write out; not refuted")
+        # f(0) = 2 for a function the exercise names but never writes out, X(0) ≥ x (a case of an argument):
+        # read as f times 0 they "fail" or "hold"
+        return ("undecided", f"{status} as read ({detail}), but {undefined_at[0]}(…) is read as a product: "
+                f"{undefined_at[0]} may be a function the note does not write out")
     if status == "verified" and state.cue != "claim" and _KIND_CONDITION(text):
         # "symmetric: A^T = A", "| Normal | A^*A = AA^* |": the property that names a kind of matrix, not a claim
         return ("condition", f"the same matrices on both sides, only transposed, conjugated or reordered: the "
@@ -322,6 +331,15 @@ def _minus_one(node) -> bool:
         or node.kind == "num" and node.name == "-1"
 
 
+def _law_letter_defined(node, state: NoteState) -> bool:
+    """Whether a side writes a letter the note gave a value (a number, or a matrix written as one), or a
+    function it defined; a chain merely offered to the matrix reading (x = 1·x = (x⁻¹x)x …) defines nothing."""
+    for _, key, symbol in written_symbols(node, state):
+        if key is not None and (key in state.matrix_names or symbol is not None and state.context.defines(symbol)):
+            return True
+    return _calls_defined(node, state)
+
+
 def arithmetic_law(ops, parts, state: NoteState) -> bool:
     """Whether an equation is a law of arithmetic written with letters alone: commutativity (u + v = v + u),
     associativity ((ab)v = a(bv)), distributivity (a(u + v) = au + av), identities (1v = v, 0 + v = v).
@@ -333,7 +351,7 @@ def arithmetic_law(ops, parts, state: NoteState) -> bool:
     return len(sides) >= 2 and all(op == "=" for op in ops) and any(written_names(p) for p in sides) and \
         all(_leaves(p) <= LAW_LEAVES for p in sides) and all(_ring_word(p) for p in sides) and \
         any(p.kind in ("op", "neg", "paren") for p in sides) and \
-        not any(_defined_written(p, state) for p in sides) and \
+        not any(_law_letter_defined(p, state) for p in sides) and \
         not any(symbol in state.settings for p in sides for _, _, symbol in written_symbols(p, state))
 
 

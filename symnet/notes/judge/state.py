@@ -105,6 +105,7 @@ class NoteState:
     matrix_letters: dict = field(default_factory=dict)  # capital -> line where the note calls it a matrix
     self_defined: dict = field(default_factory=dict)  # function defined through itself (T(n) = 2T(n/2)) -> its line
     here: int = 0                                     # the line of the formula being judged
+    hypothetical: set = field(default_factory=set)    # settings made under "if/when" (Δ₁ = Δ₂ = 0 after "if")
     axioms: object = None                             # (section, line) of words that make what follows axioms
     sigmoid_named: bool = False                       # whether the prose so far names the logistic sigmoid
     premise: bool = False                             # the formula is the condition itself, not a conclusion after it
@@ -112,3 +113,11 @@ class NoteState:
     quantified: bool = False                          # the words right before are a quantifier ("for any $N ≤ 2^k$")
     such_that: bool = False                           # the words right before the formula end "such that"
     family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
+
+
+def _note_hypothetical(state: NoteState, symbol) -> None:
+    """Remember whether a setting was made under "if/when" (a hypothesis), or plainly (a value given)."""
+    if state.cue == "condition":
+        state.hypothetical.add(symbol)
+    else:
+        state.hypothetical.discard(symbol)
