@@ -386,6 +386,9 @@ CASES = [
      "undecided"),
     ("a value set plainly", "Let $q(x) = c x^2$. Take $c = 2$. Then $q(1) = 2$.", "verified"),
     ("an unknown function at a number, verified as a product", r"Case (ii): we have $X(0) = 0 \cdot x$.", "undecided"),
+    # after sample V: Typst (or plain-text) maths, with symbols as words, is not read as LaTeX letters
+    ("Typst notation", r"where $sin theta< 1$ holds", "unparseable"),
+    ("LaTeX with the same symbols", r"where $\sin\theta < 2$ holds", "verified"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

@@ -30,6 +30,10 @@ WORD_NAMES = {"cost", "loss", "Loss", "Cost", "softmax", "Softmax", "sigmoid", "
               "attention", "LayerNorm", "Dropout", "dropout", "output", "input", "error", "grad", "lr",
               # written without a backslash, still one name (det(A) is no product d·e·t·A)
               "det", "tr", "rank", "tan", "cot", "sec", "csc", "sinh", "cosh", "arctan", "arcsin", "arccos"}
+#: words that are symbols in Typst (and in plain-text maths) but never a run of single-letter names in LaTeX
+TYPST_WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "theta", "lambda", "sigma", "omega", "phi", "psi",
+               "rho", "tau", "pi", "nabla", "partial", "integral", "infinity", "arrow", "Delta", "Gamma", "Theta",
+               "Lambda", "Sigma", "Omega", "Phi", "Psi"}
 _THOUSANDS = re.compile(r",\d{3}(?![\d.])")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e]")
 
@@ -171,6 +175,11 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
                 tokens.append(Token("text", word, i))
                 i = j
                 continue
+            if word in TYPST_WORDS:
+                # d sin theta = k lambda, partial L, integral: Typst (or plain text), where these words are symbols;
+                # read as LaTeX they would be products of single letters
+                raise LatexError(f"{word!r} without a backslash: this looks like Typst or plain-text maths, not LaTeX",
+                                 i, f"write \\{word} (LaTeX), or keep the formula out of the check")
             tokens.extend(Token("letter", word[k], i + k) for k in range(len(word)))  # one token a letter
             i = j
         elif c.isalpha():
