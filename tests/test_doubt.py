@@ -389,6 +389,8 @@ CASES = [
     # after sample V: Typst (or plain-text) maths, with symbols as words, is not read as LaTeX letters
     ("Typst notation", r"where $sin theta< 1$ holds", "unparseable"),
     ("LaTeX with the same symbols", r"where $\sin\theta < 2$ holds", "verified"),
+    ("a Typst subscript", r"we have $B_(x)(0)=0$ there", "unparseable"),
+    ("two values side by side", r"we have $R=0\;u=0$ there", "undecided"),
     ("a comment after a number stays a comment", "$$x = 3 % the third\n + 1$$", "setting"),
 ]
 

@@ -244,7 +244,7 @@ def _in_chain(verdict: Verdict, row: Node, state: NoteState, above: Node | None)
         line, status = state.chain_broken
         verdict = Verdict(verdict.line, verdict.column, verdict.text, "undecided",
                           f"fails against the row above ({verdict.detail}), whose step on line {line} is {status}")
-    if verdict.status in ("refuted", "undecided"):
+    if verdict.status in ("refuted", "undecided", "condition"):
         state.chain_broken = state.chain_broken or (verdict.line, verdict.status)
     return verdict
 

@@ -48,6 +48,8 @@ def _KIND_CONDITION(text: str) -> bool:
         sides[0] != sides[1]
 
 
+#: two equations side by side: R=0\;u=0, x = 1 \quad y = 2
+_SIDE_BY_SIDE = re.compile(r"=[^=]*?\d\s*\\(?:;|quad|qquad|,)\s*[A-Za-z][^=]*=")
 #: a function's value at a number: f(0), g(1.5)
 _VALUE_AT_NUMBER = re.compile(r"(?<![A-Za-z\\])([A-Za-z])\s*(?:\\left)?\(\s*[-+]?\d+(?:\.\d+)?\s*(?:\\right)?\)")
 #: a ratio of whole numbers set equal to a whole number: 44/2 = 22, 5/2 = 2, 1/2 = 0 (quotients in a division table)
@@ -361,6 +363,9 @@ def _typed_reading(detail: str, text: str) -> tuple[str, str] | None:
     support"): the agreement is reported, not called verified."""
     if _EQUATION_NUMBERS.match(text):
         return "mention", f"equation numbers combined ((1) + (2) = (3)), not arithmetic ({detail})"
+    if _SIDE_BY_SIDE.search(text):
+        # R=0\;u=0: two values stated side by side, read as the chain R = 0·u = 0
+        return "undecided", f"two statements side by side, separated only by spacing, read as one chain ({detail})"
     glued = _GLUED_INDEX.search(text) if "random matri" not in detail else None
     if glued:
         # (x2 − x1) = (x3 − x2): x_2 written without its underscore, read here as x·2

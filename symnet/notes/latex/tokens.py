@@ -99,6 +99,11 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
         text = _COMMENT.sub(lambda m: " " * len(m.group()), text)
     else:
         percents = set()
+    typst = re.search(r"[A-Za-z]_\(", text)
+    if typst:
+        # B_(x)(0): a subscript in parentheses is Typst's, never LaTeX's (where _( subscripts a lone bracket)
+        raise LatexError("a subscript in parentheses (_( … )): this looks like Typst, not LaTeX", typst.start() + 1,
+                         "write _{…} (LaTeX), or keep the formula out of the check")
     tokens: list[Token] = []
     i, n = 0, len(text)
     depth = 0
