@@ -431,7 +431,8 @@ class MatrixNote:
         own = ", ".join(sorted(n for n in reached if n in self.definitions))
         if not sizes:
             # nothing drawn: the claim is about the note's own matrices, computed as defined
-            return Outcome("verified", f"numerically, with the matrices as the note defines them ({own})")
+            return Outcome("verified", f"numerically, with the matrices as the note defines them ({own})" if own
+                           else "numerically, with the matrices written in it (nothing drawn at random)")
         shown = f" ({sizes}{'; as the note defines ' + own if own else ''})"
         return Outcome("verified", f"numerically with {int(good.sum())} draws of random matrices{shown}")
 
