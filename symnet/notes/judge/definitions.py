@@ -19,7 +19,7 @@ from .scope import _applied_names, _same_section, _undefined_derivative
 from .domains import _decide, _domain, _sides
 from .forms import (_defined_names, _derivative_variable, _grounded, _has_derivative, _has_name, _is_two, _is_zero,
                     _plain_equation, _target, _value_or_none, meaning_free_of, unify_indices)
-from .state import ELEMENTARY, NoteState, OPTIMUM, _note_hypothetical
+from .state import ELEMENTARY, NoteState, OPTIMUM, record_setting
 
 
 def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteState, line: int,
@@ -90,8 +90,7 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
                                              right.kind in ("num", "neg", "op") and state.cue != "claim" and
                                              not _has_name(right)):
             # p_1 = 4/5 in a worked example, θ_0 = 0 before its recurrence: a value in this paragraph
-            state.settings[symbol] = (value, state.scope, line)
-            _note_hypothetical(state, symbol)
+            record_setting(state, symbol, value, line)
             return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
         if symbol in ctx.values and symbol.base not in ctx.values:
             return _restated(symbol, left, right, meaning, state, line, budget)
@@ -100,8 +99,7 @@ def _defining(op: str, left: Node, right: Node, meaning: Meaning, state: NoteSta
     # a value for a name (η = 0.1, x = 10): a setting of its paragraph, whatever the note said of it before
     if value is not None and (left.kind == "name" and not value.free_symbols and not _defined_names(value, ctx)
                               or value.is_number and not state.matrices.defines(left)):
-        state.settings[symbol] = (value, state.scope, line)
-        _note_hypothetical(state, symbol)
+        record_setting(state, symbol, value, line)
         return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
     if symbol in ctx.values or state.matrices.defines(left):
         return _restated(symbol, left, right, meaning, state, line, budget)
@@ -295,8 +293,7 @@ def _family_statement(member: sp.Indexed, left: Node, right: Node, meaning: Mean
         # right side runs over; a constant is a setting of that label in its paragraph
         value = _value_or_none(meaning, right)
         if value is not None and value.is_number:
-            state.settings[member] = (value, state.scope, line)
-            _note_hypothetical(state, member)
+            record_setting(state, member, value, line)
             return "setting", f"{_show(left)} = {value} in this paragraph only (line {line})"
     if base in ctx.values and free and not label and all(isinstance(i, sp.Symbol) for i in member.indices) and \
             state.cue != "claim":

@@ -36,7 +36,7 @@ from .forms import _gradient_names, _grounded, _has_derivative, _is_zero, _plain
 from .inequalities import _approximation, _inequality
 from .rereading import read_vectors_and_axioms, reread_after, reread_before
 from .restatements import one_name_twice, rearranged_definition
-from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE, _note_hypothetical
+from .state import DEFINING, NoteState, ORDER, Verdict, WHOLE_PROSE, record_setting
 
 
 class _Piece:
@@ -477,8 +477,7 @@ def _statement(ops: tuple, parts: tuple, state: NoteState, line: int, budget: fl
         value = meaning.expr(parts[-1])
         for p in parts[:-1]:
             try:
-                state.settings[meaning.name(p)] = (value, state.scope, line)
-                _note_hypothetical(state, meaning.name(p))
+                record_setting(state, meaning.name(p), value, line)
             except Undecided:
                 pass
         return "setting", f"{' = '.join(_show(p) for p in parts[:-1])} = {value} in this paragraph only (line {line})"

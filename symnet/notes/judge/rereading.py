@@ -17,7 +17,7 @@ from ..read.meaning import KNOWN_FUNCTIONS
 from ..read.nodes import _show
 from .confidence import far_function
 from .doubt import written_names
-from .scope import _calls_defined, _defined_written, foreign_functions, written_symbols
+from .scope import _defined_written, foreign_functions, written_symbols
 from .state import AXIOM_PROSE, VECTOR_PROSE, NoteState
 
 #: a one-letter subscript followed by ±1, unbraced and unspaced (W_t+1): typed for W_{t+1} as often as not
@@ -34,12 +34,14 @@ _INVERSE_TRIG = re.compile(r"\\(?:sin|cos|tan)\s*\^\s*\{\s*-\s*1\s*\}|\\(?:sin|c
 _MIXED_NUMBER = re.compile(r"(?<![\d.^_{])\d+\s*\\[dt]?frac\s*(?:\{\s*\d+\s*\}|\d)\s*(?:\{\s*\d+\s*\}|\d)")
 #: a letter with digits glued to it: x2, W1 (an index written without an underscore)
 _GLUED_INDEX = re.compile(r"(?<![A-Za-z\\_^])(?<!\^\{\()(?<!\^\()[A-Za-z]\d+(?![\d.])")   # not K^{(s2)}, a label
-_DECORATION = re.compile(r"\^\{?(?:T|\\top|\\mathsf\{T\}|\\mathrm\{T\}|\*|H|\\ast|\\dagger)\}?|\\(?:cdot|,|;|!| )")
+#: a transpose, conjugate or adjoint mark (A^T, A^*, A^H, A^\dagger), and spacing or a written product (\,  \cdot)
+_DECORATION = re.compile(r"\^\{?(?:T|\\top|\\mathsf\{T\}|\\mathrm\{T\}|\*|H|\\ast|\\dagger)\}?")
+_SPACING = re.compile(r"\s+|\\(?:cdot|,|;|!| )")
 
 
-def _KIND_CONDITION(text: str) -> bool:
+def _kind_condition(text: str) -> bool:
     """A^T = A, A^*A = AA^*, AB = BA: capitals alone, the same ones on both sides, only decorated or reordered."""
-    sides = [re.sub(r"\s+|\\(?:cdot|,|;|!| )", "", side) for side in text.split("=")]
+    sides = [_SPACING.sub("", side) for side in text.split("=")]
     if len(sides) != 2:
         return False
     letters = [_DECORATION.sub("", side) for side in sides]
@@ -177,22 +179,21 @@ def reread_after(status: str, detail: str, text: str, ops, parts, state: NoteSta
         # p''(x*) ≤ 0 "verified" at Δ₂ = 0, taken from "if Δ₁ = Δ₂ = 0, this technique breaks down"
         return ("undecided", f"holds as read ({detail}), but only at {', '.join(hypothetical)} as set after "
                 f"'if'/'when': a hypothesis of its own sentence, not the case this claim is about")
-    at_number = [m for m in _VALUE_AT_NUMBER.findall(text) if m in state.context.functions] \
-        if status == "verified" else []
-    if at_number:
+    at_numbers = _VALUE_AT_NUMBER.findall(text) if status in ("verified", "refuted") else []
+    if status == "verified" and any(m in state.context.functions for m in at_numbers):
         far = far_function(parts, state)
         if far:
             # f(0) = 0, f(1) > 0 given in exercise 18 "verified" with exercise 3's f: a premise of its own problem
             return ("undecided", f"holds as read ({detail}), but {far}")
-    undefined_at = [m for m in _VALUE_AT_NUMBER.findall(text) if m not in state.context.functions and
+    undefined_at = [m for m in at_numbers if m not in state.context.functions and
                     m.lstrip("\\") not in KNOWN_FUNCTIONS and sp.Symbol(m, real=True) not in state.context.values and
-                    sp.Symbol(m, real=True) not in state.settings] if status in ("verified", "refuted") else []
+                    sp.Symbol(m, real=True) not in state.settings]
     if undefined_at:
         # f(0) = 2 for a function the exercise names but never writes out, X(0) ≥ x (a case of an argument):
         # read as f times 0 they "fail" or "hold"
         return ("undecided", f"{status} as read ({detail}), but {undefined_at[0]}(…) is read as a product: "
                 f"{undefined_at[0]} may be a function the note does not write out")
-    if status == "verified" and state.cue != "claim" and _KIND_CONDITION(text):
+    if status == "verified" and state.cue != "claim" and _kind_condition(text):
         # "symmetric: A^T = A", "| Normal | A^*A = AA^* |": the property that names a kind of matrix, not a claim
         return ("condition", f"the same matrices on both sides, only transposed, conjugated or reordered: the "
                 f"defining property of a kind of matrix (symmetric, normal, commuting), not a claim; as read it "
@@ -333,15 +334,6 @@ def _minus_one(node) -> bool:
         or node.kind == "num" and node.name == "-1"
 
 
-def _law_letter_defined(node, state: NoteState) -> bool:
-    """Whether a side writes a letter the note gave a value (a number, or a matrix written as one), or a
-    function it defined; a chain merely offered to the matrix reading (x = 1·x = (x⁻¹x)x …) defines nothing."""
-    for _, key, symbol in written_symbols(node, state):
-        if key is not None and (key in state.matrix_names or symbol is not None and state.context.defines(symbol)):
-            return True
-    return _calls_defined(node, state)
-
-
 def arithmetic_law(ops, parts, state: NoteState) -> bool:
     """Whether an equation is a law of arithmetic written with letters alone: commutativity (u + v = v + u),
     associativity ((ab)v = a(bv)), distributivity (a(u + v) = au + av), identities (1v = v, 0 + v = v).
@@ -353,7 +345,7 @@ def arithmetic_law(ops, parts, state: NoteState) -> bool:
     return len(sides) >= 2 and all(op == "=" for op in ops) and any(written_names(p) for p in sides) and \
         all(_leaves(p) <= LAW_LEAVES for p in sides) and all(_ring_word(p) for p in sides) and \
         any(p.kind in ("op", "neg", "paren") for p in sides) and \
-        not any(_law_letter_defined(p, state) for p in sides) and \
+        not any(_defined_written(p, state, offered=False) for p in sides) and \
         not any(symbol in state.settings for p in sides for _, _, symbol in written_symbols(p, state))
 
 

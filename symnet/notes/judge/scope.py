@@ -140,10 +140,12 @@ def _same_section(line, state: NoteState) -> bool:
     return line is not None and state.line_sections.get((state.section[0], line)) == state.section
 
 
-def _defined_written(node: Node, state: NoteState) -> bool:
-    """Whether a side writes a name the note defined (scalar or matrix), or a function the note defined."""
+def _defined_written(node: Node, state: NoteState, offered: bool = True) -> bool:
+    """Whether a side writes a name the note defined (scalar or matrix), or a function the note defined.
+    ``offered=False``: a definition merely offered to the matrix reading (x = 1·x = (x⁻¹x)x …) does not count,
+    only one written with matrix notation."""
     for _, key, symbol in written_symbols(node, state):
-        if key is not None and (key in state.matrices.definitions or key in state.matrix_names or
+        if key is not None and (offered and key in state.matrices.definitions or key in state.matrix_names or
                                 symbol is not None and state.context.defines(symbol)):
             return True
     return _has_derivative(node) or _calls_defined(node, state)

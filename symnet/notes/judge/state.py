@@ -115,8 +115,10 @@ class NoteState:
     family_lines: dict = field(default_factory=dict)  # family base -> line of its last general statement
 
 
-def _note_hypothetical(state: NoteState, symbol) -> None:
-    """Remember whether a setting was made under "if/when" (a hypothesis), or plainly (a value given)."""
+def record_setting(state: NoteState, symbol, value, line: int) -> None:
+    """A value set for ``symbol`` in this paragraph, remembering whether it was set under "if/when" (a
+    hypothesis) or plainly (a value given)."""
+    state.settings[symbol] = (value, state.scope, line)
     if state.cue == "condition":
         state.hypothetical.add(symbol)
     else:

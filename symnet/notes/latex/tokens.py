@@ -84,6 +84,8 @@ _CLOSERS = {"}", ")", "]", r"\right", r"\}"}
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 # 6.7% in a note is a percentage, not a comment: a % right after a digit, not followed by words on its line
 _PERCENT = re.compile(r"(?<=\d)%(?![ \t]*[A-Za-z\\])")
+#: B_(x): a subscript in parentheses, Typst's way of writing it
+_TYPST_SUBSCRIPT = re.compile(r"[A-Za-z]_\(")
 
 
 def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
@@ -99,7 +101,7 @@ def tokenize(text: str, names: frozenset = frozenset()) -> list[Token]:
         text = _COMMENT.sub(lambda m: " " * len(m.group()), text)
     else:
         percents = set()
-    typst = re.search(r"[A-Za-z]_\(", text)
+    typst = _TYPST_SUBSCRIPT.search(text)
     if typst:
         # B_(x)(0): a subscript in parentheses is Typst's, never LaTeX's (where _( subscripts a lone bracket)
         raise LatexError("a subscript in parentheses (_( … )): this looks like Typst, not LaTeX", typst.start() + 1,

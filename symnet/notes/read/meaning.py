@@ -43,9 +43,8 @@ FUNCTION_WORDS = {"softmax", "Softmax", "Attention", "attention", "LayerNorm", "
 MATRIX_FUNCTIONS = FUNCTION_WORDS | {"rowsum", "rowmean", "rowstd", "normalize", "CE", "BCE", "windows", "fold",
                                      "LN", "concat", "Concat", "diag", "tr", "trace"}
 
-#: lower-case Greek letters notes use for maps and functionals (φ(v + w) = φ(v) + φ(w)) far more than for numbers
-#: d before a variable (dx, \mathrm{d}y): the differential of what the variable stands for, worked out after the
-#: note's definitions and settings are put in (see :func:`differentials`)
+#: d before a variable (dx, \mathrm{d}y): the differential of what the variable stands for, worked out from the
+#: note's definitions (see :func:`differentials`)
 DIFFERENTIAL = sp.Function("differential")
 
 
@@ -63,6 +62,7 @@ def differentials(e: sp.Expr, values=lambda v: v) -> sp.Expr:
         if e.has(DIFFERENTIAL) else e
 
 
+#: lower-case Greek letters notes use for maps and functionals (φ(v + w) = φ(v) + φ(w)) far more than for numbers
 MAP_LETTER = re.compile(r"^(?:\\(?:phi|varphi|psi)|[fgh])$")
 CAPITAL = re.compile(r"^(?:[A-Z]|\\(?:Gamma|Delta|Theta|Lambda|Xi|Sigma|Phi|Psi|Omega)|"
                      r"\\(?:mathbf|boldsymbol|bm)\{[A-Z]\})(\^\{.*\})?$")
